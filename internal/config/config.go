@@ -1,0 +1,352 @@
+// Package config builds the one Config value the binary runs with, from the
+// command line and CIVITAS_* environment variables (flags win). There are no
+// globals: main builds a Config and hands it to app.Run.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Commands the binary knows. pb and opinion hand their arguments to their
+// own command-line packages.
+const (
+	CmdServe   = "serve"
+	CmdDemo    = "demo"
+	CmdMigrate = "migrate"
+	CmdVersion = "version"
+	CmdHelp    = "help"
+	CmdPB      = "pb"
+	CmdOpinion = "opinion"
+)
+
+// Config is everything the process needs to run.
+type Config struct {
+	Command string
+	// Args are the arguments after the command, for pb and opinion.
+	Args []string
+
+	DB       string // sqlite:PATH or postgres://...
+	Migrate  bool   // apply migrations at serve start
+	Addr     string // listen address
+	BaseURL  string // public URL of the site, for links in mail and trusted origins
+	CityDir  string // a city profile directory; empty means the embedded Kraków profile
+	DataDir  string // demo only: where the demo database lives; empty means a temp dir
+	Demo     bool   // load demo content and accounts
+	LogLevel string // debug, info, warn, error
+	LogJSON  bool
+
+	MaxBodyBytes    int64
+	ShutdownTimeout time.Duration
+	SessionMaxAge   time.Duration
+	Workers         int
+	TrustProxy      bool // honour X-Forwarded-Proto from a load balancer
+
+	// SecretKey keys HMACs (residents' identifiers) and must stay the same
+	// across nodes and restarts. Never logged.
+	SecretKey string
+
+	MetricsToken string // when set, /metrics needs "Authorization: Bearer TOKEN"
+
+	SMTP SMTP
+
+	Stdout io.Writer `json:"-"`
+	Stderr io.Writer `json:"-"`
+}
+
+// SMTP configures outgoing mail. With no Host, mail goes to the outbox page.
+type SMTP struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	From     string
+	TLS      string // starttls, tls or none
+}
+
+// String describes the config without secrets, for the start-up log.
+func (c Config) String() string {
+	db := c.DB
+	if u, err := url.Parse(db); err == nil && u.User != nil {
+		u.User = url.User(u.User.Username())
+		db = u.String()
+	}
+	return fmt.Sprintf("command=%s db=%s addr=%s base_url=%s city=%q smtp_host=%q secret_key=%s",
+		c.Command, db, c.Addr, c.BaseURL, c.CityDir, c.SMTP.Host, redact(c.SecretKey))
+}
+
+func redact(s string) string {
+	if s == "" {
+		return "(unset)"
+	}
+	return "(set)"
+}
+
+// ErrUsage means the command line was wrong; usage has been printed and the
+// process should exit with status 2.
+var ErrUsage = errors.New("usage error")
+
+// Usage is the top-level help text.
+const Usage = `civitas — the city's resident platform
+
+Usage:
+  civitas serve   [flags]          run the web server
+  civitas demo    [flags]          run on a fresh SQLite database with Kraków demo data
+  civitas migrate [flags]          apply database migrations
+  civitas pb      COMMAND ...      participatory budget tools (count, stats); "civitas pb help"
+  civitas opinion COMMAND ...      consultation opinion map; "civitas opinion help"
+  civitas version                  print the version
+  civitas help                     this text
+
+Run "civitas COMMAND -h" for a command's flags. Every flag has a CIVITAS_* environment
+variable; docs/operations.md lists them all.
+`
+
+// Load parses args (without the program name) and the environment.
+// Problems with values are returned together, each naming its variable.
+func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	cfg := Config{Stdout: os.Stdout, Stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, Usage)
+		return cfg, ErrUsage
+	}
+	cfg.Command, args = args[0], args[1:]
+	switch cfg.Command {
+	case CmdHelp, "-h", "-help", "--help":
+		cfg.Command = CmdHelp
+		return cfg, nil
+	case CmdVersion, "-version", "--version":
+		cfg.Command = CmdVersion
+		return cfg, nil
+	case CmdPB, CmdOpinion:
+		cfg.Args = args
+		return cfg, nil
+	case CmdServe, CmdDemo, CmdMigrate:
+	default:
+		fmt.Fprintf(stderr, "civitas: unknown command %q\n\n%s", cfg.Command, Usage)
+		return cfg, ErrUsage
+	}
+
+	var p problems
+	env := envReader{getenv: getenv, p: &p}
+	cfg.Demo = cfg.Command == CmdDemo
+	defaultDB := "sqlite:data/civitas.db"
+	defaultAddr := "localhost:8080"
+	if cfg.Demo {
+		defaultDB = "" // a fresh database in the demo data directory
+		defaultAddr = "127.0.0.1:8080"
+	}
+	cfg.DB = env.str("CIVITAS_DB", defaultDB)
+	cfg.Migrate = env.bool("CIVITAS_MIGRATE", true)
+	cfg.Addr = env.str("CIVITAS_ADDR", defaultAddr)
+	cfg.BaseURL = env.str("CIVITAS_BASE_URL", "")
+	cfg.CityDir = env.str("CIVITAS_CITY_DIR", "")
+	cfg.LogLevel = env.str("CIVITAS_LOG_LEVEL", "info")
+	cfg.LogJSON = env.str("CIVITAS_LOG_FORMAT", "text") == "json"
+	cfg.MaxBodyBytes = env.int64("CIVITAS_MAX_BODY_BYTES", 1<<20)
+	cfg.ShutdownTimeout = env.duration("CIVITAS_SHUTDOWN_TIMEOUT", 20*time.Second)
+	cfg.SessionMaxAge = env.duration("CIVITAS_SESSION_MAX_AGE", 14*24*time.Hour)
+	cfg.Workers = int(env.int64("CIVITAS_WORKERS", 2))
+	cfg.TrustProxy = env.bool("CIVITAS_TRUST_PROXY", false)
+	cfg.SecretKey = env.secret("CIVITAS_SECRET_KEY")
+	cfg.MetricsToken = env.secret("CIVITAS_METRICS_TOKEN")
+	cfg.SMTP = SMTP{
+		Host:     env.str("CIVITAS_SMTP_HOST", ""),
+		Port:     int(env.int64("CIVITAS_SMTP_PORT", 587)),
+		Username: env.str("CIVITAS_SMTP_USERNAME", ""),
+		Password: env.secret("CIVITAS_SMTP_PASSWORD"),
+		From:     env.str("CIVITAS_SMTP_FROM", "Civitas <no-reply@localhost>"),
+		TLS:      env.str("CIVITAS_SMTP_TLS", "starttls"),
+	}
+	logFormat := "text"
+	if cfg.LogJSON {
+		logFormat = "json"
+	}
+
+	fs := newFlagSet(cfg.Command, stderr)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database: sqlite:PATH or postgres://... (CIVITAS_DB)")
+	if cfg.Command != CmdMigrate {
+		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (CIVITAS_ADDR)")
+		fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "public URL of the site (CIVITAS_BASE_URL)")
+		fs.StringVar(&cfg.CityDir, "city", cfg.CityDir, "city profile directory; empty: Kraków (CIVITAS_CITY_DIR)")
+		fs.Int64Var(&cfg.MaxBodyBytes, "max-body", cfg.MaxBodyBytes, "largest request body in bytes (CIVITAS_MAX_BODY_BYTES)")
+		fs.IntVar(&cfg.Workers, "workers", cfg.Workers, "background job workers (CIVITAS_WORKERS)")
+	}
+	if cfg.Command == CmdServe {
+		fs.BoolVar(&cfg.Migrate, "migrate", cfg.Migrate, "apply migrations at start (CIVITAS_MIGRATE)")
+	}
+	if cfg.Demo {
+		fs.StringVar(&cfg.DataDir, "data", "", "directory for the demo database; empty: a temporary directory")
+	}
+	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (CIVITAS_LOG_LEVEL)")
+	fs.StringVar(&logFormat, "log-format", logFormat, "text or json (CIVITAS_LOG_FORMAT)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, errHelp) {
+			return cfg, errHelp
+		}
+		return cfg, ErrUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "civitas %s: unexpected argument %q\n", cfg.Command, fs.Arg(0))
+		fs.Usage()
+		return cfg, ErrUsage
+	}
+	cfg.LogJSON = logFormat == "json"
+	if logFormat != "json" && logFormat != "text" {
+		p.add("CIVITAS_LOG_FORMAT (--log-format)", "must be text or json, not %q", logFormat)
+	}
+	cfg.validate(&p)
+	return cfg, p.err()
+}
+
+// validate checks values that flags or variables may have set wrong.
+func (c *Config) validate(p *problems) {
+	if c.DB != "" && !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+		p.add("CIVITAS_DB (--db)", "must start with sqlite: or postgres://, got %q", c.DB)
+	}
+	if c.DB == "" && !c.Demo {
+		p.add("CIVITAS_DB (--db)", "is empty")
+	}
+	if c.Command == CmdMigrate {
+		return
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		p.add("CIVITAS_ADDR (--addr)", "must be host:port, got %q", c.Addr)
+	}
+	if c.BaseURL != "" {
+		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			p.add("CIVITAS_BASE_URL (--base-url)", "must be an absolute http(s) URL, got %q", c.BaseURL)
+		}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		p.add("CIVITAS_LOG_LEVEL (--log-level)", "must be debug, info, warn or error, got %q", c.LogLevel)
+	}
+	if c.MaxBodyBytes < 1024 {
+		p.add("CIVITAS_MAX_BODY_BYTES (--max-body)", "must be at least 1024, got %d", c.MaxBodyBytes)
+	}
+	if c.Workers < 0 || c.Workers > 64 {
+		p.add("CIVITAS_WORKERS (--workers)", "must be between 0 and 64, got %d", c.Workers)
+	}
+	if c.ShutdownTimeout <= 0 {
+		p.add("CIVITAS_SHUTDOWN_TIMEOUT", "must be positive")
+	}
+	if c.SessionMaxAge < time.Minute {
+		p.add("CIVITAS_SESSION_MAX_AGE", "must be at least 1m")
+	}
+	if c.Command == CmdServe && len(c.SecretKey) < 32 {
+		p.add("CIVITAS_SECRET_KEY", "must be set to at least 32 characters (or CIVITAS_SECRET_KEY_FILE to a file holding it); it must be the same on every node")
+	}
+	switch c.SMTP.TLS {
+	case "starttls", "tls", "none":
+	default:
+		p.add("CIVITAS_SMTP_TLS", "must be starttls, tls or none, got %q", c.SMTP.TLS)
+	}
+	if c.SMTP.Host != "" && (c.SMTP.Port <= 0 || c.SMTP.Port > 65535) {
+		p.add("CIVITAS_SMTP_PORT", "must be a port number, got %d", c.SMTP.Port)
+	}
+}
+
+// ExitCode tells main how to exit after Load failed.
+func ExitCode(err error) int {
+	if errors.Is(err, errHelp) {
+		return 0
+	}
+	return 2
+}
+
+type problems []string
+
+func (p *problems) add(name, format string, args ...any) {
+	*p = append(*p, name+" "+fmt.Sprintf(format, args...))
+}
+
+func (p problems) err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return &InvalidError{Problems: p}
+}
+
+// InvalidError lists every configuration problem found, each naming its
+// variable, so an operator fixes them in one go.
+type InvalidError struct{ Problems []string }
+
+func (e *InvalidError) Error() string {
+	return "invalid configuration:\n  " + strings.Join(e.Problems, "\n  ")
+}
+
+type envReader struct {
+	getenv func(string) string
+	p      *problems
+}
+
+func (e envReader) str(name, def string) string {
+	if v := e.getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// secret reads NAME, or the file named by NAME_FILE (for container secrets).
+func (e envReader) secret(name string) string {
+	if v := e.getenv(name); v != "" {
+		return v
+	}
+	if path := e.getenv(name + "_FILE"); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			e.p.add(name+"_FILE", "cannot be read: %v", err)
+			return ""
+		}
+		return strings.TrimSpace(string(b))
+	}
+	return ""
+}
+
+func (e envReader) bool(name string, def bool) bool {
+	v := e.getenv(name)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		e.p.add(name, "must be true or false, got %q", v)
+		return def
+	}
+	return b
+}
+
+func (e envReader) int64(name string, def int64) int64 {
+	v := e.getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		e.p.add(name, "must be a whole number, got %q", v)
+		return def
+	}
+	return n
+}
+
+func (e envReader) duration(name string, def time.Duration) time.Duration {
+	v := e.getenv(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		e.p.add(name, "must be a duration like 30s or 2h, got %q", v)
+		return def
+	}
+	return d
+}

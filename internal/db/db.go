@@ -1,0 +1,132 @@
+// Package db opens the database — embedded SQLite or PostgreSQL, chosen by
+// one URL — and hides the few places where the two engines differ:
+// connection settings, error codes and time scanning. Every other package
+// writes one SQL dialect (the common subset) against *db.DB.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// Dialect names the database engine behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is a database handle that knows its dialect.
+type DB struct {
+	*sql.DB
+	Dialect Dialect
+}
+
+// Querier is what stores need: a *sql.DB or a *sql.Tx, so one store method
+// runs inside or outside a transaction.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Open connects to dsn: "sqlite:PATH" or "postgres://...". It checks the
+// connection before returning.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	var (
+		d   *DB
+		err error
+	)
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		d, err = openSQLite(strings.TrimPrefix(dsn, "sqlite:"))
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		d, err = openPostgres(dsn)
+	default:
+		return nil, fmt.Errorf("db: unsupported database URL %q: want sqlite:PATH or postgres://", dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := d.PingContext(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("db: connect: %w", err)
+	}
+	return d, nil
+}
+
+// sqliteParams are set on every SQLite connection: the busy timeout before
+// WAL (so the journal switch itself may wait), foreign keys on, immediate
+// transactions (a writer takes the lock at BEGIN, so two writers never
+// deadlock upgrading read locks), FULL sync so a committed write survives
+// power loss, and a time format both engines sort the same way.
+const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+	"&_pragma=synchronous(FULL)&_txlock=immediate&_time_format=sqlite"
+
+func openSQLite(path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("db: sqlite: empty path")
+	}
+	if path != ":memory:" {
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("db: sqlite: %w", err)
+			}
+		}
+	}
+	u := url.URL{Scheme: "file", Opaque: path, RawQuery: sqliteParams}
+	sdb, err := sql.Open("sqlite", u.String())
+	if err != nil {
+		return nil, fmt.Errorf("db: sqlite: %w", err)
+	}
+	// WAL lets readers run beside the one writer; more connections than
+	// that only queue on the write lock.
+	sdb.SetMaxOpenConns(8)
+	sdb.SetMaxIdleConns(8)
+	return &DB{DB: sdb, Dialect: SQLite}, nil
+}
+
+func openPostgres(dsn string) (*DB, error) {
+	sdb, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("db: postgres: %w", err)
+	}
+	sdb.SetMaxOpenConns(20)
+	sdb.SetMaxIdleConns(20)
+	return &DB{DB: sdb, Dialect: Postgres}, nil
+}
+
+// InTx runs fn in a transaction and commits when fn returns nil. A failed
+// commit is returned, so callers never report success for a lost write.
+func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := d.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: begin: %w", MapError(err))
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("db: commit: %w", MapError(err))
+	}
+	return nil
+}
