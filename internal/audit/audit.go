@@ -17,8 +17,8 @@ import (
 
 // Entry is one audited action.
 type Entry struct {
-	ID  string
-	At  time.Time
+	ID string
+	At time.Time
 	// ActorID is the user who acted; empty for the system itself.
 	ActorID string
 	// ActorLabel is how the actor is shown (a name or a pseudonym).
