@@ -1,0 +1,112 @@
+// Package mail sends email. Requests never send mail themselves: they
+// enqueue a "mail.send" job in the same transaction as the change, and the
+// job hands the message to a Mailer — SMTP in production, the outbox table
+// in demo mode (shown to admins on /admin/outbox).
+package mail
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/jobs"
+	"github.com/google/uuid"
+)
+
+// Message is one email. HTML is optional; Text is always sent.
+type Message struct {
+	To      string `json:"to"`
+	Subject string `json:"subject"`
+	Text    string `json:"text"`
+	HTML    string `json:"html,omitempty"`
+}
+
+// Validate checks the address and that there is something to send.
+func (m Message) Validate() error {
+	if _, err := mail.ParseAddress(m.To); err != nil {
+		return fmt.Errorf("mail: bad recipient: %w", err)
+	}
+	if strings.TrimSpace(m.Subject) == "" || strings.TrimSpace(m.Text) == "" {
+		return fmt.Errorf("mail: subject and text are required")
+	}
+	if strings.ContainsAny(m.Subject, "\r\n") {
+		return fmt.Errorf("mail: subject has a line break")
+	}
+	return nil
+}
+
+// Mailer delivers a message now.
+type Mailer interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// JobKind is the job that sends one message.
+const JobKind = "mail.send"
+
+// Enqueue schedules m to be sent after the surrounding transaction commits.
+func Enqueue(ctx context.Context, q db.Querier, m Message) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	return jobs.Enqueue(ctx, q, JobKind, m, jobs.Options{MaxAttempts: 8})
+}
+
+// JobHandler sends queued messages with mailer.
+func JobHandler(mailer Mailer) jobs.Handler {
+	return func(ctx context.Context, j jobs.Job) error {
+		var m Message
+		if err := json.Unmarshal(j.Payload, &m); err != nil {
+			return &jobs.PermanentError{Err: err}
+		}
+		if err := m.Validate(); err != nil {
+			return &jobs.PermanentError{Err: err}
+		}
+		return mailer.Send(ctx, m)
+	}
+}
+
+// Outbox is a Mailer that keeps messages in the database instead of
+// sending them (demo mode, and sites without an SMTP server yet).
+type Outbox struct{ DB *db.DB }
+
+// Send implements Mailer.
+func (o Outbox) Send(ctx context.Context, m Message) error {
+	_, err := o.DB.ExecContext(ctx, `INSERT INTO mail_outbox (id, to_addr, subject, text_body, html_body, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, uuid.Must(uuid.NewV7()).String(), m.To, m.Subject, m.Text, m.HTML, db.TS(time.Now()))
+	if err != nil {
+		return fmt.Errorf("mail: outbox: %w", err)
+	}
+	return nil
+}
+
+// Stored is a message in the outbox.
+type Stored struct {
+	ID      string
+	At      time.Time
+	Message Message
+}
+
+// ListOutbox returns the newest messages first.
+func ListOutbox(ctx context.Context, q db.Querier, limit int) ([]Stored, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, created_at, to_addr, subject, text_body, html_body
+		FROM mail_outbox ORDER BY id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("mail: outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []Stored
+	for rows.Next() {
+		var s Stored
+		var at db.Time
+		if err := rows.Scan(&s.ID, &at, &s.Message.To, &s.Message.Subject, &s.Message.Text, &s.Message.HTML); err != nil {
+			return nil, err
+		}
+		s.At = at.Time
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
