@@ -1,0 +1,349 @@
+package opinion
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// warmState is what a previous result contributes to the next update.
+type warmState struct {
+	inConv      map[int64]bool
+	comps       [2]map[int64]float64 // by tid
+	base        []Cluster
+	groupByK    map[int][]Cluster
+	smoother    KSmoother
+	hasSmoother bool
+}
+
+func warmFrom(prev *Result) *warmState {
+	st := &warmState{inConv: make(map[int64]bool), base: prev.BaseClusters, groupByK: prev.GroupClusterings, smoother: prev.KSmoother}
+	st.hasSmoother = prev.KSmoother.SmoothedK > 0
+	for _, p := range prev.InConv {
+		st.inConv[p] = true
+	}
+	for k := range 2 {
+		if len(prev.PCA.Comps[k]) != len(prev.TIDs) {
+			continue
+		}
+		zero := true
+		st.comps[k] = make(map[int64]float64, len(prev.TIDs))
+		for i, t := range prev.TIDs {
+			st.comps[k][t] = prev.PCA.Comps[k][i]
+			zero = zero && prev.PCA.Comps[k][i] == 0
+		}
+		if zero {
+			st.comps[k] = nil
+		}
+	}
+	return st
+}
+
+// run is one math update on the matrix.
+func run(m *matrix, fixed map[int64]int, st *warmState, opt Options, tick int) *Result {
+	nr, nc := len(m.pids), len(m.tids)
+	res := &Result{
+		Tick: tick, Participants: nr, ModOut: m.modOutIDs, Options: opt, mat: m,
+		Projection: make(map[int64][2]float64, nr), GAC: make(map[int64]float64, nc),
+		Groups: []Group{}, BaseClusters: []Cluster{}, GroupClusterings: map[int][]Cluster{},
+	}
+	if res.ModOut == nil {
+		res.ModOut = []int64{}
+	}
+
+	// PCA, warm-started from the previous components (new columns get 1, as
+	// in Pol.is's power iteration).
+	var start [2][]float64
+	if st != nil {
+		for k := range 2 {
+			if st.comps[k] == nil {
+				continue
+			}
+			start[k] = make([]float64, nc)
+			for c, t := range m.tids {
+				v, ok := st.comps[k][t]
+				if !ok {
+					v = 1
+				}
+				start[k][c] = v
+			}
+		}
+	}
+	p := computePCA(m, start, opt.Seed)
+	proj := project(m, p)
+	res.TIDs = make([]int64, nc)
+	res.PCA.Center = make([]float64, nc)
+	res.PCA.Comps = [2][]float64{make([]float64, nc), make([]float64, nc)}
+	for i, c := range m.tidOrder {
+		res.TIDs[i] = m.tids[c]
+		res.PCA.Center[i] = p.center[c]
+		res.PCA.Comps[0][i] = p.comps[0][c]
+		res.PCA.Comps[1][i] = p.comps[1][c]
+	}
+	for r, pid := range m.pids {
+		res.Projection[pid] = proj[r]
+	}
+
+	inConv := inConversation(m, st, opt)
+	// Groups: member rows per group, in group id order.
+	var groupRows [][]int32
+	var groupIDs []int
+	if fixed != nil {
+		res.FixedGroups = true
+		byID := make(map[int][]int32)
+		for r, pid := range m.pids {
+			if g, ok := fixed[pid]; ok {
+				byID[g] = append(byID[g], int32(r))
+				inConv[r] = true
+			}
+		}
+		for id := range byID {
+			groupIDs = append(groupIDs, id)
+		}
+		slices.Sort(groupIDs)
+		for _, id := range groupIDs {
+			groupRows = append(groupRows, byID[id])
+		}
+	} else {
+		groupIDs, groupRows = cluster(m, proj, inConv, st, opt, res)
+	}
+	for r, in := range inConv {
+		if in {
+			res.InConv = append(res.InConv, m.pids[r])
+		}
+	}
+	slices.Sort(res.InConv)
+	if res.InConv == nil {
+		res.InConv = []int64{}
+	}
+
+	// Per group and column tallies: raw (for the group-informed consensus)
+	// and rating (moderated-out cells count as passes by everyone).
+	ng := len(groupRows)
+	raw := make([][]tally, ng)
+	for g, rows := range groupRows {
+		raw[g] = make([]tally, nc)
+		for _, r := range rows {
+			for _, e := range m.rows[r] {
+				t := &raw[g][e.col]
+				t.s++
+				switch e.val {
+				case Agree:
+					t.a++
+				case Disagree:
+					t.d++
+				}
+			}
+		}
+	}
+	if ng > 0 {
+		for c := range nc {
+			prod := 1.0
+			for g := range ng {
+				t := raw[g][c]
+				prod *= (float64(t.a) + 1) / (float64(t.s) + 2)
+			}
+			res.GAC[m.tids[c]] = prod
+		}
+	}
+	total := make([]tally, nc)
+	for g := range ng {
+		for c := range nc {
+			total[c].a += raw[g][c].a
+			total[c].d += raw[g][c].d
+			total[c].s += raw[g][c].s
+		}
+	}
+	for g, rows := range groupRows {
+		var stats []cstats
+		for _, c := range m.tidOrder {
+			if m.modOut[c] {
+				continue // never representative; the zeroed cells would only count as passes
+			}
+			in := raw[g][c]
+			out := tally{total[c].a - in.a, total[c].d - in.d, total[c].s - in.s}
+			stats = append(stats, newStats(in, out, m.tids[c]))
+		}
+		grp := Group{ID: groupIDs[g], Members: make([]int64, 0, len(rows)), Repness: selectRepness(stats)}
+		var sx, sy float64
+		for _, r := range rows {
+			grp.Members = append(grp.Members, m.pids[r])
+			sx += proj[r][0]
+			sy += proj[r][1]
+		}
+		if len(rows) > 0 {
+			grp.Center = [2]float64{sx / float64(len(rows)), sy / float64(len(rows))}
+		}
+		slices.Sort(grp.Members)
+		res.Groups = append(res.Groups, grp)
+	}
+	res.Consensus = selectConsensus(m)
+	return res
+}
+
+// inConversation marks who is clustered (doc §3): the previous set, everyone
+// with at least min(MinVotes, columns) raw votes, topped up greedily to
+// GreedyN by vote count.
+func inConversation(m *matrix, st *warmState, opt Options) []bool {
+	nr := len(m.pids)
+	in := make([]bool, nr)
+	need := min(opt.MinVotes, len(m.tids))
+	count := 0
+	for r := range nr {
+		if m.voteCount(r) >= need || (st != nil && st.inConv[m.pids[r]]) {
+			in[r] = true
+			count++
+		}
+	}
+	if count < opt.GreedyN {
+		var rest []int32
+		for r := range nr {
+			if !in[r] {
+				rest = append(rest, int32(r))
+			}
+		}
+		slices.SortStableFunc(rest, func(a, b int32) int { return cmp.Compare(m.voteCount(int(b)), m.voteCount(int(a))) })
+		for _, r := range rest[:min(len(rest), opt.GreedyN-count)] {
+			in[r] = true
+		}
+	}
+	return in
+}
+
+// cluster computes base clusters and groups (doc §5) and records the
+// warm-start state in res. It returns group ids and member rows.
+func cluster(m *matrix, proj [][2]float64, inConv []bool, st *warmState, opt Options, res *Result) ([]int, [][]int32) {
+	var rows []int32
+	for r, in := range inConv {
+		if in {
+			rows = append(rows, int32(r))
+		}
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	pts := make([][2]float64, len(rows))
+	ptOf := make(map[int64]int32, len(rows))
+	for i, r := range rows {
+		pts[i] = proj[r]
+		ptOf[m.pids[r]] = int32(i)
+	}
+	var prevBase []kcluster
+	if st != nil {
+		prevBase = toKClusters(st.base, ptOf)
+	}
+	base := kmeans(pts, nil, opt.BaseK, prevBase, opt.BaseIters)
+	slices.SortFunc(base, func(a, b kcluster) int { return cmp.Compare(a.id, b.id) })
+	for _, b := range base {
+		c := Cluster{ID: b.id, Center: b.center, Members: make([]int64, len(b.members))}
+		for i, p := range b.members {
+			c.Members[i] = m.pids[rows[p]]
+		}
+		res.BaseClusters = append(res.BaseClusters, c)
+	}
+
+	// Groups: weighted k-means over the base-cluster centres for each
+	// candidate k, scored by silhouette.
+	nb := len(base)
+	bpts := make([][2]float64, nb)
+	bw := make([]float64, nb)
+	bOf := make(map[int64]int32, nb)
+	for i, b := range base {
+		bpts[i] = b.center
+		bw[i] = float64(len(b.members))
+		bOf[int64(b.id)] = int32(i)
+	}
+	d := make([][]float64, nb)
+	for i := range nb {
+		d[i] = make([]float64, nb)
+		for j := range nb {
+			d[i][j] = dist(bpts[i], bpts[j])
+		}
+	}
+	maxK := min(opt.MaxK, 2+nb/12)
+	bestK, bestSil := 0, math.Inf(-1)
+	byK := make(map[int][]kcluster)
+	for k := 2; k <= maxK; k++ {
+		var prev []kcluster
+		if st != nil && st.groupByK != nil {
+			prev = toKClusters(st.groupByK[k], bOf)
+		}
+		gs := kmeans(bpts, bw, k, prev, opt.GroupIters)
+		slices.SortFunc(gs, func(a, b kcluster) int { return cmp.Compare(a.id, b.id) })
+		byK[k] = gs
+		label := make([]int, nb)
+		for gi, g := range gs {
+			for _, b := range g.members {
+				label[b] = gi
+			}
+		}
+		sil := silhouette(d, label, len(gs))
+		// Ties go to the larger k, as Clojure's max-key does.
+		if sil >= bestSil {
+			bestK, bestSil = k, sil
+		}
+		cs := make([]Cluster, len(gs))
+		for gi, g := range gs {
+			cs[gi] = Cluster{ID: g.id, Center: g.center, Members: make([]int64, len(g.members))}
+			for i, b := range g.members {
+				cs[gi].Members[i] = int64(base[b].id)
+			}
+		}
+		res.GroupClusterings[k] = cs
+	}
+	if bestK == 0 {
+		// Too few base clusters to choose: everyone in one group.
+		all := make([]int32, nb)
+		for i := range all {
+			all[i] = int32(i)
+		}
+		byK[1] = []kcluster{{id: 0, members: all, center: wmean(bpts, bw, all)}}
+		bestK = 1
+	}
+
+	// k smoothing (doc §5.3).
+	sm := KSmoother{LastK: bestK, LastKCount: 1, SmoothedK: bestK}
+	if st != nil && st.hasSmoother {
+		if st.smoother.LastK == bestK {
+			sm.LastKCount = st.smoother.LastKCount + 1
+		}
+		if sm.LastKCount < opt.KBuffer {
+			sm.SmoothedK = st.smoother.SmoothedK
+		}
+	}
+	if _, ok := byK[sm.SmoothedK]; !ok {
+		sm.SmoothedK = bestK
+	}
+	res.KSmoother = sm
+
+	var ids []int
+	var groupRows [][]int32
+	for _, g := range byK[sm.SmoothedK] {
+		var gr []int32
+		for _, b := range g.members {
+			for _, p := range base[b].members {
+				gr = append(gr, rows[p])
+			}
+		}
+		slices.Sort(gr)
+		ids = append(ids, g.id)
+		groupRows = append(groupRows, gr)
+	}
+	return ids, groupRows
+}
+
+// toKClusters maps stored clusters onto current point indices, dropping
+// members that are no longer present.
+func toKClusters(cs []Cluster, idx map[int64]int32) []kcluster {
+	out := make([]kcluster, 0, len(cs))
+	for _, c := range cs {
+		k := kcluster{id: c.ID, center: c.Center}
+		for _, p := range c.Members {
+			if i, ok := idx[p]; ok {
+				k.members = append(k.members, i)
+			}
+		}
+		out = append(out, k)
+	}
+	return out
+}
