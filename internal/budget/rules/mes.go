@@ -32,6 +32,9 @@ type mesPrep struct {
 	cost  []*big.Rat
 	costF []float64
 	supN  []int64 // supporters (voters) per candidate
+	// costDen is the lcm of the candidates' cost denominators, so that costs are integers
+	// over a run's common denominator.
+	costDen *big.Int
 
 	supStart []int32 // groups supporting candidate c: supG[supStart[c]:supStart[c+1]]
 	supG     []int32
@@ -43,7 +46,7 @@ type mesPrep struct {
 }
 
 func newMESPrep(in *Instance, sat Satisfaction) *mesPrep {
-	p := &mesPrep{in: in, sat: sat, n: int64(len(in.Ballots))}
+	p := &mesPrep{in: in, sat: sat, n: int64(len(in.Ballots)), costDen: big.NewInt(1)}
 	_, approvals := in.Tally()
 	order := make([]int, len(in.Projects))
 	for i := range order {
@@ -67,6 +70,7 @@ func newMESPrep(in *Instance, sat Satisfaction) *mesPrep {
 			p.cost = append(p.cost, c)
 			p.costF = append(p.costF, ratFloat(c))
 			p.supN = append(p.supN, int64(approvals[pr]))
+			lcm(p.costDen, c.Denom())
 		}
 	}
 
@@ -119,17 +123,32 @@ func newMESPrep(in *Instance, sat Satisfaction) *mesPrep {
 	return p
 }
 
-// mesRun is the state of one MES run. Voters whose ballots hold the same candidates form a
-// group; groups whose voters have the same budget share a budget class, because a voter's
-// budget only depends on which selected projects they support. Class 0 is the empty budget.
+// lcm sets z to lcm(z, x) for positive z and x.
+func lcm(z, x *big.Int) {
+	var g big.Int
+	g.GCD(nil, nil, z, x)
+	z.Mul(z, new(big.Int).Quo(x, &g))
+}
+
+// mesRun is the state of one MES run.
+//
+// Voters whose ballots hold the same candidates form a group; groups whose voters have the
+// same budget share a budget class, because a voter's budget only depends on which
+// selected projects they support. Class 0 is the empty budget.
+//
+// Exact values are integers over a common denominator D (budgets num[c]/D, costs
+// cInt[c]/D), so the exact tests need no gcd: D is multiplied by the new factor a
+// payment brings in, and every numerator scaled with it.
 type mesRun struct {
 	*mesPrep
 	explain bool
 
-	bud   []*big.Rat // per class
-	budF  []float64
+	den   big.Int
+	num   []*big.Int // budget numerator per class
+	budF  []float64  // budget per class, approximately
 	nCls  int
-	gCls  []int32 // class per group
+	cInt  []*big.Int // cost numerator per candidate
+	gCls  []int32    // class per group
 	alive []bool
 	dirty []bool    // a supporter's budget changed since lastF was computed
 	lastF []float64 // last ρ seen, a lower bound on the current ρ
@@ -139,10 +158,17 @@ type mesRun struct {
 	touched []int32
 	order   []int32
 
-	paid, rem, kb, tmp big.Rat
-	sel               []int
-	spent             big.Rat
-	steps             []Step
+	t1, t2, t3 big.Int
+	sel        []int
+	spent      big.Rat
+	steps      []Step
+}
+
+// price is what a candidate costs its supporters: r/D is shared equally by the k
+// supporters who can afford their share, so each pays q = r/(k·D).
+type price struct {
+	r big.Int
+	k int64
 }
 
 func (p *mesPrep) newRun() *mesRun {
@@ -152,14 +178,18 @@ func (p *mesPrep) newRun() *mesRun {
 		alive:   make([]bool, len(p.cand)),
 		dirty:   make([]bool, len(p.cand)),
 		lastF:   make([]float64, len(p.cand)),
+		cInt:    make([]*big.Int, len(p.cand)),
+	}
+	for c := range r.cInt {
+		r.cInt[c] = new(big.Int)
 	}
 	return r
 }
 
-// newClass returns a fresh class, reusing Rats from earlier runs.
+// newClass returns a fresh class, reusing numerators from earlier runs.
 func (r *mesRun) newClass() int32 {
-	if r.nCls == len(r.bud) {
-		r.bud = append(r.bud, new(big.Rat))
+	if r.nCls == len(r.num) {
+		r.num = append(r.num, new(big.Int))
 		r.budF = append(r.budF, 0)
 		r.cnt = append(r.cnt, 0)
 		r.remap = append(r.remap, -1)
@@ -168,21 +198,40 @@ func (r *mesRun) newClass() int32 {
 	return int32(r.nCls - 1)
 }
 
+// ratioF returns n/d as a float64 without building a Rat.
+func (r *mesRun) ratioF(n, d *big.Int) float64 {
+	const keep = 62
+	nb, db := n.BitLen(), d.BitLen()
+	if nb == 0 {
+		return 0
+	}
+	x, y := &r.t1, &r.t2
+	x.Rsh(n, uint(max(nb-keep, 0)))
+	y.Rsh(d, uint(max(db-keep, 0)))
+	return math.Ldexp(float64(x.Uint64())/float64(y.Uint64()), max(nb-keep, 0)-max(db-keep, 0))
+}
+
+// budget returns class k's budget as a Rat (for explanations).
+func (r *mesRun) budget(k int32) *big.Rat { return new(big.Rat).SetFrac(r.num[k], &r.den) }
+
 // run counts MES with every voter starting at beta. It gives up as soon as the outcome
 // costs more than limit (nil: never) and then reports over.
 func (r *mesRun) run(beta *big.Rat, limit *big.Rat) (over bool) {
+	r.den.Set(beta.Denom())
+	lcm(&r.den, r.costDen)
 	r.nCls = 0
 	r.newClass()
-	r.bud[0].SetInt64(0)
+	r.num[0].SetInt64(0)
 	r.budF[0] = 0
 	root := r.newClass()
-	r.bud[root].Set(beta)
+	r.num[root].Mul(beta.Num(), r.t1.Quo(&r.den, beta.Denom()))
 	r.budF[root] = ratFloat(beta)
+	for c := range r.cand {
+		r.cInt[c].Mul(r.cost[c].Num(), r.t1.Quo(&r.den, r.cost[c].Denom()))
+		r.alive[c], r.dirty[c], r.lastF[c] = true, true, 0
+	}
 	for g := range r.gCls {
 		r.gCls[g] = root
-	}
-	for c := range r.cand {
-		r.alive[c], r.dirty[c], r.lastF[c] = true, true, 0
 	}
 	r.sel = append(r.sel[:0], r.pre...)
 	r.spent.SetInt64(0)
@@ -191,7 +240,7 @@ func (r *mesRun) run(beta *big.Rat, limit *big.Rat) (over bool) {
 	}
 	r.steps = r.steps[:0]
 
-	var rho, q, bestRho, bestQ big.Rat
+	var cur, best price
 	for round := 1; ; round++ {
 		r.order = r.order[:0]
 		for c := range r.cand {
@@ -205,10 +254,10 @@ func (r *mesRun) run(beta *big.Rat, limit *big.Rat) (over bool) {
 			}
 			return cmp.Compare(a, b)
 		})
-		best := math.Inf(1)
+		bestF := math.Inf(1)
 		for _, c := range r.order {
-			if !r.explain && r.lastF[c] > best*(1+tol) {
-				break // lastF only grows: nobody further can beat or tie best
+			if !r.explain && r.lastF[c] > bestF*(1+tol) {
+				break // lastF only grows: nobody further can beat or tie the best
 			}
 			if r.dirty[c] {
 				r.dirty[c] = false
@@ -224,35 +273,51 @@ func (r *mesRun) run(beta *big.Rat, limit *big.Rat) (over bool) {
 				}
 				r.lastF[c] = f
 			}
-			best = min(best, r.lastF[c])
+			bestF = min(bestF, r.lastF[c])
 		}
-		if math.IsInf(best, 1) {
+		if math.IsInf(bestF, 1) {
 			break
 		}
+		// Exact prices for every candidate close to the best; the lowest wins, then the
+		// lowest index (= id).
 		win := int32(-1)
 		for _, c := range r.order {
-			if !r.alive[c] || r.lastF[c] > best*(1+tol) {
+			if !r.alive[c] || r.lastF[c] > bestF*(1+tol) {
 				continue
 			}
-			// Exact prices for every candidate close to the best; c ascends on equal lastF
-			// only, so compare ids through the candidate index explicitly.
-			if !r.rhoExact(c, &rho, &q) {
-				panic("rules: MES: affordable candidate has no exact price") // float and exact disagree beyond tol
+			if !r.priceExact(c, &cur) {
+				panic("rules: MES: float and exact affordability disagree")
 			}
-			if win < 0 || rho.Cmp(&bestRho) < 0 || (rho.Cmp(&bestRho) == 0 && c < win) {
+			if win < 0 {
 				win = c
-				bestRho.Set(&rho)
-				bestQ.Set(&q)
+				best.r.Set(&cur.r)
+				best.k = cur.k
+				continue
+			}
+			if x := r.cmpPrice(c, &cur, win, &best); x < 0 || x == 0 && c < win {
+				win = c
+				best.r.Set(&cur.r)
+				best.k = cur.k
 			}
 		}
-		payers := r.pay(win, &bestQ)
+		var step Step
+		if r.explain {
+			q := new(big.Rat).SetFrac(&best.r, r.t1.Mul(r.t1.SetInt64(best.k), &r.den))
+			rho := new(big.Rat).Set(q)
+			if r.sat == CostSat {
+				rho.Quo(rho, r.cost[win])
+			}
+			step = Step{Phase: PhaseMES, Round: round, Project: r.in.Projects[r.cand[win]].ID, Reason: Selected,
+				Cost: FormatRat(r.cost[win]), Rho: FormatRat(rho), RhoApprox: ratFloat(rho),
+				MaxPayment: FormatRat(q), Supporters: int(r.supN[win])}
+		}
+		payers := r.pay(win, &best)
 		pr := r.cand[win]
 		r.sel = append(r.sel, pr)
 		r.spent.Add(&r.spent, r.cost[win])
 		if r.explain {
-			r.steps = append(r.steps, Step{Phase: PhaseMES, Round: round, Project: r.in.Projects[pr].ID, Reason: Selected,
-				Cost: FormatRat(r.cost[win]), Rho: FormatRat(&bestRho), RhoApprox: ratFloat(&bestRho),
-				MaxPayment: FormatRat(&bestQ), Supporters: int(r.supN[win]), Payers: int(payers)})
+			step.Payers = int(payers)
+			r.steps = append(r.steps, step)
 		}
 		if limit != nil && r.spent.Cmp(limit) > 0 {
 			return true
@@ -262,6 +327,20 @@ func (r *mesRun) run(beta *big.Rat, limit *big.Rat) (over bool) {
 		r.steps = append(r.steps, r.ignored...)
 	}
 	return false
+}
+
+// cmpPrice compares the prices per unit of utility of candidates a and b.
+func (r *mesRun) cmpPrice(a int32, pa *price, b int32, pb *price) int {
+	// card: ρ = r/(k·D); cost: ρ = q/cost = r/(k·cInt). D cancels either way.
+	x, y := &r.t1, &r.t2
+	x.Mul(&pa.r, y.SetInt64(pb.k))
+	z := &r.t3
+	z.Mul(&pb.r, y.SetInt64(pa.k))
+	if r.sat == CostSat {
+		x.Mul(x, r.cInt[b])
+		z.Mul(z, r.cInt[a])
+	}
+	return x.Cmp(z)
 }
 
 // gather fills cnt with the supporters of candidate c per class and lists the classes in
@@ -283,39 +362,41 @@ func (r *mesRun) release() {
 	}
 }
 
-// money returns the exact money the supporters of c have left.
-func (r *mesRun) money(c int32) *big.Rat {
+// moneyNum sets r.t3 to the numerator of the money the supporters of c have left.
+func (r *mesRun) moneyNum(c int32) *big.Int {
 	r.gather(c)
 	defer r.release()
-	m := new(big.Rat)
+	m := &r.t3
+	m.SetInt64(0)
 	for _, k := range r.touched {
-		m.Add(m, r.tmp.Mul(r.tmp.SetInt64(r.cnt[k]), r.bud[k]))
+		m.Add(m, r.t2.Mul(r.t1.SetInt64(r.cnt[k]), r.num[k]))
 	}
 	return m
 }
+
+func (r *mesRun) money(c int32) *big.Rat { return new(big.Rat).SetFrac(r.moneyNum(c), &r.den) }
 
 // rhoFloat approximates ρ of candidate c; ok is false when c is unaffordable (decided
 // exactly when the float sum is close to the cost).
 func (r *mesRun) rhoFloat(c int32) (rho float64, ok bool) {
 	r.gather(c)
-	defer r.release()
 	sum := 0.0
 	for _, k := range r.touched {
 		sum += float64(r.cnt[k]) * r.budF[k]
 	}
 	cf := r.costF[c]
 	if sum < cf*(1-tol) {
+		r.release()
 		return 0, false
 	}
 	if sum <= cf*(1+tol) {
-		r.paid.SetInt64(0)
-		for _, k := range r.touched {
-			r.paid.Add(&r.paid, r.tmp.Mul(r.tmp.SetInt64(r.cnt[k]), r.bud[k]))
-		}
-		if r.paid.Cmp(r.cost[c]) < 0 {
+		r.release()
+		if r.moneyNum(c).Cmp(r.cInt[c]) < 0 {
 			return 0, false
 		}
+		r.gather(c)
 	}
+	defer r.release()
 	slices.SortFunc(r.touched, func(a, b int32) int { return cmp.Compare(r.budF[a], r.budF[b]) })
 	k := float64(r.supN[c])
 	paid := 0.0
@@ -334,45 +415,35 @@ func (r *mesRun) rhoFloat(c int32) (rho float64, ok bool) {
 	return q, true
 }
 
-// rhoExact sets rho to the exact price per unit of utility of candidate c and q to the
-// most a supporter pays (ρ·u). It reports false if c is unaffordable.
-func (r *mesRun) rhoExact(c int32, rho, q *big.Rat) bool {
+// priceExact sets p to candidate c's exact price. It walks the supporters from the
+// poorest: while the remaining cost split over the remaining supporters is more than the
+// poorest can give, that one pays all it has. It reports false if c is unaffordable.
+func (r *mesRun) priceExact(c int32, p *price) bool {
 	r.gather(c)
 	defer r.release()
 	r.sortClassesExact()
-	cost := r.cost[c]
 	cf := r.costF[c]
 	k := r.supN[c]
 	kf, paidF := float64(k), 0.0
-	r.paid.SetInt64(0)
-	found := false
+	rem, kb := &p.r, &r.t1
+	rem.Set(r.cInt[c])
 	for _, cl := range r.touched {
-		// The walk stops at the first class with (cost − paid)/k ≤ budget; floats skip the
-		// exact test where it clearly fails.
+		// Stop at the first class with rem/k ≤ budget; floats skip the exact test where
+		// it clearly fails.
 		if (cf-paidF)/kf <= r.budF[cl]*(1+tol) {
-			r.rem.Sub(cost, &r.paid)
-			r.kb.Mul(r.tmp.SetInt64(k), r.bud[cl])
-			if r.rem.Cmp(&r.kb) <= 0 {
-				q.Quo(&r.rem, r.tmp.SetInt64(k))
-				found = true
-				break
+			kb.Mul(r.t2.SetInt64(k), r.num[cl])
+			if rem.Cmp(kb) <= 0 {
+				p.k = k
+				return true
 			}
 		}
 		n := r.cnt[cl]
-		r.paid.Add(&r.paid, r.tmp.Mul(r.tmp.SetInt64(n), r.bud[cl]))
+		rem.Sub(rem, r.t2.Mul(r.t2.SetInt64(n), r.num[cl]))
 		paidF += float64(n) * r.budF[cl]
 		k -= n
 		kf -= float64(n)
 	}
-	if !found {
-		return false
-	}
-	if r.sat == CostSat {
-		rho.Quo(q, cost)
-	} else {
-		rho.Set(q)
-	}
-	return true
+	return false
 }
 
 // sortClassesExact sorts touched by exact budget: by float, then exactly within runs of
@@ -386,17 +457,32 @@ func (r *mesRun) sortClassesExact() {
 			j++
 		}
 		if j-i > 1 {
-			slices.SortFunc(t[i:j], func(a, b int32) int { return r.bud[a].Cmp(r.bud[b]) })
+			slices.SortFunc(t[i:j], func(a, b int32) int { return r.num[a].Cmp(r.num[b]) })
 		}
 		i = j
 	}
 }
 
-// pay charges the supporters of c: each pays q, or all it has if that is less. It returns
-// how many supporters paid something.
-func (r *mesRun) pay(c int32, q *big.Rat) (payers int64) {
+// pay charges the supporters of c the price p: each pays q = p.r/(p.k·D), or all it has if
+// that is less. It returns how many supporters paid something.
+func (r *mesRun) pay(c int32, p *price) (payers int64) {
+	// Bring q over the common denominator: with g = gcd(r, k), q = (r/g) / ((k/g)·D),
+	// so D grows by k/g and every numerator with it.
+	g := new(big.Int).GCD(nil, nil, &p.r, big.NewInt(p.k))
+	f := new(big.Int).Quo(big.NewInt(p.k), g)
+	qn := new(big.Int).Quo(&p.r, g)
+	if f.Cmp(big.NewInt(1)) != 0 {
+		r.den.Mul(&r.den, f)
+		for k := 1; k < r.nCls; k++ {
+			r.num[k].Mul(r.num[k], f)
+		}
+		for _, x := range r.cInt {
+			x.Mul(x, f)
+		}
+	}
+	qf := r.ratioF(qn, &r.den)
+
 	r.gather(c)
-	qf := ratFloat(q)
 	for _, k := range r.touched {
 		if k == 0 {
 			r.remap[0] = 0
@@ -411,15 +497,15 @@ func (r *mesRun) pay(c int32, q *big.Rat) (payers int64) {
 		case bf > qf*(1+tol):
 			empty = false
 		default:
-			empty = r.bud[k].Cmp(q) <= 0
+			empty = r.num[k].Cmp(qn) <= 0
 		}
 		if empty {
 			r.remap[k] = 0
 			continue
 		}
 		nk := r.newClass()
-		r.bud[nk].Sub(r.bud[k], q)
-		r.budF[nk] = ratFloat(r.bud[nk])
+		r.num[nk].Sub(r.num[k], qn)
+		r.budF[nk] = r.ratioF(r.num[nk], &r.den)
 		r.remap[k] = nk
 	}
 	for _, g := range r.supG[r.supStart[c]:r.supStart[c+1]] {

@@ -119,10 +119,10 @@ type Step struct {
 	Load       string  `json:"load,omitempty"`
 	LoadApprox float64 `json:"load_approx,omitzero"`
 	// Add1: the k kept, the per-voter budget, and the cost of the outcome at k and at k+1.
-	K              *int   `json:"k,omitempty"`
-	VoterBudget    string `json:"voter_budget,omitempty"`
-	OutcomeCost    string `json:"outcome_cost,omitempty"`
-	NextCost       string `json:"next_outcome_cost,omitempty"`
+	K              *int     `json:"k,omitempty"`
+	VoterBudget    string   `json:"voter_budget,omitempty"`
+	OutcomeCost    string   `json:"outcome_cost,omitempty"`
+	NextCost       string   `json:"next_outcome_cost,omitempty"`
 	SelectedByAdd1 []string `json:"selected_by_add1,omitempty"`
 }
 
