@@ -76,6 +76,9 @@ type Input struct {
 	// Groups, when set, fixes the opinion groups (pid → group id) instead of
 	// clustering; participants not listed are not clustered.
 	Groups map[int64]int
+	// InConv lists participants already in the conversation from earlier
+	// updates; the in-conv set is sticky (doc §3).
+	InConv []int64
 	// Prev, when set, warm-starts from a previous result (for example one
 	// read back from storage): its in-conv set, PCA components, clusters and
 	// k smoother are reused as Pol.is does between updates.
@@ -186,6 +189,14 @@ func Compute(in Input) (*Result, error) {
 	if in.Prev != nil {
 		st = warmFrom(in.Prev)
 		tick = in.Prev.Tick + 1
+	}
+	if len(in.InConv) > 0 {
+		if st == nil {
+			st = &warmState{inConv: make(map[int64]bool)}
+		}
+		for _, p := range in.InConv {
+			st.inConv[p] = true
+		}
 	}
 	return run(m, in.Groups, st, opt, tick), nil
 }

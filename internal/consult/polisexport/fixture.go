@@ -198,6 +198,7 @@ func readFixture(dir string) (*Conversation, error) {
 	if err != nil {
 		return nil, err
 	}
+	conv.History = conv.Votes
 
 	var math *MathFixture
 	mpath := filepath.Join(dir, "math-pca2.json")

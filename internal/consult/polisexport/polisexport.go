@@ -46,6 +46,9 @@ type Conversation struct {
 	// GroupInformedConsensus is comments.csv's group-informed-consensus
 	// column, when present.
 	GroupInformedConsensus map[int64]float64
+	// History is every vote event with its time (votes.csv, or a fixture's
+	// votes.json), for replaying the conversation; nil when not available.
+	History []opinion.Vote
 }
 
 // Read reads a fixture directory (with votes.json) or an export directory.
@@ -106,6 +109,16 @@ func readExport(dir string) (*Conversation, error) {
 			return nil, err
 		}
 		conv.Votes, conv.Order, conv.Groups = pv.Votes, pv.Order, pv.Groups
+		if exists(vPath) {
+			f, err := os.Open(vPath)
+			if err != nil {
+				return nil, err
+			}
+			defer f.Close()
+			if conv.History, err = ReadVotes(f, vPath); err != nil {
+				return nil, err
+			}
+		}
 	case exists(vPath):
 		f, err := os.Open(vPath)
 		if err != nil {
@@ -115,6 +128,7 @@ func readExport(dir string) (*Conversation, error) {
 		if conv.Votes, err = ReadVotes(f, vPath); err != nil {
 			return nil, err
 		}
+		conv.History = conv.Votes
 	default:
 		return nil, &Error{File: pvPath, Msg: "missing, and so is votes.csv"}
 	}
