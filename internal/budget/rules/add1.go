@@ -2,6 +2,7 @@ package rules
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"slices"
@@ -16,6 +17,9 @@ type Add1Options struct {
 	MaxK    int
 	Explain bool
 }
+
+// ErrMaxK says Add1 found no outcome within Options.MaxK steps.
+var ErrMaxK = errors.New("rules: Add1: step limit reached")
 
 // MESAdd1 counts MES with the Add1 heuristic: for k = 0, 1, 2, … it reruns MES with every
 // voter starting at budget/n + k, and keeps the last outcome that fits the budget, stopping
@@ -39,7 +43,7 @@ func MESAdd1(ctx context.Context, in *Instance, sat Satisfaction, opt Add1Option
 		beta.Set(base)
 		for k := 0; ; k++ {
 			if k > maxK {
-				return nil, fmt.Errorf("rules: Add1: no outcome within k ≤ %d", maxK)
+				return nil, fmt.Errorf("%w (k ≤ %d)", ErrMaxK, maxK)
 			}
 			if k&15 == 0 {
 				if err := ctx.Err(); err != nil {
