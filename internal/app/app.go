@@ -1,0 +1,95 @@
+// Package app wires Civitas together: it builds the stores, services,
+// routes and jobs from a Config and runs them. Tests start the whole app
+// through Start, exactly as the binary does.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+
+	"github.com/civitas-city/civitas/internal/budget/pbcli"
+	"github.com/civitas-city/civitas/internal/config"
+	"github.com/civitas-city/civitas/internal/consult/opinioncli"
+	"github.com/civitas-city/civitas/internal/db"
+)
+
+// Version is set at build time with -ldflags "-X .../internal/app.Version=v1.2.3";
+// otherwise it comes from the module's build information.
+var Version = ""
+
+// ExitError carries the exit status of a command that failed after it has
+// already told the user why (on stderr).
+type ExitError struct{ Code int }
+
+func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// Run executes the configured command until it ends or ctx is cancelled.
+func Run(ctx context.Context, cfg config.Config) error {
+	switch cfg.Command {
+	case config.CmdHelp:
+		fmt.Fprint(cfg.Stdout, config.Usage)
+		return nil
+	case config.CmdVersion:
+		fmt.Fprintln(cfg.Stdout, "civitas", version())
+		return nil
+	case config.CmdPB:
+		return exitCode(pbcli.Main(cfg.Args, cfg.Stdout, cfg.Stderr))
+	case config.CmdOpinion:
+		return exitCode(opinioncli.Main(cfg.Args, cfg.Stdout, cfg.Stderr))
+	case config.CmdMigrate:
+		return migrate(ctx, cfg)
+	case config.CmdServe, config.CmdDemo:
+		srv, err := Start(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		<-ctx.Done()
+		return srv.Shutdown()
+	}
+	return fmt.Errorf("app: unknown command %q", cfg.Command)
+}
+
+func exitCode(code int) error {
+	if code == 0 {
+		return nil
+	}
+	return &ExitError{Code: code}
+}
+
+func migrate(ctx context.Context, cfg config.Config) error {
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	n, err := db.Migrate(ctx, d)
+	if err != nil {
+		return err
+	}
+	v, err := db.Version(ctx, d)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cfg.Stdout, "applied %d migrations; the schema is at version %d\n", n, v)
+	return nil
+}
+
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// IsExit reports whether err only carries an exit status.
+func IsExit(err error) (int, bool) {
+	if e, ok := errors.AsType[*ExitError](err); ok {
+		return e.Code, true
+	}
+	return 0, false
+}

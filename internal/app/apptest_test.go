@@ -1,0 +1,120 @@
+package app_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/accounts"
+	"github.com/civitas-city/civitas/internal/app"
+	"github.com/civitas-city/civitas/internal/config"
+	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/db/dbtest"
+	"github.com/civitas-city/civitas/internal/web"
+)
+
+// testConfig is a node on dsn listening on a free loopback port.
+func testConfig(t testing.TB, dsn string) config.Config {
+	t.Helper()
+	cfg, err := config.Load([]string{"serve", "--db", dsn, "--addr", "127.0.0.1:0", "--log-level", "error"},
+		func(name string) string {
+			if name == "CIVITAS_SECRET_KEY" {
+				return "test-secret-key-test-secret-key-0123456789"
+			}
+			return ""
+		}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Stderr, cfg.Stdout = io.Discard, io.Discard
+	return cfg
+}
+
+// startNode starts a whole node on dsn and stops it when the test ends.
+func startNode(t testing.TB, dsn string, edit ...func(*config.Config)) *app.Server {
+	t.Helper()
+	cfg := testConfig(t, dsn)
+	for _, e := range edit {
+		e(&cfg)
+	}
+	srv, err := app.Start(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Shutdown() })
+	return srv
+}
+
+func startSQLite(t testing.TB) *app.Server { return startNode(t, dbtest.DSN(t, db.SQLite)) }
+
+// client is a browser-like client with cookies that does not follow
+// redirects, so tests can see them.
+func client(t testing.TB) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
+}
+
+type response struct {
+	*http.Response
+	Body string
+}
+
+func do(t testing.TB, c *http.Client, method, u string, form url.Values, header ...string) response {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, u, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return response{resp, string(b)}
+}
+
+func get(t testing.TB, c *http.Client, u string, header ...string) response {
+	t.Helper()
+	return do(t, c, http.MethodGet, u, nil, header...)
+}
+
+// signedIn creates an account with roles and returns a client signed in
+// as that account.
+func signedIn(t testing.TB, srv *app.Server, email string, roles ...web.Role) *http.Client {
+	t.Helper()
+	ctx := context.Background()
+	svc := &accounts.Service{DB: srv.DB}
+	u, err := svc.Create(ctx, srv.DB, accounts.NewUser{Email: email, DisplayName: "Test " + email, Password: "correct horse battery", EmailConfirmed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range roles {
+		if err := svc.GrantRole(ctx, "", u.ID, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := client(t)
+	r := do(t, c, http.MethodPost, srv.URL+"/signin", url.Values{"email": {email}, "password": {"correct horse battery"}, "next": {"/"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in as %s: status %d\n%s", email, r.StatusCode, r.Body)
+	}
+	return c
+}

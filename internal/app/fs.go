@@ -1,0 +1,13 @@
+package app
+
+import "io/fs"
+
+type fsys = fs.FS
+
+func sub(f fs.FS, dir string) fs.FS {
+	s, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err) // embedded directories are fixed at build time
+	}
+	return s
+}

@@ -1,0 +1,261 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/accounts"
+	"github.com/civitas-city/civitas/internal/audit"
+	"github.com/civitas-city/civitas/internal/city"
+	"github.com/civitas-city/civitas/internal/config"
+	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/districts"
+	"github.com/civitas-city/civitas/internal/i18n"
+	"github.com/civitas-city/civitas/internal/jobs"
+	"github.com/civitas-city/civitas/internal/mail"
+	"github.com/civitas-city/civitas/internal/session"
+	"github.com/civitas-city/civitas/internal/web"
+)
+
+// Server is a running Civitas node.
+type Server struct {
+	// URL is where it listens, e.g. http://127.0.0.1:8080.
+	URL     string
+	DB      *db.DB
+	Routes  []web.Route
+	Handler http.Handler
+	Catalog *i18n.Catalog
+	Site    *web.Site
+	Jobs    *jobs.Runner
+
+	cfg        config.Config
+	log        *slog.Logger
+	http       *http.Server
+	stopJobs   context.CancelFunc
+	background sync.WaitGroup
+	closeOnce  sync.Once
+	closeErr   error
+}
+
+// Start builds and starts a node: database, migrations, routes, jobs and
+// the HTTP listener. It returns once the node accepts connections.
+func Start(ctx context.Context, cfg config.Config) (*Server, error) {
+	log := newLogger(cfg)
+	if cfg.Demo {
+		var err error
+		if cfg, err = prepareDemo(cfg); err != nil {
+			return nil, err
+		}
+	}
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Migrate || cfg.Demo {
+		if _, err := db.Migrate(ctx, d); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
+	s, err := build(cfg, d, log)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	if cfg.Demo {
+		if err := seedDemo(ctx, s); err != nil {
+			d.Close()
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("listen on %s (CIVITAS_ADDR): %w", cfg.Addr, err)
+	}
+	s.URL = "http://" + ln.Addr().String()
+	s.http = &http.Server{
+		Handler:           s.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	s.stopJobs = stopJobs
+	s.background.Go(func() { s.Jobs.Run(jobsCtx) })
+	s.background.Go(func() { s.sweepSessions(jobsCtx) })
+	s.background.Go(func() {
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server stopped", "error", err)
+		}
+	})
+	log.Info("civitas started", "url", s.URL, "version", version(), "config", cfg.String())
+	if cfg.Demo {
+		printDemo(cfg, s)
+	}
+	return s, nil
+}
+
+// Shutdown stops accepting requests, lets in-flight requests and running
+// jobs finish (within CIVITAS_SHUTDOWN_TIMEOUT), then closes the database.
+func (s *Server) Shutdown() error {
+	s.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+		defer cancel()
+		s.log.Info("shutting down")
+		err := s.http.Shutdown(ctx)
+		s.stopJobs()
+		s.background.Wait()
+		s.closeErr = errors.Join(err, s.DB.Close())
+	})
+	return s.closeErr
+}
+
+func (s *Server) sweepSessions(ctx context.Context) {
+	store := session.Store{DB: s.DB}
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := store.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("sessions: sweep", "error", err)
+		} else if n > 0 {
+			s.log.Info("sessions: swept expired", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func newLogger(cfg config.Config) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	out := cfg.Stderr
+	if out == nil {
+		out = os.Stderr
+	}
+	if cfg.LogJSON {
+		return slog.New(slog.NewJSONHandler(out, opts))
+	}
+	return slog.New(slog.NewTextHandler(out, opts))
+}
+
+// build makes every part of a node from cfg and an open database.
+func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
+	profile := city.Krakow()
+	if cfg.CityDir != "" {
+		var err error
+		if profile, err = city.LoadDir(cfg.CityDir); err != nil {
+			return nil, fmt.Errorf("CIVITAS_CITY_DIR: %w", err)
+		}
+	}
+	cat := i18n.New(profile.Languages...)
+	for _, fsys := range localeSources() {
+		if err := cat.AddFS(fsys); err != nil {
+			return nil, err
+		}
+	}
+	assets, err := web.NewAssets(web.Static())
+	if err != nil {
+		return nil, err
+	}
+	site := &web.Site{
+		Name:     "Civitas " + profile.Name,
+		Log:      log,
+		Catalog:  cat,
+		Renderer: web.NewRenderer(cat, assets, profile.Location),
+		Modules: []web.Module{
+			{Path: "/districts", TitleKey: "districts.title", DescKey: "districts.desc", InNav: true},
+		},
+	}
+	s := &Server{DB: d, Catalog: cat, Site: site, cfg: cfg, log: log}
+	s.Jobs = jobs.NewRunner(d, log, cfg.Workers)
+
+	var mailer mail.Mailer = mail.Outbox{DB: d}
+	if cfg.SMTP.Host != "" && !cfg.Demo {
+		if mailer, err = mail.NewSMTP(mail.SMTPConfig(cfg.SMTP)); err != nil {
+			return nil, err
+		}
+	} else if !cfg.Demo {
+		log.Warn("CIVITAS_SMTP_HOST is not set: mail is kept in the outbox (/admin/outbox), not sent")
+	}
+	s.Jobs.Handle(mail.JobKind, mail.JobHandler(mailer))
+
+	sessions := &session.Store{DB: d, MaxAge: cfg.SessionMaxAge, TrustProxy: cfg.TrustProxy}
+	accountsSvc := &accounts.Service{DB: d}
+	shell := &web.Shell{Site: site, Ping: d.PingContext, TrustProxy: cfg.TrustProxy}
+	accountsH := &accounts.Handler{Site: site, Service: accountsSvc, Sessions: sessions}
+	districtsH := &districts.Handler{Site: site, Set: profile.Districts, Boundary: profile.Boundary}
+	auditH := &audit.Handler{Site: site, DB: d}
+	outboxH := &mail.Handler{Site: site, DB: d}
+
+	site.RegisterShellPages()
+	accountsH.RegisterPages()
+	if err := districtsH.RegisterPages(); err != nil {
+		return nil, err
+	}
+	auditH.RegisterPages()
+	outboxH.RegisterPages()
+
+	mux := http.NewServeMux()
+	register := func(pattern string, access web.Access, h web.HandlerFunc) {
+		s.Routes = append(s.Routes, web.Route{Pattern: pattern, Access: access})
+		mux.Handle(pattern, site.Handler(access, h))
+	}
+	raw := func(pattern string, access web.Access, h http.Handler) {
+		s.Routes = append(s.Routes, web.Route{Pattern: pattern, Access: access})
+		mux.Handle(pattern, web.Raw(h))
+	}
+	shell.Routes(register)
+	accountsH.Routes(register)
+	districtsH.Routes(register)
+	auditH.Routes(register)
+	outboxH.Routes(register)
+	raw("GET /static/{hash}/{name...}", web.Public, assets)
+	metrics := newMetrics(d)
+	raw("GET /metrics", web.Public, metrics.handler(cfg.MetricsToken))
+
+	var trusted []string
+	if cfg.BaseURL != "" {
+		u, _ := url.Parse(cfg.BaseURL)
+		trusted = append(trusted, u.Scheme+"://"+u.Host)
+	}
+	crossOrigin, err := site.CrossOrigin(trusted...)
+	if err != nil {
+		return nil, fmt.Errorf("CIVITAS_BASE_URL: %w", err)
+	}
+	s.Handler = web.Chain(mux,
+		web.RequestLog(log, metrics.observe),
+		site.Recover,
+		web.SecureHeaders(cfg.TrustProxy),
+		site.Languages(),
+		crossOrigin,
+		site.LimitBody(cfg.MaxBodyBytes),
+		sessions.Middleware(log, accountsSvc.WebUser),
+	)
+	return s, nil
+}
+
+// localeSources are the message files of every part of the site.
+func localeSources() []fsys {
+	return []fsys{
+		sub(web.Locales(), "locales"),
+		sub(accounts.Locales(), "locales"),
+		sub(districts.Locales(), "locales"),
+		sub(audit.Locales(), "locales"),
+		sub(mail.Locales(), "locales"),
+	}
+}

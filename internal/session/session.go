@@ -1,0 +1,202 @@
+// Package session keeps sign-in sessions in the database, so any node
+// behind the load balancer serves any session. The cookie holds a random
+// token; the table holds only its SHA-256, so a leaked table does not hand
+// out sessions.
+package session
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/apperr"
+	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/web"
+)
+
+// Session is one signed-in browser.
+type Session struct {
+	ID        string // hash of the token
+	UserID    string
+	CreatedAt time.Time
+	LastSeen  time.Time
+	ExpiresAt time.Time
+}
+
+// Store reads and writes sessions.
+type Store struct {
+	DB         *db.DB
+	MaxAge     time.Duration // idle time after which a session ends
+	TrustProxy bool
+	Now        func() time.Time
+}
+
+func (s *Store) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// Start signs userID in: it ends the session the request came with (so a
+// session id planted before sign-in is worthless: no fixation) and sets a
+// cookie with a fresh token.
+func (s *Store) Start(ctx context.Context, w http.ResponseWriter, r *http.Request, userID string) (*Session, error) {
+	if old := web.SessionToken(r); old != "" {
+		if _, err := s.DB.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, hashToken(old)); err != nil {
+			return nil, fmt.Errorf("session: end previous: %w", err)
+		}
+	}
+	var b [32]byte
+	rand.Read(b[:])
+	token := base64.RawURLEncoding.EncodeToString(b[:])
+	now := db.TS(s.now())
+	sess := &Session{ID: hashToken(token), UserID: userID, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(s.MaxAge)}
+	_, err := s.DB.ExecContext(ctx, `INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+		sess.ID, userID, now, now, sess.ExpiresAt)
+	if err != nil {
+		return nil, fmt.Errorf("session: start: %w", db.MapError(err))
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: web.SessionCookie, Value: token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: web.IsTLS(r, s.TrustProxy),
+		MaxAge: int(s.MaxAge.Seconds()),
+	})
+	return sess, nil
+}
+
+// Load finds the live session for token.
+func (s *Store) Load(ctx context.Context, token string) (*Session, error) {
+	var (
+		sess                 Session
+		created, seen, until db.Time
+		user                 *string
+	)
+	err := s.DB.QueryRowContext(ctx, `SELECT id, user_id, created_at, last_seen_at, expires_at FROM sessions WHERE id = $1`,
+		hashToken(token)).Scan(&sess.ID, &user, &created, &seen, &until)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	if user != nil {
+		sess.UserID = *user
+	}
+	sess.CreatedAt, sess.LastSeen, sess.ExpiresAt = created.Time, seen.Time, until.Time
+	if !s.now().Before(sess.ExpiresAt) {
+		return nil, apperr.E(apperr.NotFound, "session expired")
+	}
+	return &sess, nil
+}
+
+// touch slides the expiry forward, at most once a minute per session so
+// busy pages do not write on every request.
+func (s *Store) touch(ctx context.Context, sess *Session) error {
+	now := s.now()
+	if now.Sub(sess.LastSeen) < time.Minute {
+		return nil
+	}
+	_, err := s.DB.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3`,
+		db.TS(now), db.TS(now.Add(s.MaxAge)), sess.ID)
+	return err
+}
+
+// End signs the request's session out and clears the cookie.
+func (s *Store) End(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+	if token := web.SessionToken(r); token != "" {
+		if _, err := s.DB.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, hashToken(token)); err != nil {
+			return fmt.Errorf("session: end: %w", err)
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	return nil
+}
+
+// EndAll signs a user out everywhere ("sign out everywhere", password
+// change, account deletion).
+func (s *Store) EndAll(ctx context.Context, q db.Querier, userID string) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+	return err
+}
+
+// ForUser lists a user's live sessions, newest first.
+func (s *Store) ForUser(ctx context.Context, userID string) ([]Session, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT id, created_at, last_seen_at, expires_at FROM sessions
+		WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC`, userID, db.TS(s.now()))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		var sess Session
+		var c, l, e db.Time
+		if err := rows.Scan(&sess.ID, &c, &l, &e); err != nil {
+			return nil, err
+		}
+		sess.UserID, sess.CreatedAt, sess.LastSeen, sess.ExpiresAt = userID, c.Time, l.Time, e.Time
+		out = append(out, sess)
+	}
+	return out, rows.Err()
+}
+
+// DeleteExpired removes ended sessions; a periodic job calls it.
+func (s *Store) DeleteExpired(ctx context.Context) (int64, error) {
+	res, err := s.DB.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, db.TS(s.now()))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// UserLoader loads the signed-in user for a session (the accounts domain).
+type UserLoader func(ctx context.Context, userID string) (*web.User, error)
+
+// Middleware puts the session's user in the request context. Requests
+// without a session cookie never touch the database.
+func (s *Store) Middleware(log *slog.Logger, load UserLoader) web.Middleware {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			token := web.SessionToken(r)
+			if token == "" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			ctx := r.Context()
+			sess, err := s.Load(ctx, token)
+			switch {
+			case apperr.Is(err, apperr.NotFound):
+				next.ServeHTTP(w, r) // stale cookie: treat as signed out
+				return
+			case err != nil:
+				log.ErrorContext(ctx, "session: load", "error", err)
+				next.ServeHTTP(w, r)
+				return
+			}
+			if err := s.touch(ctx, sess); err != nil {
+				log.WarnContext(ctx, "session: touch", "error", err)
+			}
+			ctx = web.WithSessionID(ctx, sess.ID)
+			if sess.UserID != "" {
+				u, err := load(ctx, sess.UserID)
+				if err != nil && !errors.Is(err, context.Canceled) {
+					log.WarnContext(ctx, "session: user", "error", err)
+				}
+				if u != nil {
+					ctx = web.WithUser(ctx, u)
+				}
+			}
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}

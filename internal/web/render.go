@@ -1,0 +1,127 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/i18n"
+)
+
+// Renderer parses every page once at start-up, one template set per page and
+// language (so "t" translates without a per-request lookup), and renders
+// pages into the shared layout.
+type Renderer struct {
+	cat      *i18n.Catalog
+	assets   *Assets
+	loc      *time.Location
+	pages    map[string]map[string]*template.Template // page -> lang -> set
+	partials []fs.FS
+}
+
+// NewRenderer makes a renderer whose layout comes from this package.
+func NewRenderer(cat *i18n.Catalog, assets *Assets, loc *time.Location) *Renderer {
+	return &Renderer{cat: cat, assets: assets, loc: loc, pages: map[string]map[string]*template.Template{}}
+}
+
+// Register parses pages from fsys: each file defines "content" (and
+// optionally "head") and is known as "namespace/base-name" — accounts'
+// templates/signin.html is "accounts/signin". It panics on a parse error or
+// a duplicate, at start-up.
+func (r *Renderer) Register(namespace string, fsys fs.FS, files ...string) {
+	for _, name := range files {
+		key := namespace + "/" + strings.TrimSuffix(path.Base(name), ".html")
+		if _, dup := r.pages[key]; dup {
+			panic("web: page registered twice: " + key)
+		}
+		sets := map[string]*template.Template{}
+		for _, lang := range r.cat.Languages() {
+			t := template.New("layout.html").Funcs(r.funcs(lang))
+			template.Must(t.ParseFS(layoutFS, "templates/layout.html", "templates/partials.html"))
+			template.Must(t.ParseFS(fsys, name))
+			sets[lang] = t
+		}
+		r.pages[key] = sets
+	}
+}
+
+// Pages lists the registered page names.
+func (r *Renderer) Pages() []string {
+	out := make([]string, 0, len(r.pages))
+	for k := range r.pages {
+		out = append(out, k)
+	}
+	return out
+}
+
+func (r *Renderer) funcs(lang string) template.FuncMap {
+	return template.FuncMap{
+		"t":  func(key string, args ...any) string { return r.cat.T(lang, key, args...) },
+		"tn": func(key string, n int, args ...any) string { return r.cat.N(lang, key, n, args...) },
+		"asset": func(name string) string {
+			return r.assets.URL(name)
+		},
+		"date": func(t time.Time) string { return t.In(r.loc).Format("2006-01-02") },
+		"datetime": func(t time.Time) string {
+			return t.In(r.loc).Format("2006-01-02 15:04")
+		},
+		"isoTime": func(t time.Time) string { return t.In(r.loc).Format(time.RFC3339) },
+	}
+}
+
+// Layout is what the shared layout needs on every page.
+type Layout struct {
+	Lang      string
+	Languages []LangOption
+	Title     string
+	User      *User
+	Nav       []NavItem
+	Path      string
+	RequestID string
+	SiteName  string
+}
+
+// LangOption is one entry of the language switch.
+type LangOption struct {
+	Code, Name string
+	Current    bool
+}
+
+// NavItem is one entry of the main navigation.
+type NavItem struct {
+	Path, Label string
+	Current     bool
+}
+
+// View is what a page template receives: the layout and the page's own
+// data (one struct type per page).
+type View struct {
+	L Layout
+	D any
+}
+
+// render writes page with status into w, buffering so a template error
+// becomes a clean 500 instead of half a page.
+func (r *Renderer) render(w http.ResponseWriter, status int, page, lang string, v View) error {
+	sets, ok := r.pages[page]
+	if !ok {
+		return fmt.Errorf("web: unknown page %q", page)
+	}
+	t := sets[lang]
+	if t == nil {
+		t = sets[r.cat.Default()]
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+		return fmt.Errorf("web: render %s: %w", page, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}

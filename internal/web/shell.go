@@ -1,0 +1,101 @@
+package web
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/apperr"
+)
+
+//go:embed static
+var staticFS embed.FS
+
+// Static is the shell's own static files (the stylesheet).
+func Static() fs.FS {
+	sub, _ := fs.Sub(staticFS, "static")
+	return sub
+}
+
+// RegisterShellPages registers the shell's page templates.
+func (s *Site) RegisterShellPages() {
+	s.Renderer.Register("shell", shellPages, "templates/home.html", "templates/error.html")
+}
+
+// HomePage is the home page's data.
+type HomePage struct{ Modules []Module }
+
+// Shell serves the pages that belong to no domain: home, the language
+// switch, health checks and the 404 for unknown paths.
+type Shell struct {
+	Site *Site
+	// Ping checks the database for /readyz.
+	Ping       func(ctx context.Context) error
+	TrustProxy bool
+}
+
+// Routes registers the shell's routes.
+func (h *Shell) Routes(handle Registrar) {
+	handle("GET /{$}", Public, h.handleHome)
+	handle("POST /lang", Public, h.handleLanguage)
+	handle("GET /healthz", Public, h.handleHealth)
+	handle("GET /readyz", Public, h.handleReady)
+	handle("/", Public, h.handleNotFound)
+}
+
+func (h *Shell) handleHome(w http.ResponseWriter, r *http.Request) error {
+	return h.Site.Render(w, r, http.StatusOK, "shell/home", "home.title", HomePage{Modules: h.Site.Modules})
+}
+
+// handleLanguage remembers the chosen language and goes back to the page.
+func (h *Shell) handleLanguage(w http.ResponseWriter, r *http.Request) error {
+	lang := r.PostFormValue("lang")
+	if !h.Site.Catalog.Supports(lang) {
+		return apperr.E(apperr.Invalid, "error.bad_language")
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: IsTLS(r, h.TrustProxy),
+	})
+	http.Redirect(w, r, localPath(r.PostFormValue("next")), http.StatusSeeOther)
+	return nil
+}
+
+// localPath keeps redirects on this site: anything but a plain local path
+// becomes "/".
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+		return "/"
+	}
+	return p
+}
+
+// LocalPath is localPath for other packages' "next" parameters.
+func LocalPath(p string) string { return localPath(p) }
+
+func (h *Shell) handleHealth(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+	return nil
+}
+
+func (h *Shell) handleReady(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := h.Ping(ctx); err != nil {
+		h.Site.Log.WarnContext(r.Context(), "not ready", "error", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unavailable\n"))
+		return nil
+	}
+	w.Write([]byte("ok\n"))
+	return nil
+}
+
+func (h *Shell) handleNotFound(w http.ResponseWriter, r *http.Request) error {
+	return apperr.E(apperr.NotFound, "error.not_found")
+}

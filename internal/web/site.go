@@ -1,0 +1,212 @@
+package web
+
+import (
+	"embed"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/civitas-city/civitas/internal/apperr"
+	"github.com/civitas-city/civitas/internal/i18n"
+)
+
+//go:embed templates/layout.html templates/partials.html
+var layoutFS embed.FS
+
+//go:embed templates/home.html templates/error.html
+var shellPages embed.FS
+
+//go:embed locales/*.json
+var locales embed.FS
+
+// Locales are the shell's message files, for the catalog.
+func Locales() embed.FS { return locales }
+
+// Module is a part of the platform shown on the home page and in the
+// navigation, registered by app for each domain that exists.
+type Module struct {
+	Path     string
+	TitleKey string
+	DescKey  string
+	// InNav puts it in the main navigation too.
+	InNav bool
+}
+
+// Site is what every handler needs to answer: the renderer, the catalog,
+// the logger, the modules.
+type Site struct {
+	Name     string
+	Log      *slog.Logger
+	Catalog  *i18n.Catalog
+	Renderer *Renderer
+	Modules  []Module
+}
+
+// HandlerFunc is a handler that returns its error; Site.Handler renders it.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// StatusOf maps an error kind to its HTTP status: the one table.
+func StatusOf(err error) int {
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return http.StatusRequestEntityTooLarge
+	}
+	switch apperr.KindOf(err) {
+	case apperr.Invalid:
+		return http.StatusBadRequest
+	case apperr.NotFound:
+		return http.StatusNotFound
+	case apperr.Conflict:
+		return http.StatusConflict
+	case apperr.Unauthenticated:
+		return http.StatusUnauthorized
+	case apperr.Forbidden:
+		return http.StatusForbidden
+	case apperr.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case apperr.TooMany:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// Handler adapts h, checking access first: the one place where
+// authorization is decided for every route.
+func (s *Site) Handler(access Access, h HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		noteRoute(r)
+		err := Authorize(CurrentUser(r.Context()), access)
+		if err == nil {
+			err = parseForm(r)
+		}
+		if err == nil {
+			err = h(w, r)
+		}
+		if err != nil {
+			s.Error(w, r, err)
+		}
+	})
+}
+
+// Render writes a page: the page's template, its title key and data.
+func (s *Site) Render(w http.ResponseWriter, r *http.Request, status int, page, titleKey string, data any) error {
+	lang := Lang(r.Context())
+	return s.Renderer.render(w, status, page, lang, View{L: s.layout(r, titleKey), D: data})
+}
+
+func (s *Site) layout(r *http.Request, titleKey string) Layout {
+	lang := Lang(r.Context())
+	l := Layout{
+		Lang:      lang,
+		Title:     s.Catalog.T(lang, titleKey),
+		User:      CurrentUser(r.Context()),
+		Path:      r.URL.Path,
+		RequestID: RequestID(r.Context()),
+		SiteName:  s.Name,
+	}
+	for _, code := range s.Catalog.Languages() {
+		l.Languages = append(l.Languages, LangOption{Code: code, Name: s.Catalog.T(code, "lang.name"), Current: code == lang})
+	}
+	for _, m := range s.Modules {
+		if m.InNav {
+			l.Nav = append(l.Nav, NavItem{Path: m.Path, Label: s.Catalog.T(lang, m.TitleKey),
+				Current: r.URL.Path == m.Path || strings.HasPrefix(r.URL.Path, m.Path+"/")})
+		}
+	}
+	return l
+}
+
+// ErrorPage is the data of the error page.
+type ErrorPage struct {
+	Status    int
+	Heading   string
+	Message   string
+	RequestID string
+}
+
+// Error answers with err: a redirect to sign in, a JSON problem for API
+// clients, or the error page in the resident's language. Only internal
+// errors are logged, with the request id the page shows.
+func (s *Site) Error(w http.ResponseWriter, r *http.Request, err error) {
+	status := StatusOf(err)
+	if status == http.StatusUnauthorized && wantsHTML(r) && r.Method == http.MethodGet {
+		http.Redirect(w, r, signInURL(r), http.StatusSeeOther)
+		return
+	}
+	lang := Lang(r.Context())
+	if lang == "" {
+		lang = s.Catalog.Default()
+	}
+	msg := apperr.MessageOf(err)
+	if msg != "" && s.Catalog.Has(msg) {
+		msg = s.Catalog.T(lang, msg)
+	}
+	if status >= 500 {
+		s.Log.ErrorContext(r.Context(), "request failed", "error", err, "request_id", RequestID(r.Context()))
+		msg = s.Catalog.T(lang, "error.internal")
+	}
+	if status == http.StatusRequestEntityTooLarge {
+		msg = s.Catalog.T(lang, "error.too_large")
+	}
+	if msg == "" {
+		msg = s.Catalog.T(lang, "error.status."+statusKey(status))
+	}
+	if !wantsHTML(r) {
+		WriteJSON(w, status, map[string]any{"error": map[string]any{
+			"status": status, "code": apperr.KindOf(err).String(), "message": msg, "request_id": RequestID(r.Context())}})
+		return
+	}
+	page := ErrorPage{Status: status, Heading: s.Catalog.T(lang, "error.status."+statusKey(status)), Message: msg, RequestID: RequestID(r.Context())}
+	if rerr := s.Render(w, r, status, "shell/error", "error.status."+statusKey(status), page); rerr != nil {
+		s.Log.ErrorContext(r.Context(), "error page failed", "error", rerr)
+		http.Error(w, msg, status)
+	}
+}
+
+// statusKey names the catalog entry for a status; unlisted ones read as 500.
+func statusKey(status int) string {
+	switch status {
+	case 400, 401, 403, 404, 405, 409, 413, 429:
+		return strconv.Itoa(status)
+	}
+	return "500"
+}
+
+// wantsHTML tells pages from API calls: API paths and clients that ask for
+// JSON get JSON errors.
+func wantsHTML(r *http.Request) bool {
+	if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/open311/") {
+		return false
+	}
+	accept := r.Header.Get("Accept")
+	return accept == "" || strings.Contains(accept, "text/html") || strings.Contains(accept, "*/*")
+}
+
+// WriteJSON writes v as JSON with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// parseForm reads a URL-encoded body up front, so a body over the limit or
+// a malformed one is an error (413 or 400) rather than a silently empty form.
+func parseForm(r *http.Request) error {
+	if r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch {
+		return nil
+	}
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		return nil
+	}
+	if err := r.ParseForm(); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return err
+		}
+		return apperr.Wrap(apperr.Invalid, "error.bad_form", err)
+	}
+	return nil
+}

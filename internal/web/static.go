@@ -1,0 +1,83 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+)
+
+// Assets serves static files under /static/HASH/NAME, where HASH is the
+// content's digest, so browsers may cache them for ever.
+type Assets struct {
+	files map[string]asset // name -> content
+}
+
+type asset struct {
+	hash  string
+	body  []byte
+	ctype string
+}
+
+// NewAssets reads every file of each fsys (later ones override earlier).
+// Missing optional files (third-party, from npm) simply are not served.
+func NewAssets(fss ...fs.FS) (*Assets, error) {
+	a := &Assets{files: map[string]asset{}}
+	for _, fsys := range fss {
+		err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				return err
+			}
+			sum := sha256.Sum256(b)
+			ct := mime.TypeByExtension(path.Ext(p))
+			if ct == "" {
+				ct = "application/octet-stream"
+			}
+			a.files[p] = asset{hash: hex.EncodeToString(sum[:6]), body: b, ctype: ct}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// Has reports whether the asset exists (optional scripts are left out of
+// pages when their files are absent).
+func (a *Assets) Has(name string) bool { _, ok := a.files[name]; return ok }
+
+// URL is the cache-busting address of name.
+func (a *Assets) URL(name string) string {
+	f, ok := a.files[name]
+	if !ok {
+		return "/static/missing/" + name
+	}
+	return "/static/" + f.hash + "/" + name
+}
+
+// ServeHTTP serves GET /static/{hash}/{name...}.
+func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	f, ok := a.files[name]
+	if !ok || strings.Contains(name, "..") {
+		http.NotFound(w, r)
+		return
+	}
+	if r.PathValue("hash") != f.hash {
+		// An old hash: serve the current file but do not let it be cached
+		// for ever under the wrong name.
+		w.Header().Set("Cache-Control", "no-cache")
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	}
+	w.Header().Set("Content-Type", f.ctype)
+	w.Write(f.body)
+}
