@@ -4,9 +4,24 @@
 //
 // A profile directory holds:
 //
-//	city.json              name, time zone, languages, currency, codes (see fileJSON)
+//	city.json              the city itself, as below
 //	districts.geojson      the districts, read by districts.ParseGeoJSON
 //	city-boundary.geojson  optional: the city limit, read by districts.ParseBoundary
+//
+// city.json (codes and map are optional; unknown keys are an error):
+//
+//	{
+//	  "slug": "krakow",
+//	  "name": "Kraków",
+//	  "country": "PL",
+//	  "time_zone": "Europe/Warsaw",
+//	  "languages": ["pl", "en", "uk"],
+//	  "currency": "PLN",
+//	  "codes": {"teryt_terc": "1261011", "teryt_simc": "0950463"},
+//	  "map": {"center": [19.9373, 50.0617]}
+//	}
+//
+// Positions are [lon, lat], as in GeoJSON.
 package city
 
 import (
@@ -92,6 +107,10 @@ func Load(fsys fs.FS) (*Profile, error) {
 // LoadDir reads and validates the profile in the directory dir, as given by
 // the --city flag.
 func LoadDir(dir string) (*Profile, error) {
+	if dir == "" {
+		// os.DirFS("") would read from the file system root.
+		return nil, errors.New("city: no profile directory given")
+	}
 	p, file, err := load(os.DirFS(dir))
 	if err != nil {
 		return nil, fmt.Errorf("city: %s: %w", filepath.Join(dir, file), err)

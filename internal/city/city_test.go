@@ -239,4 +239,7 @@ func TestLoadDir(t *testing.T) {
 	if _, err := LoadDir(filepath.Join(dir, "missing")); err == nil {
 		t.Error("LoadDir of a missing directory succeeded")
 	}
+	if _, err := LoadDir(""); err == nil {
+		t.Error(`LoadDir("") succeeded`)
+	}
 }

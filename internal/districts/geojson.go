@@ -112,7 +112,7 @@ func parseDistrict(raw json.RawMessage) (District, *FeatureError) {
 	}
 	var p propertiesJSON
 	if err := json.Unmarshal(f.Properties, &p); err != nil {
-		return District{}, &FeatureError{Field: "properties", Err: err}
+		return District{}, propertiesError(err)
 	}
 	propErr := func(field, format string, args ...any) *FeatureError {
 		return &FeatureError{Field: "properties." + field, Err: fmt.Errorf(format, args...)}
@@ -150,6 +150,15 @@ func parseDistrict(raw json.RawMessage) (District, *FeatureError) {
 		d.Population = *p.Population
 	}
 	return d, nil
+}
+
+// propertiesError names the property that has the wrong JSON type: the
+// decoder knows it but only mentions it inside its message.
+func propertiesError(err error) *FeatureError {
+	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok && te.Field != "" {
+		return &FeatureError{Field: "properties." + te.Field, Err: fmt.Errorf("want %v, got JSON %s", te.Type, te.Value)}
+	}
+	return &FeatureError{Field: "properties", Err: err}
 }
 
 // ParseBoundary reads a city limit: a FeatureCollection (all its polygons
