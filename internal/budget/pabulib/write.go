@@ -35,7 +35,7 @@ func Write(w io.Writer, e *Election) error {
 			return errorf(0, m.Key, "META key written twice")
 		}
 		wrote[m.Key] = true
-		ew.first(m.Key, "META key")
+		ew.first(m.Key, "META key", false)
 		ew.row(m.Key, v)
 	}
 	if !wrote["budget"] {
@@ -71,7 +71,7 @@ func Write(w io.Writer, e *Election) error {
 		if p.Cost == nil || p.Cost.Sign() < 0 {
 			return errorf(0, pcols[costCol], "project %q: cost missing or negative", p.ID)
 		}
-		ew.first(p.ID, pcols[0])
+		ew.first(p.ID, pcols[0], true)
 		x := 0
 		for c := range pcols {
 			switch c {
@@ -155,7 +155,7 @@ func Write(w io.Writer, e *Election) error {
 			}
 			points = sb.String()
 		}
-		ew.first(v.Voter, vcols[0])
+		ew.first(v.Voter, vcols[0], false)
 		x := 0
 		for c := range vcols {
 			switch c {
@@ -184,9 +184,10 @@ type rowWriter struct {
 	err error
 }
 
-// first checks a value that starts a row: it must not read as a section name or as absent.
-func (rw *rowWriter) first(v, field string) {
-	if rw.err == nil && (sectionOf(v) != noSection || isNone(strings.TrimSpace(v))) {
+// first checks a value that starts a row: it must not read as a section name, nor (for a
+// project id) as absent.
+func (rw *rowWriter) first(v, field string, id bool) {
+	if rw.err == nil && (sectionOf(v) != noSection || id && isNone(strings.TrimSpace(v))) {
 		rw.err = errorf(0, field, "%q cannot start a row: it reads as a section name or as absent", v)
 	}
 }
