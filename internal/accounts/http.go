@@ -57,7 +57,7 @@ func (h *Handler) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	u, err := h.Service.Authenticate(ctx, email, password)
 	if apperr.Is(err, apperr.Unauthenticated) {
 		page := SignInPage{Email: email, Next: next, Error: h.Site.Catalog.T(web.Lang(ctx), apperr.MessageOf(err))}
-		return h.Site.Render(w, r, http.StatusUnauthorized, "accounts/signin", "accounts.signin.title", page)
+		return h.Site.Render(w, r, http.StatusOK, "accounts/signin", "accounts.signin.title", page)
 	}
 	if err != nil {
 		return err

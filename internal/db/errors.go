@@ -11,9 +11,9 @@ import (
 
 // Shared error kinds, whatever the driver said.
 var (
-	ErrNotFound  = apperr.E(apperr.NotFound, "not found")
-	ErrConflict  = apperr.E(apperr.Conflict, "already exists")
-	ErrReference = apperr.E(apperr.Invalid, "refers to something that does not exist")
+	ErrNotFound  = apperr.E(apperr.NotFound, "error.not_found")
+	ErrConflict  = apperr.E(apperr.Conflict, "error.conflict")
+	ErrReference = apperr.E(apperr.Invalid, "error.reference")
 )
 
 // SQLite extended result codes and PostgreSQL SQLSTATEs that we map.

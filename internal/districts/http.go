@@ -132,14 +132,19 @@ func svgMap(s *Set) template.HTML {
 		fmt.Fprintf(&sb, `<a href="/districts/%s" aria-label="%s"><path d="`, template.HTMLEscapeString(d.Slug), label)
 		for _, poly := range d.Boundary {
 			for _, ring := range poly {
+				var lastX, lastY float64
 				for i, pt := range ring {
 					x := (pt[0] - b.MinLon) * kx * scale
 					y := (b.MaxLat - pt[1]) * scale
-					if i == 0 {
+					switch {
+					case i == 0:
 						fmt.Fprintf(&sb, "M%.1f %.1f", x, y)
-					} else {
+					case math.Abs(x-lastX) < 1.5 && math.Abs(y-lastY) < 1.5 && i < len(ring)-1:
+						continue // under a pixel and a half at this size: invisible, only weight
+					default:
 						fmt.Fprintf(&sb, "L%.1f %.1f", x, y)
 					}
+					lastX, lastY = x, y
 				}
 				sb.WriteString("Z")
 			}

@@ -1,0 +1,125 @@
+package app_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/civitas-city/civitas/internal/web"
+)
+
+// routeCase is one row of the authorization table: a registered route, the
+// policy it must have, and a request that exercises it.
+type routeCase struct {
+	pattern string
+	policy  string // web.Access.String()
+	path    string // a concrete path for the pattern
+}
+
+// routeTable lists every route the app registers. A route missing here
+// fails TestAuthorizationTable, so each module that adds routes extends it.
+var routeTable = []routeCase{
+	{"GET /{$}", "public", "/"},
+	{"POST /lang", "public", "/lang"},
+	{"GET /healthz", "public", "/healthz"},
+	{"GET /readyz", "public", "/readyz"},
+	{"/", "public", "/no/such/page"},
+	{"GET /signin", "public", "/signin"},
+	{"POST /signin", "public", "/signin"},
+	{"POST /signout", "public", "/signout"},
+	{"GET /districts", "public", "/districts"},
+	{"GET /districts/{slug}", "public", "/districts/nowa-huta"},
+	{"GET /api/v1/districts", "public", "/api/v1/districts"},
+	{"GET /admin/audit", "admin", "/admin/audit"},
+	{"GET /admin/outbox", "admin", "/admin/outbox"},
+	{"GET /static/{hash}/{name...}", "public", "/static/x/civitas.css"},
+	{"GET /metrics", "public", "/metrics"},
+}
+
+// roles the table is checked for; "anonymous" is no session at all.
+var tableRoles = []struct {
+	name  string
+	roles []web.Role
+}{
+	{"anonymous", nil},
+	{"resident", nil},
+	{"officer", []web.Role{{Name: web.RoleOfficer, Domain: "budget"}}},
+	{"moderator", []web.Role{{Name: web.RoleModerator}}},
+	{"admin", []web.Role{{Name: web.RoleAdmin}}},
+}
+
+// allowed is the expected decision for a policy and a role.
+func allowed(policy, role string) bool {
+	switch {
+	case policy == "public":
+		return true
+	case role == "anonymous":
+		return false
+	case policy == "signed-in", role == "admin":
+		return true
+	}
+	name, domain, _ := strings.Cut(policy, ":")
+	switch role {
+	case "officer":
+		return name == web.RoleOfficer && (domain == "" || domain == "budget")
+	case "moderator":
+		return name == web.RoleModerator
+	}
+	return false
+}
+
+func TestAuthorizationTable(t *testing.T) {
+	srv := startSQLite(t)
+	byPattern := map[string]routeCase{}
+	for _, rc := range routeTable {
+		byPattern[rc.pattern] = rc
+	}
+	registered := map[string]bool{}
+	for _, r := range srv.Routes {
+		registered[r.Pattern] = true
+		rc, ok := byPattern[r.Pattern]
+		if !ok {
+			t.Errorf("route %q (%s) is not in the authorization table", r.Pattern, r.Access)
+			continue
+		}
+		if r.Access.String() != rc.policy {
+			t.Errorf("route %q has policy %s, the table says %s", r.Pattern, r.Access, rc.policy)
+		}
+	}
+	for _, rc := range routeTable {
+		if !registered[rc.pattern] {
+			t.Errorf("the table lists %q, which is not registered", rc.pattern)
+		}
+	}
+
+	clients := map[string]*http.Client{}
+	for _, role := range tableRoles {
+		if role.name == "anonymous" {
+			clients[role.name] = client(t)
+			continue
+		}
+		clients[role.name] = signedIn(t, srv, role.name+"@authz.test", role.roles...)
+	}
+	for _, rc := range routeTable {
+		method, _, hasMethod := strings.Cut(rc.pattern, " ")
+		if !hasMethod {
+			method = http.MethodGet
+		}
+		if rc.pattern == "POST /signout" {
+			continue // would end the shared sessions; covered by the sign-in tests
+		}
+		for _, role := range tableRoles {
+			var form url.Values
+			if method == http.MethodPost {
+				form = url.Values{}
+			}
+			r := do(t, clients[role.name], method, srv.URL+rc.path, form)
+			denied := r.StatusCode == http.StatusForbidden || r.StatusCode == http.StatusUnauthorized ||
+				(r.StatusCode == http.StatusSeeOther && strings.HasPrefix(r.Header.Get("Location"), "/signin?"))
+			if want := allowed(rc.policy, role.name); denied == want {
+				t.Errorf("%s %s as %s: status %d, want allowed=%v", method, rc.path, role.name, r.StatusCode, want)
+			}
+		}
+	}
+}
