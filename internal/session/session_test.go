@@ -1,0 +1,122 @@
+package session_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/apperr"
+	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/db/dbtest"
+	"github.com/civitas-city/civitas/internal/session"
+	"github.com/civitas-city/civitas/internal/web"
+)
+
+func addUser(t *testing.T, d *db.DB, id string) {
+	t.Helper()
+	if _, err := d.ExecContext(t.Context(), `INSERT INTO users (id, display_name, created_at) VALUES ($1, 'U', $2)`, id, db.TS(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// start signs userID in on a request that carries cookie (may be empty)
+// and returns the new token.
+func start(t *testing.T, s *session.Store, userID, cookie string) (string, *http.Cookie) {
+	t.Helper()
+	r := httptest.NewRequest(http.MethodPost, "/signin", nil)
+	if cookie != "" {
+		r.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: cookie})
+	}
+	w := httptest.NewRecorder()
+	if _, err := s.Start(t.Context(), w, r, userID); err != nil {
+		t.Fatal(err)
+	}
+	c := w.Result().Cookies()[0]
+	return c.Value, c
+}
+
+func TestSessionLifecycle(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		now := time.Now()
+		s := &session.Store{DB: d, MaxAge: time.Hour, Now: func() time.Time { return now }}
+		addUser(t, d, "u1")
+		token, c := start(t, s, "u1", "")
+		if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure {
+			t.Errorf("cookie flags: %+v", c)
+		}
+		got, err := s.Load(t.Context(), token)
+		if err != nil || got.UserID != "u1" {
+			t.Fatalf("Load = %+v, %v", got, err)
+		}
+		// The table stores a hash, never the token.
+		var n int
+		d.QueryRowContext(t.Context(), `SELECT count(*) FROM sessions WHERE id = $1`, token).Scan(&n)
+		if n != 0 {
+			t.Error("the raw token is stored")
+		}
+		now = now.Add(2 * time.Hour)
+		if _, err := s.Load(t.Context(), token); !apperr.Is(err, apperr.NotFound) {
+			t.Errorf("expired session: %v", err)
+		}
+		if n, err := s.DeleteExpired(t.Context()); n != 1 || err != nil {
+			t.Errorf("DeleteExpired = %d, %v", n, err)
+		}
+	})
+}
+
+// Signing in replaces whatever session the browser brought: a session id
+// planted by an attacker before sign-in is worthless after it.
+func TestNoSessionFixation(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s := &session.Store{DB: d, MaxAge: time.Hour}
+		addUser(t, d, "u1")
+		planted, _ := start(t, s, "u1", "")
+		fresh, _ := start(t, s, "u1", planted)
+		if fresh == planted {
+			t.Fatal("sign-in kept the old token")
+		}
+		if _, err := s.Load(t.Context(), planted); !apperr.Is(err, apperr.NotFound) {
+			t.Errorf("the planted session still works: %v", err)
+		}
+		if _, err := s.Load(t.Context(), fresh); err != nil {
+			t.Errorf("the new session does not work: %v", err)
+		}
+	})
+}
+
+func TestSignOutEverywhere(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s := &session.Store{DB: d, MaxAge: time.Hour}
+		addUser(t, d, "u1")
+		addUser(t, d, "u2")
+		a, _ := start(t, s, "u1", "")
+		start(t, s, "u1", "")
+		other, _ := start(t, s, "u2", "")
+		if list, _ := s.ForUser(t.Context(), "u1"); len(list) != 2 {
+			t.Fatalf("u1 has %d sessions, want 2", len(list))
+		}
+		if err := s.EndAll(t.Context(), d, "u1"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Load(t.Context(), a); err == nil {
+			t.Error("a session survived sign out everywhere")
+		}
+		if _, err := s.Load(t.Context(), other); err != nil {
+			t.Error("another user's session ended")
+		}
+	})
+}
+
+func TestSecureCookieUnderTLS(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	s := &session.Store{DB: d, MaxAge: time.Hour, TrustProxy: true}
+	addUser(t, d, "u1")
+	r := httptest.NewRequest(http.MethodPost, "/signin", nil)
+	r.Header.Set("X-Forwarded-Proto", "https")
+	w := httptest.NewRecorder()
+	s.Start(t.Context(), w, r, "u1")
+	if c := w.Result().Cookies()[0]; !c.Secure {
+		t.Error("cookie not Secure under TLS")
+	}
+}
