@@ -24,7 +24,9 @@ type Handler struct {
 }
 
 // RegisterPages registers the page templates.
-func (h *Handler) RegisterPages() { h.Site.Renderer.Register("audit", templates, "templates/audit.html") }
+func (h *Handler) RegisterPages() {
+	h.Site.Renderer.Register("audit", templates, "templates/audit.html")
+}
 
 // Routes registers the audit routes: reading only.
 func (h *Handler) Routes(handle web.Registrar) {

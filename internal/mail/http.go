@@ -25,7 +25,9 @@ type Handler struct {
 }
 
 // RegisterPages registers the page templates.
-func (h *Handler) RegisterPages() { h.Site.Renderer.Register("mail", templates, "templates/outbox.html") }
+func (h *Handler) RegisterPages() {
+	h.Site.Renderer.Register("mail", templates, "templates/outbox.html")
+}
 
 // Routes registers the outbox route.
 func (h *Handler) Routes(handle web.Registrar) {
