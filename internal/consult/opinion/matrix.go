@@ -248,7 +248,13 @@ func (m *matrix) setModOut(tids []int64) {
 func (m *matrix) addVotes(votes []Vote, opt Options) {
 	vs := slices.Clone(votes)
 	slices.SortStableFunc(vs, func(a, b Vote) int { return cmp.Compare(a.Time, b.Time) })
-	touched := make(map[int32]bool)
+	// For the pair accumulators: each touched row's cells before the batch
+	// and the columns that changed.
+	type change struct {
+		old  []cell
+		cols map[int32]bool
+	}
+	touched := make(map[int32]*change)
 	for _, v := range vs {
 		r, rok := m.rowOf[v.PID]
 		c, cok := m.colOf[v.TID]
@@ -269,9 +275,13 @@ func (m *matrix) addVotes(votes []Vote, opt Options) {
 		if found && v.Time < row[k].t {
 			continue
 		}
-		if m.cov != nil && !touched[r] {
-			touched[r] = true
-			m.cov.addRow(row, -1)
+		if m.cov != nil {
+			ch := touched[r]
+			if ch == nil {
+				ch = &change{old: slices.Clone(row), cols: make(map[int32]bool)}
+				touched[r] = ch
+			}
+			ch.cols[c] = true
 		}
 		if found {
 			m.countCell(row[k], -1)
@@ -284,8 +294,9 @@ func (m *matrix) addVotes(votes []Vote, opt Options) {
 		m.countCell(e, 1)
 	}
 	if m.cov != nil {
-		for r := range touched {
-			m.cov.addRow(m.rows[r], 1)
+		for r, ch := range touched {
+			m.cov.addPairs(ch.old, ch.cols, -1)
+			m.cov.addPairs(m.rows[r], ch.cols, 1)
 		}
 	}
 }

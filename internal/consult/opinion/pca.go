@@ -52,6 +52,30 @@ func (c *covAcc) addRow(cells []cell, sign int32) {
 	}
 }
 
+// addPairs adds or removes only the pairs of a row that involve one of the
+// changed columns, each pair once.
+func (c *covAcc) addPairs(cells []cell, changed map[int32]bool, sign int32) {
+	for _, x := range cells {
+		if !changed[x.col] {
+			continue
+		}
+		for _, y := range cells {
+			if changed[y.col] && y.col < x.col {
+				continue // counted from y's side
+			}
+			a, b := x, y
+			if b.col < a.col {
+				a, b = b, a
+			}
+			p := &c.a[int(a.col)*c.stride+int(b.col)]
+			p.n += sign
+			p.s += sign * int32(a.val) * int32(b.val)
+			p.ta += sign * int32(a.val)
+			p.tb += sign * int32(b.val)
+		}
+	}
+}
+
 // addRows accumulates all rows, on two cores when there is enough work.
 func (c *covAcc) addRows(rows [][]cell) {
 	w := pairWork(rows)
@@ -238,16 +262,42 @@ func (d *denseOp) mul(v, out []float64, b int) {
 	n := d.n
 	rowsMul := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			o := out[i*b : (i+1)*b]
-			clear(o)
 			crow := d.c[i*n : (i+1)*n]
-			for j, cij := range crow {
-				if cij == 0 {
-					continue
+			o := out[i*b : (i+1)*b]
+			// Register accumulators for the block sizes used; this loop is
+			// most of a warm update.
+			switch b {
+			case 4:
+				var s0, s1, s2, s3 float64
+				v := v[:4*n]
+				for j, c := range crow {
+					w := v[4*j : 4*j+4 : 4*j+4]
+					s0 += c * w[0]
+					s1 += c * w[1]
+					s2 += c * w[2]
+					s3 += c * w[3]
 				}
-				vj := v[j*b : (j+1)*b]
-				for t := range o {
-					o[t] += cij * vj[t]
+				o[0], o[1], o[2], o[3] = s0, s1, s2, s3
+			case 6:
+				var s0, s1, s2, s3, s4, s5 float64
+				v := v[:6*n]
+				for j, c := range crow {
+					w := v[6*j : 6*j+6 : 6*j+6]
+					s0 += c * w[0]
+					s1 += c * w[1]
+					s2 += c * w[2]
+					s3 += c * w[3]
+					s4 += c * w[4]
+					s5 += c * w[5]
+				}
+				o[0], o[1], o[2], o[3], o[4], o[5] = s0, s1, s2, s3, s4, s5
+			default:
+				clear(o)
+				for j, c := range crow {
+					w := v[j*b : (j+1)*b]
+					for t := range o {
+						o[t] += c * w[t]
+					}
 				}
 			}
 		}
@@ -319,8 +369,13 @@ func (s *sparseOp) mul(v, out []float64, b int) {
 // done on a small block at once and run to convergence so the result is the
 // exact PCA. Warm-start vectors seed the block.
 func topEigen(op blockOp, n int, start [2][]float64, seed uint64) ([][]float64, []float64) {
-	b := min(n, 6)
+	// A warm start needs only a small block: the previous components are
+	// already close.
 	warm := start[0] != nil
+	b := min(n, 6)
+	if warm {
+		b = min(n, 4)
+	}
 	v := make([]float64, n*b)
 	rng := seed ^ 0x9e3779b97f4a7c15
 	next := func() float64 {
@@ -379,7 +434,7 @@ func topEigen(op blockOp, n int, start [2][]float64, seed uint64) ([][]float64, 
 			r1 += d1 * d1
 		}
 		scale := math.Max(lam[0], 1e-300)
-		if math.Sqrt(r0) <= 1e-10*scale && math.Sqrt(r1) <= 1e-10*scale {
+		if math.Sqrt(r0) <= 1e-9*scale && math.Sqrt(r1) <= 1e-9*scale {
 			break
 		}
 		copy(v, w)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sync"
 )
 
 // warmState is what a previous result contributes to the next update.
@@ -85,27 +86,32 @@ func run(m *matrix, fixed map[int64]int, st *warmState, opt Options, tick int) *
 	}
 
 	inConv := inConversation(m, st, opt)
-	// Groups: member rows per group, in group id order.
-	var groupRows [][]int32
+	// label[r] is row r's group index (into groupIDs), or -1.
+	var label []int32
 	var groupIDs []int
 	if fixed != nil {
 		res.FixedGroups = true
-		byID := make(map[int][]int32)
+		index := make(map[int]int32)
+		for _, g := range fixed {
+			if _, ok := index[g]; !ok {
+				index[g] = 0
+				groupIDs = append(groupIDs, g)
+			}
+		}
+		slices.Sort(groupIDs)
+		for i, g := range groupIDs {
+			index[g] = int32(i)
+		}
+		label = make([]int32, nr)
 		for r, pid := range m.pids {
+			label[r] = -1
 			if g, ok := fixed[pid]; ok {
-				byID[g] = append(byID[g], int32(r))
+				label[r] = index[g]
 				inConv[r] = true
 			}
 		}
-		for id := range byID {
-			groupIDs = append(groupIDs, id)
-		}
-		slices.Sort(groupIDs)
-		for _, id := range groupIDs {
-			groupRows = append(groupRows, byID[id])
-		}
 	} else {
-		groupIDs, groupRows = cluster(m, proj, inConv, st, opt, res)
+		groupIDs, label = cluster(m, proj, inConv, st, opt, res)
 	}
 	for r, in := range inConv {
 		if in {
@@ -117,25 +123,8 @@ func run(m *matrix, fixed map[int64]int, st *warmState, opt Options, tick int) *
 		res.InConv = []int64{}
 	}
 
-	// Per group and column tallies: raw (for the group-informed consensus)
-	// and rating (moderated-out cells count as passes by everyone).
-	ng := len(groupRows)
-	raw := make([][]tally, ng)
-	for g, rows := range groupRows {
-		raw[g] = make([]tally, nc)
-		for _, r := range rows {
-			for _, e := range m.rows[r] {
-				t := &raw[g][e.col]
-				t.s++
-				switch e.val {
-				case Agree:
-					t.a++
-				case Disagree:
-					t.d++
-				}
-			}
-		}
-	}
+	ng := len(groupIDs)
+	raw := groupTallies(m, label, ng)
 	if ng > 0 {
 		for c := range nc {
 			prod := 1.0
@@ -154,7 +143,8 @@ func run(m *matrix, fixed map[int64]int, st *warmState, opt Options, tick int) *
 			total[c].s += raw[g][c].s
 		}
 	}
-	for g, rows := range groupRows {
+	groups := make([]Group, ng)
+	for g := range ng {
 		var stats []cstats
 		for _, c := range m.tidOrder {
 			if m.modOut[c] {
@@ -164,19 +154,24 @@ func run(m *matrix, fixed map[int64]int, st *warmState, opt Options, tick int) *
 			out := tally{total[c].a - in.a, total[c].d - in.d, total[c].s - in.s}
 			stats = append(stats, newStats(in, out, m.tids[c]))
 		}
-		grp := Group{ID: groupIDs[g], Members: make([]int64, 0, len(rows)), Repness: selectRepness(stats)}
-		var sx, sy float64
-		for _, r := range rows {
-			grp.Members = append(grp.Members, m.pids[r])
-			sx += proj[r][0]
-			sy += proj[r][1]
-		}
-		if len(rows) > 0 {
-			grp.Center = [2]float64{sx / float64(len(rows)), sy / float64(len(rows))}
-		}
-		slices.Sort(grp.Members)
-		res.Groups = append(res.Groups, grp)
+		groups[g] = Group{ID: groupIDs[g], Members: []int64{}, Repness: selectRepness(stats)}
 	}
+	for r, g := range label {
+		if g >= 0 {
+			grp := &groups[g]
+			grp.Members = append(grp.Members, m.pids[r])
+			grp.Center[0] += proj[r][0]
+			grp.Center[1] += proj[r][1]
+		}
+	}
+	for g := range groups {
+		if n := float64(len(groups[g].Members)); n > 0 {
+			groups[g].Center[0] /= n
+			groups[g].Center[1] /= n
+		}
+		slices.Sort(groups[g].Members)
+	}
+	res.Groups = groups
 	res.Consensus = selectConsensus(m)
 	return res
 }
@@ -211,8 +206,9 @@ func inConversation(m *matrix, st *warmState, opt Options) []bool {
 }
 
 // cluster computes base clusters and groups (doc §5) and records the
-// warm-start state in res. It returns group ids and member rows.
-func cluster(m *matrix, proj [][2]float64, inConv []bool, st *warmState, opt Options, res *Result) ([]int, [][]int32) {
+// warm-start state in res. It returns the group ids and each row's group
+// index (-1 when not clustered).
+func cluster(m *matrix, proj [][2]float64, inConv []bool, st *warmState, opt Options, res *Result) ([]int, []int32) {
 	var rows []int32
 	for r, in := range inConv {
 		if in {
@@ -316,20 +312,67 @@ func cluster(m *matrix, proj [][2]float64, inConv []bool, st *warmState, opt Opt
 	}
 	res.KSmoother = sm
 
+	label := make([]int32, len(m.pids))
+	for r := range label {
+		label[r] = -1
+	}
 	var ids []int
-	var groupRows [][]int32
-	for _, g := range byK[sm.SmoothedK] {
-		var gr []int32
+	for gi, g := range byK[sm.SmoothedK] {
 		for _, b := range g.members {
 			for _, p := range base[b].members {
-				gr = append(gr, rows[p])
+				label[rows[p]] = int32(gi)
 			}
 		}
-		slices.Sort(gr)
 		ids = append(ids, g.id)
-		groupRows = append(groupRows, gr)
 	}
-	return ids, groupRows
+	return ids, label
+}
+
+// groupTallies counts each group's agrees, disagrees and seen votes per
+// column on the raw matrix, in one pass over the rows on two cores.
+func groupTallies(m *matrix, label []int32, ng int) [][]tally {
+	nc := len(m.tids)
+	part := func(lo, hi int) [][]tally {
+		raw := make([][]tally, ng)
+		for g := range raw {
+			raw[g] = make([]tally, nc)
+		}
+		for r := lo; r < hi; r++ {
+			g := label[r]
+			if g < 0 {
+				continue
+			}
+			tg := raw[g]
+			for _, e := range m.rows[r] {
+				t := &tg[e.col]
+				t.s++
+				switch e.val {
+				case Agree:
+					t.a++
+				case Disagree:
+					t.d++
+				}
+			}
+		}
+		return raw
+	}
+	n := len(label)
+	if n < 4096 || ng == 0 {
+		return part(0, n)
+	}
+	var other [][]tally
+	var wg sync.WaitGroup
+	wg.Go(func() { other = part(n/2, n) })
+	raw := part(0, n/2)
+	wg.Wait()
+	for g := range raw {
+		for c := range raw[g] {
+			raw[g][c].a += other[g][c].a
+			raw[g][c].d += other[g][c].d
+			raw[g][c].s += other[g][c].s
+		}
+	}
+	return raw
 }
 
 // toKClusters maps stored clusters onto current point indices, dropping
