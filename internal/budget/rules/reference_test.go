@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"cmp"
 	"encoding/json"
 	"math/big"
 	"os"
@@ -15,8 +16,8 @@ import (
 )
 
 // sharedDir is the shared Pabulib data beside the repository (/work/shared next to
-// /work/main); tests that need it skip when it is absent.
-const sharedDir = "../../../../shared/data/pabulib"
+// /work/main); tests that need it skip when it is absent. PB_SHARED_DIR overrides it.
+var sharedDir = cmp.Or(os.Getenv("PB_SHARED_DIR"), "../../../../shared/data/pabulib")
 
 // testdataDir holds copies of the tiny worked examples and a few small real elections, so
 // the essential tests always run.
