@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/civitas-city/civitas/internal/config"
 	"github.com/civitas-city/civitas/internal/db/dbtest"
 	"github.com/civitas-city/civitas/internal/jobs"
 	"github.com/civitas-city/civitas/internal/mail"
@@ -84,4 +85,27 @@ func TestTwoNodesShareSessionsAndJobs(t *testing.T) {
 			t.Logf("%s: %d jobs done, by %d nodes", engine, distinct, nodes)
 		})
 	}
+}
+
+// A job enqueued before a node stops runs after the next node starts.
+func TestJobsSurviveRestart(t *testing.T) {
+	dsn := dbtest.DSN(t, "sqlite")
+	first := startNode(t, dsn, func(c *config.Config) { c.Workers = 0 })
+	if err := mail.Enqueue(t.Context(), first.DB, mail.Message{To: "r@example.org", Subject: "after restart", Text: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Shutdown(); err != nil {
+		t.Fatal(err)
+	}
+	second := startNode(t, dsn)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		var n int
+		second.DB.QueryRowContext(t.Context(), `SELECT count(*) FROM mail_outbox WHERE subject = 'after restart'`).Scan(&n)
+		if n == 1 {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Error("the job enqueued before the restart never ran")
 }

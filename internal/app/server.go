@@ -13,14 +13,11 @@ import (
 	"time"
 
 	"github.com/civitas-city/civitas/internal/accounts"
-	"github.com/civitas-city/civitas/internal/audit"
 	"github.com/civitas-city/civitas/internal/city"
 	"github.com/civitas-city/civitas/internal/config"
 	"github.com/civitas-city/civitas/internal/db"
-	"github.com/civitas-city/civitas/internal/districts"
 	"github.com/civitas-city/civitas/internal/i18n"
 	"github.com/civitas-city/civitas/internal/jobs"
-	"github.com/civitas-city/civitas/internal/mail"
 	"github.com/civitas-city/civitas/internal/session"
 	"github.com/civitas-city/civitas/internal/web"
 )
@@ -153,7 +150,8 @@ func newLogger(cfg config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(out, opts))
 }
 
-// build makes every part of a node from cfg and an open database.
+// build makes every part of a node from cfg and an open database: the
+// platform every module shares, then each module in moduleWirings.
 func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 	profile := city.Krakow()
 	if cfg.CityDir != "" {
@@ -163,11 +161,6 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		}
 	}
 	cat := i18n.New(profile.Languages...)
-	for _, fsys := range localeSources() {
-		if err := cat.AddFS(fsys); err != nil {
-			return nil, err
-		}
-	}
 	assets, err := web.NewAssets(web.Static())
 	if err != nil {
 		return nil, err
@@ -177,38 +170,14 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		Log:      log,
 		Catalog:  cat,
 		Renderer: web.NewRenderer(cat, assets, profile.Location),
-		Modules: []web.Module{
-			{Path: "/districts", TitleKey: "districts.title", DescKey: "districts.desc", InNav: true},
-		},
 	}
-	s := &Server{DB: d, Catalog: cat, Site: site, cfg: cfg, log: log}
-	s.Jobs = jobs.NewRunner(d, log, cfg.Workers)
-
-	var mailer mail.Mailer = mail.Outbox{DB: d}
-	if cfg.SMTP.Host != "" && !cfg.Demo {
-		if mailer, err = mail.NewSMTP(mail.SMTPConfig(cfg.SMTP)); err != nil {
-			return nil, err
-		}
-	} else if !cfg.Demo {
-		log.Warn("CIVITAS_SMTP_HOST is not set: mail is kept in the outbox (/admin/outbox), not sent")
+	p := &platform{
+		cfg: cfg, log: log, db: d, profile: profile, site: site,
+		jobs:     jobs.NewRunner(d, log, cfg.Workers),
+		sessions: &session.Store{DB: d, MaxAge: cfg.SessionMaxAge, TrustProxy: cfg.TrustProxy},
+		accounts: &accounts.Service{DB: d},
 	}
-	s.Jobs.Handle(mail.JobKind, mail.JobHandler(mailer))
-
-	sessions := &session.Store{DB: d, MaxAge: cfg.SessionMaxAge, TrustProxy: cfg.TrustProxy}
-	accountsSvc := &accounts.Service{DB: d}
-	shell := &web.Shell{Site: site, Ping: d.PingContext, TrustProxy: cfg.TrustProxy}
-	accountsH := &accounts.Handler{Site: site, Service: accountsSvc, Sessions: sessions}
-	districtsH := &districts.Handler{Site: site, Set: profile.Districts, Boundary: profile.Boundary}
-	auditH := &audit.Handler{Site: site, DB: d}
-	outboxH := &mail.Handler{Site: site, DB: d}
-
-	site.RegisterShellPages()
-	accountsH.RegisterPages()
-	if err := districtsH.RegisterPages(); err != nil {
-		return nil, err
-	}
-	auditH.RegisterPages()
-	outboxH.RegisterPages()
+	s := &Server{DB: d, Catalog: cat, Site: site, Jobs: p.jobs, cfg: cfg, log: log}
 
 	mux := http.NewServeMux()
 	register := func(pattern string, access web.Access, h web.HandlerFunc) {
@@ -219,11 +188,26 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		s.Routes = append(s.Routes, web.Route{Pattern: pattern, Access: access})
 		mux.Handle(pattern, web.Raw(h))
 	}
-	shell.Routes(register)
-	accountsH.Routes(register)
-	districtsH.Routes(register)
-	auditH.Routes(register)
-	outboxH.Routes(register)
+	for _, wire := range moduleWirings {
+		m, err := wire(p)
+		if err != nil {
+			return nil, err
+		}
+		if m.locales != nil {
+			if err := cat.AddFS(m.locales); err != nil {
+				return nil, err
+			}
+		}
+		if m.card != nil {
+			site.Modules = append(site.Modules, *m.card)
+		}
+		if m.routes != nil {
+			m.routes(register)
+		}
+		for kind, h := range m.jobs {
+			p.jobs.Handle(kind, h)
+		}
+	}
 	raw("GET /static/{hash}/{name...}", web.Public, assets)
 	metrics := newMetrics(d)
 	raw("GET /metrics", web.Public, metrics.handler(cfg.MetricsToken))
@@ -244,18 +228,7 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		site.Languages(),
 		crossOrigin,
 		site.LimitBody(cfg.MaxBodyBytes),
-		sessions.Middleware(log, accountsSvc.WebUser),
+		p.sessions.Middleware(log, p.accounts.WebUser),
 	)
 	return s, nil
-}
-
-// localeSources are the message files of every part of the site.
-func localeSources() []fsys {
-	return []fsys{
-		sub(web.Locales(), "locales"),
-		sub(accounts.Locales(), "locales"),
-		sub(districts.Locales(), "locales"),
-		sub(audit.Locales(), "locales"),
-		sub(mail.Locales(), "locales"),
-	}
 }

@@ -1,0 +1,96 @@
+package app
+
+import (
+	"io/fs"
+	"log/slog"
+
+	"github.com/civitas-city/civitas/internal/accounts"
+	"github.com/civitas-city/civitas/internal/audit"
+	"github.com/civitas-city/civitas/internal/city"
+	"github.com/civitas-city/civitas/internal/config"
+	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/districts"
+	"github.com/civitas-city/civitas/internal/jobs"
+	"github.com/civitas-city/civitas/internal/mail"
+	"github.com/civitas-city/civitas/internal/session"
+	"github.com/civitas-city/civitas/internal/web"
+)
+
+// platform is what every module is wired from.
+type platform struct {
+	cfg      config.Config
+	log      *slog.Logger
+	db       *db.DB
+	profile  *city.Profile
+	site     *web.Site
+	jobs     *jobs.Runner
+	sessions *session.Store
+	accounts *accounts.Service
+}
+
+// wired is one module's contribution to the site.
+type wired struct {
+	locales fs.FS                   // the module's pl/en/uk.json
+	card    *web.Module             // its entry on the home page (and navigation)
+	routes  func(web.Registrar)     // its routes
+	jobs    map[string]jobs.Handler // its background jobs
+}
+
+// moduleWirings lists the modules in the order their cards appear. A new
+// domain adds its wiring function (in a file of its own) here.
+var moduleWirings = []func(*platform) (wired, error){
+	wireShell,
+	wireMail,
+	wireAudit,
+	wireAccounts,
+	wireDistricts,
+}
+
+func wireShell(p *platform) (wired, error) {
+	shell := &web.Shell{Site: p.site, Ping: p.db.PingContext, TrustProxy: p.cfg.TrustProxy}
+	p.site.RegisterShellPages()
+	return wired{locales: sub(web.Locales(), "locales"), routes: shell.Routes}, nil
+}
+
+func wireMail(p *platform) (wired, error) {
+	var mailer mail.Mailer = mail.Outbox{DB: p.db}
+	if p.cfg.SMTP.Host != "" && !p.cfg.Demo {
+		var err error
+		if mailer, err = mail.NewSMTP(mail.SMTPConfig(p.cfg.SMTP)); err != nil {
+			return wired{}, err
+		}
+	} else if !p.cfg.Demo {
+		p.log.Warn("CIVITAS_SMTP_HOST is not set: mail is kept in the outbox (/admin/outbox), not sent")
+	}
+	h := &mail.Handler{Site: p.site, DB: p.db}
+	h.RegisterPages()
+	return wired{
+		locales: sub(mail.Locales(), "locales"),
+		routes:  h.Routes,
+		jobs:    map[string]jobs.Handler{mail.JobKind: mail.JobHandler(mailer)},
+	}, nil
+}
+
+func wireAudit(p *platform) (wired, error) {
+	h := &audit.Handler{Site: p.site, DB: p.db}
+	h.RegisterPages()
+	return wired{locales: sub(audit.Locales(), "locales"), routes: h.Routes}, nil
+}
+
+func wireAccounts(p *platform) (wired, error) {
+	h := &accounts.Handler{Site: p.site, Service: p.accounts, Sessions: p.sessions}
+	h.RegisterPages()
+	return wired{locales: sub(accounts.Locales(), "locales"), routes: h.Routes}, nil
+}
+
+func wireDistricts(p *platform) (wired, error) {
+	h := &districts.Handler{Site: p.site, Set: p.profile.Districts, Boundary: p.profile.Boundary}
+	if err := h.RegisterPages(); err != nil {
+		return wired{}, err
+	}
+	return wired{
+		locales: sub(districts.Locales(), "locales"),
+		card:    &web.Module{Path: "/districts", TitleKey: "districts.title", DescKey: "districts.desc", InNav: true},
+		routes:  h.Routes,
+	}, nil
+}
