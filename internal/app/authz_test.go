@@ -35,6 +35,7 @@ var routeTable = []routeCase{
 	{"GET /admin/outbox", "admin", "/admin/outbox"},
 	{"GET /static/{hash}/{name...}", "public", "/static/x/civitas.css"},
 	{"GET /metrics", "public", "/metrics"},
+	{"GET /files/{id}/{name}", "public", "/files/no-such-id/x.jpg"},
 }
 
 // roles the table is checked for; "anonymous" is no session at all.

@@ -10,6 +10,7 @@ import (
 	"github.com/civitas-city/civitas/internal/config"
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/districts"
+	"github.com/civitas-city/civitas/internal/files"
 	"github.com/civitas-city/civitas/internal/jobs"
 	"github.com/civitas-city/civitas/internal/mail"
 	"github.com/civitas-city/civitas/internal/session"
@@ -44,6 +45,7 @@ var moduleWirings = []func(*platform) (wired, error){
 	wireAudit,
 	wireAccounts,
 	wireDistricts,
+	wireFiles,
 }
 
 func wireShell(p *platform) (wired, error) {
@@ -93,4 +95,9 @@ func wireDistricts(p *platform) (wired, error) {
 		card:    &web.Module{Path: "/districts", TitleKey: "districts.title", DescKey: "districts.desc", InNav: true},
 		routes:  h.Routes,
 	}, nil
+}
+
+func wireFiles(p *platform) (wired, error) {
+	h := &files.Handler{DB: p.db}
+	return wired{locales: sub(files.Locales(), "locales"), routes: h.Routes}, nil
 }

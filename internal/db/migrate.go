@@ -66,6 +66,9 @@ func goMigrations(dialect Dialect) []*goose.Migration {
 		goose.NewGoMigration(2, &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
 			return execAll(ctx, tx, auditAppendOnly[dialect])
 		}}, nil),
+		goose.NewGoMigration(3, &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+			return execAll(ctx, tx, filesTable(dialect))
+		}}, nil),
 	}
 }
 
@@ -101,4 +104,26 @@ var auditAppendOnly = map[Dialect][]string{
 // together apply each migration once.
 func postgresLocker() (lock.SessionLocker, error) {
 	return lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+}
+
+// filesTable keeps uploads in the database; only the binary column's type
+// differs between the engines.
+func filesTable(dialect Dialect) []string {
+	blob := "BLOB"
+	if dialect == Postgres {
+		blob = "BYTEA"
+	}
+	return []string{
+		`CREATE TABLE files (
+			id           TEXT PRIMARY KEY,
+			owner        TEXT NOT NULL,
+			name         TEXT NOT NULL,
+			content_type TEXT NOT NULL,
+			size         BIGINT NOT NULL,
+			sha256       TEXT NOT NULL,
+			created_at   TIMESTAMPTZ NOT NULL,
+			data         ` + blob + ` NOT NULL
+		)`,
+		`CREATE INDEX files_owner ON files (owner)`,
+	}
 }
