@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/civitas-city/civitas/internal/budget/rules"
 )
 
 // sharedDir is the shared Pabulib data beside the repository; tests skip it when absent.
@@ -404,10 +406,18 @@ func FuzzRead(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if _, err := e.Instance(); err != nil {
+		in, err := e.Instance()
+		if err != nil {
 			return
 		}
 		// What was read can be written and reads back the same.
 		roundTrip(t, e)
+		// The rules take whatever the reader accepts without panicking.
+		if len(in.Projects) > 30 || len(in.Ballots) > 300 {
+			return
+		}
+		for _, r := range rules.AllRules {
+			rules.Count(t.Context(), in, r, rules.Options{MaxK: 50, Threshold: big.NewRat(1, 1)})
+		}
 	})
 }

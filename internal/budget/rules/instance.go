@@ -41,6 +41,9 @@ func (in *Instance) Validate() error {
 	if in.Budget == nil || in.Budget.Sign() < 0 {
 		return errors.New("rules: budget missing or negative")
 	}
+	if !floatSafe(in.Budget) {
+		return errors.New("rules: budget out of range")
+	}
 	ids := make(map[string]struct{}, len(in.Projects))
 	for i, p := range in.Projects {
 		if p.ID == "" {
@@ -52,6 +55,9 @@ func (in *Instance) Validate() error {
 		ids[p.ID] = struct{}{}
 		if p.Cost == nil || p.Cost.Sign() < 0 {
 			return fmt.Errorf("rules: project %q: cost missing or negative", p.ID)
+		}
+		if !floatSafe(p.Cost) {
+			return fmt.Errorf("rules: project %q: cost out of range", p.ID)
 		}
 	}
 	seen := make([]int, len(in.Projects)) // stamp per project: ballot index + 1
@@ -76,6 +82,16 @@ func (in *Instance) Validate() error {
 		}
 	}
 	return nil
+}
+
+// floatSafe reports whether x is 0 or between 1e-200 and 1e200 in magnitude, so that the
+// float shadows MES and Phragmén use to skip work stay finite and meaningful.
+func floatSafe(x *big.Rat) bool {
+	if x.Sign() == 0 {
+		return true
+	}
+	f, _ := new(big.Rat).Abs(x).Float64()
+	return f >= 1e-200 && f <= 1e200
 }
 
 // Tally returns each project's score (sum of points; approvals for approval ballots) and

@@ -265,9 +265,10 @@ func (r *mesRun) run(beta *big.Rat, limit *big.Rat) (over bool) {
 				if !ok {
 					r.alive[c] = false
 					if r.explain {
+						m := r.money(c)
 						r.steps = append(r.steps, Step{Phase: PhaseMES, Round: round, Project: r.in.Projects[r.cand[c]].ID,
-							Reason: NotAffordableBySupporters, Cost: FormatRat(r.cost[c]), SupportersMoney: FormatRat(r.money(c)),
-							Supporters: int(r.supN[c])})
+							Reason: NotAffordableBySupporters, Cost: FormatRat(r.cost[c]), SupportersMoney: FormatRat(m),
+							SupportersMoneyApprox: ratFloat(m), Supporters: int(r.supN[c])})
 					}
 					continue
 				}

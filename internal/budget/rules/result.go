@@ -115,6 +115,8 @@ type Step struct {
 	Supporters      int     `json:"supporters,omitzero"`
 	Payers          int     `json:"payers,omitzero"`
 	SupportersMoney string  `json:"supporters_money,omitempty"`
+	// SupportersMoneyApprox is SupportersMoney as a float, for display.
+	SupportersMoneyApprox float64 `json:"supporters_money_approx,omitzero"`
 	// Phragmén: the new load of the project's supporters.
 	Load       string  `json:"load,omitempty"`
 	LoadApprox float64 `json:"load_approx,omitzero"`
