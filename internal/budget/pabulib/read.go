@@ -33,6 +33,24 @@ type record struct {
 	fields []string
 }
 
+// arena hands out string slices from large blocks, to spare the allocator one small
+// slice per row.
+type arena struct{ block []string }
+
+func (a *arena) take(n int) []string {
+	if n > cap(a.block)-len(a.block) {
+		a.block = make([]string, 0, max(n, 8192))
+	}
+	a.block = a.block[:len(a.block)+n]
+	return a.block[len(a.block)-n : len(a.block) : len(a.block)]
+}
+
+func (a *arena) clone(fs []string) []string {
+	out := a.take(len(fs))
+	copy(out, fs)
+	return out
+}
+
 // Parse reads a .pb file from memory.
 func Parse(data []byte) (*Election, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
@@ -45,6 +63,7 @@ func Parse(data []byte) (*Election, error) {
 	wantHeader := false
 	seen := map[section]bool{}
 	var fields []string
+	var rows arena
 	for lineNo := 1; len(text) > 0; lineNo++ {
 		// Lines end at \n, \r\n or a lone \r, as Python's splitlines sees them.
 		i := strings.IndexAny(text, "\r\n")
@@ -104,9 +123,9 @@ func Parse(data []byte) (*Election, error) {
 			}
 			metaLine[key] = lineNo
 		case sec == projectSection:
-			projRows = append(projRows, record{lineNo, clone(fields)})
+			projRows = append(projRows, record{lineNo, rows.clone(fields)})
 		default:
-			voteRows = append(voteRows, record{lineNo, clone(fields)})
+			voteRows = append(voteRows, record{lineNo, rows.clone(fields)})
 		}
 	}
 
@@ -130,12 +149,13 @@ func Parse(data []byte) (*Election, error) {
 }
 
 func sectionOf(first string) section {
-	switch strings.ToLower(strings.TrimSpace(first)) {
-	case "meta":
+	first = strings.TrimSpace(first)
+	switch {
+	case strings.EqualFold(first, "meta"):
 		return metaSection
-	case "projects":
+	case strings.EqualFold(first, "projects"):
 		return projectSection
-	case "votes":
+	case strings.EqualFold(first, "votes"):
 		return voteSection
 	}
 	return noSection
@@ -149,7 +169,6 @@ func trimAll(fs []string) []string {
 	return out
 }
 
-func clone(fs []string) []string { return append([]string(nil), fs...) }
 
 // splitRecord splits one line into ';'-separated fields with '"' quoting: a field that
 // starts with a quote runs to the next lone quote, "" stands for one quote, and anything
@@ -294,6 +313,7 @@ func (e *Election) readVotes(header int, rows []record, ids map[string]int) erro
 	pointCache := map[string]*big.Rat{}
 	stamp := make([]int, len(e.Projects)) // per project: row index + 1 when on the ballot
 	pos := make([]int, len(e.Projects))   // its position on the ballot
+	var extras, lists arena
 	for ri, r := range rows {
 		f := r.fields
 		if len(f) > len(cols) {
@@ -301,7 +321,7 @@ func (e *Election) readVotes(header int, rows []record, ids map[string]int) erro
 		}
 		v := &e.Votes[ri]
 		v.Voter = strings.TrimSpace(f[0])
-		v.Extra = make([]string, 0, nExtra)
+		v.Extra = extras.take(nExtra)[:0]
 		for c := 1; c < len(cols); c++ {
 			if c == voteCol || c == pointsCol {
 				continue
@@ -319,26 +339,26 @@ func (e *Election) readVotes(header int, rows []record, ids map[string]int) erro
 		if raw == "" || isNone(raw) {
 			continue
 		}
-		items := strings.Split(raw, ",")
-		var pts []string
+		n := strings.Count(raw, ",") + 1
+		points := ""
 		if e.VoteType.HasPoints() {
-			praw := ""
 			if pointsCol > 0 && pointsCol < len(f) {
-				praw = strings.TrimSpace(f[pointsCol])
+				points = strings.TrimSpace(f[pointsCol])
 			}
-			if praw == "" || isNone(praw) {
+			if points == "" || isNone(points) {
 				continue // no points: the ballot is empty
 			}
-			pts = strings.Split(praw, ",")
-			if len(pts) != len(items) {
-				return errorf(r.line, cols[pointsCol], "%d points for %d projects", len(pts), len(items))
+			if m := strings.Count(points, ",") + 1; m != n {
+				return errorf(r.line, cols[pointsCol], "%d points for %d projects", m, n)
 			}
+			v.Points = make([]*big.Rat, 0, n)
 		}
-		v.Projects = make([]string, 0, len(items))
-		if pts != nil {
-			v.Points = make([]*big.Rat, 0, len(items))
-		}
-		for j, it := range items {
+		v.Projects = lists.take(n)[:0]
+		for it := range strings.SplitSeq(raw, ",") {
+			var ps string
+			if v.Points != nil {
+				ps, points, _ = strings.Cut(points, ",")
+			}
 			if it == "" {
 				continue
 			}
@@ -347,30 +367,30 @@ func (e *Election) readVotes(header int, rows []record, ids map[string]int) erro
 				return errorf(r.line, cols[voteCol], "unknown project %q", it)
 			}
 			var pt *big.Rat
-			if pts != nil {
-				s := strings.TrimSpace(pts[j])
-				pt = pointCache[s]
+			if v.Points != nil {
+				ps = strings.TrimSpace(ps)
+				pt = pointCache[ps]
 				if pt == nil {
-					x, err := parseNumber(s)
+					x, err := parseNumber(ps)
 					if err != nil {
 						return &Error{Line: r.line, Field: cols[pointsCol], Err: err}
 					}
 					if len(pointCache) < 1024 {
-						pointCache[s] = x
+						pointCache[ps] = x
 					}
 					pt = x
 				}
 			}
 			if stamp[p] == ri+1 {
 				// Listed twice: the first position stays; points take the last value.
-				if pts != nil {
+				if pt != nil {
 					v.Points[pos[p]] = pt
 				}
 				continue
 			}
 			stamp[p], pos[p] = ri+1, len(v.Projects)
 			v.Projects = append(v.Projects, e.Projects[p].ID)
-			if pts != nil {
+			if pt != nil {
 				v.Points = append(v.Points, pt)
 			}
 		}
