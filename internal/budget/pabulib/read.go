@@ -169,7 +169,6 @@ func trimAll(fs []string) []string {
 	return out
 }
 
-
 // splitRecord splits one line into ';'-separated fields with '"' quoting: a field that
 // starts with a quote runs to the next lone quote, "" stands for one quote, and anything
 // after the closing quote up to the separator is kept (Python csv's lenient default).
