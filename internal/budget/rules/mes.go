@@ -211,9 +211,6 @@ func (r *mesRun) ratioF(n, d *big.Int) float64 {
 	return math.Ldexp(float64(x.Uint64())/float64(y.Uint64()), max(nb-keep, 0)-max(db-keep, 0))
 }
 
-// budget returns class k's budget as a Rat (for explanations).
-func (r *mesRun) budget(k int32) *big.Rat { return new(big.Rat).SetFrac(r.num[k], &r.den) }
-
 // run counts MES with every voter starting at beta. It gives up as soon as the outcome
 // costs more than limit (nil: never) and then reports over.
 func (r *mesRun) run(beta *big.Rat, limit *big.Rat) (over bool) {
