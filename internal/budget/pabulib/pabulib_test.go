@@ -2,6 +2,7 @@ package pabulib
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"math/big"
 	"os"
@@ -14,14 +15,8 @@ import (
 )
 
 // sharedDir is the shared Pabulib data beside the repository; tests skip it when absent.
-var sharedDir = envOr("PB_SHARED_DIR", "../../../../shared/data/pabulib")
-
-func envOr(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
-}
+// PB_SHARED_DIR overrides it.
+var sharedDir = cmp.Or(os.Getenv("PB_SHARED_DIR"), "../../../../shared/data/pabulib")
 
 // pbFiles lists the .pb files of testdata (always) and of the shared data (if present).
 func pbFiles(t testing.TB) []string {

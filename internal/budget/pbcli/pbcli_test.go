@@ -2,6 +2,7 @@ package pbcli
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -13,14 +14,8 @@ import (
 )
 
 // sharedDir is the shared Pabulib data beside the repository; tests skip it when absent.
-var sharedDir = envOr("PB_SHARED_DIR", "../../../../shared/data/pabulib")
-
-func envOr(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
-}
+// PB_SHARED_DIR overrides it.
+var sharedDir = cmp.Or(os.Getenv("PB_SHARED_DIR"), "../../../../shared/data/pabulib")
 
 const tiny = "../testdata/tiny/"
 

@@ -36,11 +36,7 @@ type mesPrep struct {
 	// over a run's common denominator.
 	costDen *big.Int
 
-	supStart []int32 // groups supporting candidate c: supG[supStart[c]:supStart[c+1]]
-	supG     []int32
-	gMult    []int64 // voters per group
-	gStart   []int32 // candidates on group g: gItems[gStart[g]:gStart[g+1]]
-	gItems   []int32
+	ballotGroups
 
 	ignored []Step // projects that can never be selected, for explanations
 }
@@ -74,52 +70,7 @@ func newMESPrep(in *Instance, sat Satisfaction) *mesPrep {
 		}
 	}
 
-	// Group ballots by their set of candidates; only that set matters to MES.
-	groups := make(map[string]int32)
-	var key []byte
-	var items []int32
-	p.gStart = append(p.gStart, 0)
-	for _, b := range in.Ballots {
-		items = items[:0]
-		for _, pr := range b.Projects {
-			if c := candOf[pr]; c >= 0 {
-				items = append(items, c)
-			}
-		}
-		if len(items) == 0 {
-			continue
-		}
-		slices.Sort(items)
-		key = key[:0]
-		for _, c := range items {
-			key = append(key, byte(c), byte(c>>8), byte(c>>16), byte(c>>24))
-		}
-		if g, ok := groups[string(key)]; ok {
-			p.gMult[g]++
-			continue
-		}
-		groups[string(key)] = int32(len(p.gMult))
-		p.gMult = append(p.gMult, 1)
-		p.gItems = append(p.gItems, items...)
-		p.gStart = append(p.gStart, int32(len(p.gItems)))
-	}
-
-	// Supporter groups per candidate (counting sort).
-	p.supStart = make([]int32, len(p.cand)+1)
-	for _, c := range p.gItems {
-		p.supStart[c+1]++
-	}
-	for c := range p.cand {
-		p.supStart[c+1] += p.supStart[c]
-	}
-	p.supG = make([]int32, len(p.gItems))
-	fill := slices.Clone(p.supStart[:len(p.cand)])
-	for g := range p.gMult {
-		for _, c := range p.gItems[p.gStart[g]:p.gStart[g+1]] {
-			p.supG[fill[c]] = int32(g)
-			fill[c]++
-		}
-	}
+	p.ballotGroups = groupBallots(in, candOf, len(p.cand))
 	return p
 }
 
@@ -345,7 +296,7 @@ func (r *mesRun) cmpPrice(a int32, pa *price, b int32, pb *price) int {
 // touched. The caller clears cnt through release.
 func (r *mesRun) gather(c int32) {
 	r.touched = r.touched[:0]
-	for _, g := range r.supG[r.supStart[c]:r.supStart[c+1]] {
+	for _, g := range r.supporters(c) {
 		k := r.gCls[g]
 		if r.cnt[k] == 0 {
 			r.touched = append(r.touched, k)
@@ -506,9 +457,9 @@ func (r *mesRun) pay(c int32, p *price) (payers int64) {
 		r.budF[nk] = r.ratioF(r.num[nk], &r.den)
 		r.remap[k] = nk
 	}
-	for _, g := range r.supG[r.supStart[c]:r.supStart[c+1]] {
+	for _, g := range r.supporters(c) {
 		r.gCls[g] = r.remap[r.gCls[g]]
-		for _, o := range r.gItems[r.gStart[g]:r.gStart[g+1]] {
+		for _, o := range r.items(g) {
 			r.dirty[o] = true
 		}
 	}

@@ -42,42 +42,8 @@ func SequentialPhragmen(in *Instance, explain bool) (*Result, error) {
 
 	// Identical ballots form groups; a group's load is the load set by the last selected
 	// project it supports, so it is stored as that project's round (-1: none yet).
-	var gMult []int64
-	var gStart = []int32{0}
-	var gItems []int32
-	groups := make(map[string]int32)
-	var key []byte
-	var items []int32
-	for _, b := range in.Ballots {
-		items = items[:0]
-		for _, p := range b.Projects {
-			if c := candOf[p]; c >= 0 {
-				items = append(items, c)
-			}
-		}
-		if len(items) == 0 {
-			continue
-		}
-		slices.Sort(items)
-		key = key[:0]
-		for _, c := range items {
-			key = append(key, byte(c), byte(c>>8), byte(c>>16), byte(c>>24))
-		}
-		if g, ok := groups[string(key)]; ok {
-			gMult[g]++
-			continue
-		}
-		groups[string(key)] = int32(len(gMult))
-		gMult = append(gMult, 1)
-		gItems = append(gItems, items...)
-		gStart = append(gStart, int32(len(gItems)))
-	}
-	sup := make([][]int32, len(cand))
-	for g := range gMult {
-		for _, c := range gItems[gStart[g]:gStart[g+1]] {
-			sup[c] = append(sup[c], int32(g))
-		}
-	}
+	bg := groupBallots(in, candOf, len(cand))
+	gMult := bg.gMult
 
 	costF := make([]float64, len(cand))
 	for c, p := range cand {
@@ -107,7 +73,7 @@ func SequentialPhragmen(in *Instance, explain bool) (*Result, error) {
 		for range len(loads) + 1 {
 			cnt = append(cnt, 0)
 		}
-		for _, g := range sup[c] {
+		for _, g := range bg.supporters(int32(c)) {
 			cnt[gLoad[g]+1] += gMult[g]
 		}
 		l.Set(in.Projects[cand[c]].Cost)
@@ -212,10 +178,10 @@ func SequentialPhragmen(in *Instance, explain bool) (*Result, error) {
 		lf := ratFloat(&best)
 		loadsF = append(loadsF, lf)
 		r := int32(len(loads) - 1)
-		for _, g := range sup[win] {
+		for _, g := range bg.supporters(int32(win)) {
 			d := float64(gMult[g]) * (lf - loadF(g))
 			gLoad[g] = r
-			for _, o := range gItems[gStart[g]:gStart[g+1]] {
+			for _, o := range bg.items(g) {
 				sumF[o] += d
 			}
 		}
