@@ -14,6 +14,7 @@ import (
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/audit"
 	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/i18n"
 	"github.com/civitas-city/civitas/internal/web"
 	"github.com/google/uuid"
 )
@@ -26,12 +27,25 @@ type User struct {
 	EmailConfirmed bool
 	CreatedAt      time.Time
 	Roles          []web.Role
+	// District is the district the resident chose (0: none). Verified
+	// residency, when there is one, takes precedence elsewhere.
+	District    int
+	NotifyEmail bool
+	Language    string
+	// Managed profiles have no email: an officer acts for the resident.
+	Managed bool
 }
 
 // Service holds the accounts logic.
 type Service struct {
-	DB  *db.DB
-	Now func() time.Time
+	DB *db.DB
+	// Key keys the HMACs of rate-limit scopes (CIVITAS_SECRET_KEY).
+	Key []byte
+	// BaseURL starts the links sent by mail (CIVITAS_BASE_URL).
+	BaseURL string
+	// Catalog translates the mail sent to residents.
+	Catalog *i18n.Catalog
+	Now     func() time.Time
 }
 
 func (s *Service) now() time.Time {
@@ -146,13 +160,20 @@ func (s *Service) FindByID(ctx context.Context, id string) (*User, error) {
 		created   db.Time
 		confirmed db.NullTime
 	)
-	err := s.DB.QueryRowContext(ctx, `SELECT id, email, display_name, email_confirmed_at, created_at FROM users WHERE id = $1 AND disabled_at IS NULL`, id).
-		Scan(&u.ID, &email, &u.DisplayName, &confirmed, &created)
+	var district *int
+	err := s.DB.QueryRowContext(ctx, `SELECT id, email, display_name, email_confirmed_at, created_at, district, notify_email, language
+		FROM users WHERE id = $1 AND disabled_at IS NULL`, id).
+		Scan(&u.ID, &email, &u.DisplayName, &confirmed, &created, &district, &u.NotifyEmail, &u.Language)
 	if err != nil {
 		return nil, db.MapError(err)
 	}
 	if email != nil {
 		u.Email = *email
+	} else {
+		u.Managed = true
+	}
+	if district != nil {
+		u.District = *district
 	}
 	u.EmailConfirmed, u.CreatedAt = confirmed.Valid, created.Time
 	rows, err := s.DB.QueryContext(ctx, `SELECT role, domain FROM user_roles WHERE user_id = $1 ORDER BY role, domain`, id)

@@ -2,7 +2,9 @@ package accounts
 
 import (
 	"embed"
+	"net"
 	"net/http"
+	"strings"
 
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/audit"
@@ -19,16 +21,41 @@ var locales embed.FS
 // Locales are the accounts messages, for the catalog.
 func Locales() embed.FS { return locales }
 
-// Handler serves the accounts pages.
+// Handler serves the accounts pages and API.
 type Handler struct {
 	Site     *web.Site
 	Service  *Service
 	Sessions *session.Store
+	// Sections are the modules' parts of "my profile".
+	Sections []Section
+	// Districts lists the city's districts for the district choice.
+	Districts []DistrictOption
+	// TrustProxy: take the client address from X-Forwarded-For.
+	TrustProxy bool
+}
+
+// DistrictOption is one district in a choice list.
+type DistrictOption struct {
+	Number int
+	Label  string
+}
+
+func (h *Handler) validDistrict(n int) bool {
+	for _, d := range h.Districts {
+		if d.Number == n {
+			return true
+		}
+	}
+	return false
 }
 
 // RegisterPages registers the page templates.
 func (h *Handler) RegisterPages() {
-	h.Site.Renderer.Register("accounts", templates, "templates/signin.html")
+	h.Site.Renderer.Register("accounts", templates,
+		"templates/signin.html", "templates/register.html", "templates/registered.html", "templates/confirm.html",
+		"templates/forgot.html", "templates/reset.html", "templates/done.html", "templates/profile.html",
+		"templates/security.html", "templates/tokens.html", "templates/data.html", "templates/delete.html",
+		"templates/admin_users.html", "templates/admin_user.html")
 }
 
 // Routes registers the accounts routes.
@@ -36,31 +63,94 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("GET /signin", web.Public, h.handleSignInForm)
 	handle("POST /signin", web.Public, h.handleSignIn)
 	handle("POST /signout", web.Public, h.handleSignOut)
+	handle("GET /register", web.Public, h.handleRegisterForm)
+	handle("POST /register", web.Public, h.handleRegister)
+	handle("GET /account/confirm", web.Public, h.handleConfirmForm)
+	handle("POST /account/confirm", web.Public, h.handleConfirm)
+	handle("POST /account/confirm/resend", web.SignedIn, h.handleResend)
+	handle("GET /account/forgot", web.Public, h.handleForgotForm)
+	handle("POST /account/forgot", web.Public, h.handleForgot)
+	handle("GET /account/reset", web.Public, h.handleResetForm)
+	handle("POST /account/reset", web.Public, h.handleReset)
+
+	handle("GET /account", web.SignedIn, h.handleProfile)
+	handle("POST /account/preferences", web.SignedIn, h.handlePreferences)
+	handle("GET /account/security", web.SignedIn, h.handleSecurity)
+	handle("POST /account/password", web.SignedIn, h.handlePassword)
+	handle("POST /account/email", web.SignedIn, h.handleEmail)
+	handle("GET /account/email/confirm", web.Public, h.handleEmailConfirmForm)
+	handle("POST /account/email/confirm", web.Public, h.handleEmailConfirm)
+	handle("POST /account/sessions/end-all", web.SignedIn, h.handleEndAll)
+	handle("GET /account/tokens", web.SignedIn, h.handleTokens)
+	handle("POST /account/tokens", web.SignedIn, h.handleTokenCreate)
+	handle("POST /account/tokens/{id}/revoke", web.SignedIn, h.handleTokenRevoke)
+	handle("GET /account/data", web.SignedIn, h.handleData)
+	handle("GET /account/data.json", web.SignedIn, h.handleDataJSON)
+	handle("GET /account/delete", web.SignedIn, h.handleDeleteForm)
+	handle("POST /account/delete", web.SignedIn, h.handleDelete)
+
+	handle("GET /admin/users", web.Admin, h.handleAdminUsers)
+	handle("GET /admin/users/{id}", web.Admin, h.handleAdminUser)
+	handle("POST /admin/users/{id}/roles", web.Admin, h.handleGrant)
+	handle("POST /admin/users/{id}/roles/revoke", web.Admin, h.handleRevoke)
+
+	handle("POST /officer/act/{id}", web.Officer("residents"), h.handleActStart)
+	handle("POST /officer/act/stop", web.SignedIn, h.handleActStop)
+
+	h.apiRoutes(handle)
+}
+
+// clientAddr is the client's address for rate limiting.
+func (h *Handler) clientAddr(r *http.Request) string {
+	if h.TrustProxy {
+		if f := r.Header.Get("X-Forwarded-For"); f != "" {
+			first, _, _ := strings.Cut(f, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// render shows a page with status 200, or 422 when its form has errors.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, page, title string, errs web.FormErrors, data any) error {
+	status := http.StatusOK
+	if errs.Has() {
+		status = http.StatusUnprocessableEntity
+	}
+	return h.Site.Render(w, r, status, "accounts/"+page, title, data)
 }
 
 // SignInPage is the sign-in form's data.
 type SignInPage struct {
-	Email string
-	Next  string
-	Error string
+	Email  string
+	Next   string
+	Errors web.FormErrors
 }
 
 func (h *Handler) handleSignInForm(w http.ResponseWriter, r *http.Request) error {
-	return h.Site.Render(w, r, http.StatusOK, "accounts/signin", "accounts.signin.title",
-		SignInPage{Next: web.LocalPath(r.URL.Query().Get("next"))})
+	return h.render(w, r, "signin", "accounts.signin.title", nil, SignInPage{Next: web.LocalPath(r.URL.Query().Get("next"))})
 }
 
 func (h *Handler) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	email, password := r.PostFormValue("email"), r.PostFormValue("password")
 	next := web.LocalPath(r.PostFormValue("next"))
-	u, err := h.Service.Authenticate(ctx, email, password)
-	if apperr.Is(err, apperr.Unauthenticated) {
-		page := SignInPage{Email: email, Next: next, Error: h.Site.Catalog.T(web.Lang(ctx), apperr.MessageOf(err))}
-		return h.Site.Render(w, r, http.StatusOK, "accounts/signin", "accounts.signin.title", page)
-	}
-	if err != nil {
-		return err
+	u, signInErr := h.Service.SignIn(ctx, email, password, h.clientAddr(r))
+	if signInErr != nil {
+		errs, err := h.Site.FormError(web.Lang(ctx), signInErr)
+		if err != nil {
+			return err
+		}
+		status := http.StatusUnprocessableEntity
+		if _, limited := errs[""]; limited && apperr.Is(signInErr, apperr.TooMany) {
+			status = http.StatusTooManyRequests
+		}
+		page := SignInPage{Email: email, Next: next, Errors: errs}
+		return h.Site.Render(w, r, status, "accounts/signin", "accounts.signin.title", page)
 	}
 	if _, err := h.Sessions.Start(ctx, w, r, u.ID); err != nil {
 		return err
@@ -77,5 +167,43 @@ func (h *Handler) handleSignOut(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
+}
+
+// handleActStart makes the officer act for a managed resident until they
+// stop; every action meanwhile is audited as "officer for resident".
+func (h *Handler) handleActStart(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	officer := web.CurrentUser(ctx)
+	resident, err := h.Service.FindByID(ctx, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if !resident.Managed {
+		return apperr.E(apperr.Invalid, "accounts.error.not_managed")
+	}
+	if err := h.Sessions.Set(ctx, web.SessionID(ctx), session.ActingFor, resident.ID); err != nil {
+		return err
+	}
+	if err := audit.Record(ctx, h.Service.DB, audit.Entry{ActorID: officer.ID, OnBehalfOf: resident.ID, Action: "officer.act.start",
+		TargetType: "user", TargetID: resident.ID, RequestID: web.RequestID(ctx)}); err != nil {
+		return err
+	}
+	http.Redirect(w, r, web.LocalPath(r.PostFormValue("next")), http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) handleActStop(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if u := web.CurrentUser(ctx); u.ActingFor != nil {
+		if err := h.Sessions.Set(ctx, web.SessionID(ctx), session.ActingFor, ""); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, h.Service.DB, audit.Entry{ActorID: u.ID, OnBehalfOf: u.ActingFor.ID, Action: "officer.act.stop",
+			TargetType: "user", TargetID: u.ActingFor.ID, RequestID: web.RequestID(ctx)}); err != nil {
+			return err
+		}
+	}
+	http.Redirect(w, r, web.LocalPath(r.PostFormValue("next")), http.StatusSeeOther)
 	return nil
 }

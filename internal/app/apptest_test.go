@@ -91,6 +91,25 @@ func do(t testing.TB, c *http.Client, method, u string, form url.Values, header 
 	return response{resp, string(b)}
 }
 
+// doBody sends a raw body (JSON API calls).
+func doBody(t testing.TB, c *http.Client, method, u, body string, header ...string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, u, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return response{resp, string(b)}
+}
+
 func get(t testing.TB, c *http.Client, u string, header ...string) response {
 	t.Helper()
 	return do(t, c, http.MethodGet, u, nil, header...)

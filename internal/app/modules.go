@@ -27,6 +27,9 @@ type platform struct {
 	jobs     *jobs.Runner
 	sessions *session.Store
 	accounts *accounts.Service
+	// accountsHandler gathers the profile sections of later modules and
+	// signs in API clients.
+	accountsHandler *accounts.Handler
 }
 
 // wired is one module's contribution to the site.
@@ -35,6 +38,8 @@ type wired struct {
 	card    *web.Module             // its entry on the home page (and navigation)
 	routes  func(web.Registrar)     // its routes
 	jobs    map[string]jobs.Handler // its background jobs
+	openapi []byte                  // its paths in /api/v1/openapi.json
+	section accounts.Section        // its part of "my profile"
 }
 
 // moduleWirings lists the modules in the order their cards appear. A new
@@ -80,9 +85,13 @@ func wireAudit(p *platform) (wired, error) {
 }
 
 func wireAccounts(p *platform) (wired, error) {
-	h := &accounts.Handler{Site: p.site, Service: p.accounts, Sessions: p.sessions}
+	h := &accounts.Handler{Site: p.site, Service: p.accounts, Sessions: p.sessions, TrustProxy: p.cfg.TrustProxy}
+	for _, d := range p.profile.Districts.All() {
+		h.Districts = append(h.Districts, accounts.DistrictOption{Number: d.Number, Label: d.Numeral + " " + d.Name})
+	}
 	h.RegisterPages()
-	return wired{locales: sub(accounts.Locales(), "locales"), routes: h.Routes}, nil
+	p.accountsHandler = h
+	return wired{locales: sub(accounts.Locales(), "locales"), routes: h.Routes, openapi: accounts.OpenAPIPaths}, nil
 }
 
 func wireDistricts(p *platform) (wired, error) {
@@ -94,6 +103,7 @@ func wireDistricts(p *platform) (wired, error) {
 		locales: sub(districts.Locales(), "locales"),
 		card:    &web.Module{Path: "/districts", TitleKey: "districts.title", DescKey: "districts.desc", InNav: true},
 		routes:  h.Routes,
+		openapi: districts.OpenAPIPaths,
 	}, nil
 }
 

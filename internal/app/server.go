@@ -175,7 +175,7 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		cfg: cfg, log: log, db: d, profile: profile, site: site,
 		jobs:     jobs.NewRunner(d, log, cfg.Workers),
 		sessions: &session.Store{DB: d, MaxAge: cfg.SessionMaxAge, TrustProxy: cfg.TrustProxy},
-		accounts: &accounts.Service{DB: d},
+		accounts: &accounts.Service{DB: d, Key: []byte(cfg.SecretKey), BaseURL: baseURL(cfg), Catalog: cat},
 	}
 	s := &Server{DB: d, Catalog: cat, Site: site, Jobs: p.jobs, cfg: cfg, log: log}
 
@@ -188,6 +188,7 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		s.Routes = append(s.Routes, web.Route{Pattern: pattern, Access: access})
 		mux.Handle(pattern, web.Raw(h))
 	}
+	var apiPaths [][]byte
 	for _, wire := range moduleWirings {
 		m, err := wire(p)
 		if err != nil {
@@ -207,7 +208,18 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		for kind, h := range m.jobs {
 			p.jobs.Handle(kind, h)
 		}
+		if m.openapi != nil {
+			apiPaths = append(apiPaths, m.openapi)
+		}
+		if m.section != nil {
+			p.accountsHandler.Sections = append(p.accountsHandler.Sections, m.section)
+		}
 	}
+	openapi, err := openAPIDocument(profile.Name, version(), apiPaths)
+	if err != nil {
+		return nil, err
+	}
+	raw("GET /api/v1/openapi.json", web.Public, openapi)
 	raw("GET /static/{hash}/{name...}", web.Public, assets)
 	metrics := newMetrics(d)
 	raw("GET /metrics", web.Public, metrics.handler(cfg.MetricsToken))
@@ -229,6 +241,16 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		crossOrigin,
 		site.LimitBody(cfg.MaxBodyBytes),
 		p.sessions.Middleware(log, p.accounts.WebUser),
+		p.accountsHandler.Bearer,
 	)
 	return s, nil
+}
+
+// baseURL is where links in mail point: CIVITAS_BASE_URL, else the listen
+// address (fine for the demo and tests; production sets the variable).
+func baseURL(cfg config.Config) string {
+	if cfg.BaseURL != "" {
+		return cfg.BaseURL
+	}
+	return "http://" + cfg.Addr
 }

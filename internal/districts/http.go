@@ -20,6 +20,11 @@ var templates embed.FS
 //go:embed locales/*.json
 var locales embed.FS
 
+// OpenAPIPaths is this module's part of /api/v1/openapi.json.
+//
+//go:embed openapi.json
+var OpenAPIPaths []byte
+
 // Locales are the districts messages, for the catalog.
 func Locales() embed.FS { return locales }
 

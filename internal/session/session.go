@@ -8,8 +8,10 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -23,8 +25,11 @@ import (
 
 // Session is one signed-in browser.
 type Session struct {
-	ID        string // hash of the token
-	UserID    string
+	ID     string // hash of the token
+	UserID string
+	// Data holds small per-session state, such as the resident an officer
+	// acts for.
+	Data      map[string]string
 	CreatedAt time.Time
 	LastSeen  time.Time
 	ExpiresAt time.Time
@@ -83,11 +88,15 @@ func (s *Store) Load(ctx context.Context, token string) (*Session, error) {
 		sess                 Session
 		created, seen, until db.Time
 		user                 *string
+		data                 string
 	)
-	err := s.DB.QueryRowContext(ctx, `SELECT id, user_id, created_at, last_seen_at, expires_at FROM sessions WHERE id = $1`,
-		hashToken(token)).Scan(&sess.ID, &user, &created, &seen, &until)
+	err := s.DB.QueryRowContext(ctx, `SELECT id, user_id, data, created_at, last_seen_at, expires_at FROM sessions WHERE id = $1`,
+		hashToken(token)).Scan(&sess.ID, &user, &data, &created, &seen, &until)
 	if err != nil {
 		return nil, db.MapError(err)
+	}
+	if err := json.Unmarshal([]byte(data), &sess.Data); err != nil {
+		return nil, fmt.Errorf("session: data: %w", err)
 	}
 	if user != nil {
 		sess.UserID = *user
@@ -98,6 +107,31 @@ func (s *Store) Load(ctx context.Context, token string) (*Session, error) {
 	}
 	return &sess, nil
 }
+
+// Set stores key=value in a session's data; an empty value removes the key.
+func (s *Store) Set(ctx context.Context, sessionID, key, value string) error {
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var raw string
+		if err := tx.QueryRowContext(ctx, `SELECT data FROM sessions WHERE id = $1`, sessionID).Scan(&raw); err != nil {
+			return db.MapError(err)
+		}
+		data := map[string]string{}
+		if err := json.Unmarshal([]byte(raw), &data); err != nil {
+			return err
+		}
+		if value == "" {
+			delete(data, key)
+		} else {
+			data[key] = value
+		}
+		b, _ := json.Marshal(data)
+		_, err := tx.ExecContext(ctx, `UPDATE sessions SET data = $1 WHERE id = $2`, string(b), sessionID)
+		return err
+	})
+}
+
+// ActingFor is the session key holding the resident an officer acts for.
+const ActingFor = "acting_for"
 
 // touch slides the expiry forward, at most once a minute per session so
 // busy pages do not write on every request.
@@ -193,6 +227,11 @@ func (s *Store) Middleware(log *slog.Logger, load UserLoader) web.Middleware {
 					log.WarnContext(ctx, "session: user", "error", err)
 				}
 				if u != nil {
+					if id := sess.Data[ActingFor]; id != "" && u.Has(web.RoleOfficer, "residents") {
+						if resident, err := load(ctx, id); err == nil {
+							u.ActingFor = resident
+						}
+					}
 					ctx = web.WithUser(ctx, u)
 				}
 			}

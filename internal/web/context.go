@@ -22,6 +22,9 @@ type User struct {
 	ID    string
 	Name  string
 	Roles []Role
+	// ActingFor is the resident an officer is acting for (assisted
+	// participation), or nil.
+	ActingFor *User
 }
 
 // Role is a role, optionally limited to one domain (an officer for
@@ -103,4 +106,25 @@ func SessionID(ctx context.Context) string {
 
 func contextWithRequestID(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, keyRequestID, id)
+}
+
+// Participant is who takes part in the current request: the resident an
+// officer acts for, else the signed-in user (nil when signed out). Modules
+// record votes, reports and comments under the participant, and audit the
+// officer as the actor with the participant as OnBehalfOf.
+func Participant(ctx context.Context) *User {
+	u := CurrentUser(ctx)
+	if u != nil && u.ActingFor != nil {
+		return u.ActingFor
+	}
+	return u
+}
+
+// OnBehalfOf is the audit field for the current request: the resident's id
+// when an officer acts for one, else "".
+func OnBehalfOf(ctx context.Context) string {
+	if u := CurrentUser(ctx); u != nil && u.ActingFor != nil {
+		return u.ActingFor.ID
+	}
+	return ""
 }
