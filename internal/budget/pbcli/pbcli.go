@@ -230,9 +230,6 @@ func Count(ctx context.Context, e *pabulib.Election, rule string, opt rules.Opti
 		}
 		return rules.Count(ctx, in, r, opt)
 	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	name, _ := e.MetaValue("rule")
 	name = strings.ToLower(strings.TrimSpace(name))
 	switch name {
@@ -258,7 +255,10 @@ func Count(ctx context.Context, e *pabulib.Election, rule string, opt rules.Opti
 		res.Rule = rules.Rule(name)
 		return res, nil
 	case "equalshares":
-		res := rules.MES(in, rules.CostSat, opt.Explain)
+		res, err := rules.MES(in, rules.CostSat, opt.Explain)
+		if err != nil {
+			return nil, err
+		}
 		res.Rule = rules.MESCost
 		return res, nil
 	case "equalshares/add1":

@@ -26,6 +26,9 @@ var ErrMaxK = errors.New("rules: Add1: step limit reached")
 // as soon as an outcome is exhaustive (no other candidate fits in what is left). The test is
 // not monotone in k, so k is scanned linearly. It fails when ctx ends or k passes MaxK.
 func MESAdd1(ctx context.Context, in *Instance, sat Satisfaction, opt Add1Options) (*Result, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
 	p := newMESPrep(in, sat)
 	maxK := opt.MaxK
 	if maxK <= 0 {

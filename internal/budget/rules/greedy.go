@@ -34,6 +34,9 @@ var withdrawnCost = big.NewRat(999999999, 1)
 // score ≤ 0 or cost 0 sorts with density 0 (a free project is still always added);
 // for Ratio a free project with support sorts first.
 func GreedyRule(in *Instance, opt GreedyOptions) (*Result, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
 	if opt.Scores != nil && len(opt.Scores) != len(in.Projects) {
 		return nil, fmt.Errorf("rules: %d scores for %d projects", len(opt.Scores), len(in.Projects))
 	}

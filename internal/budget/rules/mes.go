@@ -474,10 +474,13 @@ func (r *mesRun) pay(c int32, p *price) (payers int64) {
 // MES counts the Method of Equal Shares (pabutools' method_of_equal_shares with binary
 // satisfaction, no completion): every voter starts with budget/n; each round selects the
 // affordable project with the lowest price per unit of satisfaction ρ, ties by id.
-func MES(in *Instance, sat Satisfaction, explain bool) *Result {
+func MES(in *Instance, sat Satisfaction, explain bool) (*Result, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
 	p := newMESPrep(in, sat)
 	if p.n == 0 {
-		return newResult(in, slices.Clone(p.pre))
+		return newResult(in, slices.Clone(p.pre)), nil
 	}
 	r := p.newRun()
 	r.explain = explain
@@ -487,5 +490,5 @@ func MES(in *Instance, sat Satisfaction, explain bool) *Result {
 	if explain {
 		res.Steps = slices.Clone(r.steps)
 	}
-	return res
+	return res, nil
 }

@@ -18,6 +18,9 @@ var ErrNotApproval = errors.New("rules: sequential Phragmén needs approval ball
 // Projects without approvals come last, in id order, while all of them fit. The result is
 // sorted by id, as the reference returns it.
 func SequentialPhragmen(in *Instance, explain bool) (*Result, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
 	if in.Points {
 		return nil, ErrNotApproval
 	}

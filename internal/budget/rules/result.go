@@ -128,11 +128,8 @@ type Step struct {
 	SelectedByAdd1 []string `json:"selected_by_add1,omitempty"`
 }
 
-// Count runs rule on in. It validates the instance first.
+// Count runs rule on in, after validating it.
 func Count(ctx context.Context, in *Instance, rule Rule, opt Options) (*Result, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	switch rule {
 	case Greedy, GreedyRatio, GreedyNoSkip, GreedyThreshold:
 		g := GreedyOptions{
@@ -152,7 +149,10 @@ func Count(ctx context.Context, in *Instance, rule Rule, opt Options) (*Result, 
 		r.Rule = rule
 		return r, nil
 	case MESCost, MESCard:
-		r := MES(in, satOf(rule), opt.Explain)
+		r, err := MES(in, satOf(rule), opt.Explain)
+		if err != nil {
+			return nil, err
+		}
 		r.Rule = rule
 		return r, nil
 	case MESCostAdd1, MESCardAdd1:
