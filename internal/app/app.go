@@ -40,6 +40,10 @@ func Run(ctx context.Context, cfg config.Config) error {
 		return exitCode(opinioncli.Main(cfg.Args, cfg.Stdout, cfg.Stderr))
 	case config.CmdMigrate:
 		return migrate(ctx, cfg)
+	case config.CmdBackup:
+		return backup(ctx, cfg)
+	case config.CmdCensus:
+		return exitCode(censusMain(ctx, cfg))
 	case config.CmdServe, config.CmdDemo:
 		srv, err := Start(ctx, cfg)
 		if err != nil {
@@ -73,6 +77,19 @@ func migrate(ctx context.Context, cfg config.Config) error {
 		return err
 	}
 	fmt.Fprintf(cfg.Stdout, "applied %d migrations; the schema is at version %d\n", n, v)
+	return nil
+}
+
+func backup(ctx context.Context, cfg config.Config) error {
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := db.Backup(ctx, d, cfg.DB, cfg.BackupOut); err != nil {
+		return err
+	}
+	fmt.Fprintf(cfg.Stdout, "backup written to %s\n", cfg.BackupOut)
 	return nil
 }
 

@@ -25,6 +25,8 @@ const (
 	CmdHelp    = "help"
 	CmdPB      = "pb"
 	CmdOpinion = "opinion"
+	CmdCensus  = "census"
+	CmdBackup  = "backup"
 )
 
 // Config is everything the process needs to run.
@@ -56,6 +58,9 @@ type Config struct {
 	MetricsToken string // when set, /metrics needs "Authorization: Bearer TOKEN"
 
 	SMTP SMTP
+
+	// BackupOut is where `civitas backup` writes.
+	BackupOut string
 
 	Stdout io.Writer `json:"-"`
 	Stderr io.Writer `json:"-"`
@@ -100,6 +105,8 @@ Usage:
   civitas serve   [flags]          run the web server
   civitas demo    [flags]          run on a fresh SQLite database with Kraków demo data
   civitas migrate [flags]          apply database migrations
+  civitas backup  --out FILE       a consistent copy of the running database
+  civitas census  import FILE.csv  load the residents' register (hashed identifiers only)
   civitas pb      COMMAND ...      participatory budget tools (count, stats); "civitas pb help"
   civitas opinion COMMAND ...      consultation opinion map; "civitas opinion help"
   civitas version                  print the version
@@ -125,10 +132,10 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	case CmdVersion, "-version", "--version":
 		cfg.Command = CmdVersion
 		return cfg, nil
-	case CmdPB, CmdOpinion:
+	case CmdPB, CmdOpinion, CmdCensus:
 		cfg.Args = args
 		return cfg, nil
-	case CmdServe, CmdDemo, CmdMigrate:
+	case CmdServe, CmdDemo, CmdMigrate, CmdBackup:
 	default:
 		fmt.Fprintf(stderr, "civitas: unknown command %q\n\n%s", cfg.Command, Usage)
 		return cfg, ErrUsage
@@ -172,7 +179,10 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 
 	fs := newFlagSet(cfg.Command, stderr)
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "database: sqlite:PATH or postgres://... (CIVITAS_DB)")
-	if cfg.Command != CmdMigrate {
+	if cfg.Command == CmdBackup {
+		fs.StringVar(&cfg.BackupOut, "out", "", "file to write the backup to (must not exist)")
+	}
+	if cfg.Command != CmdMigrate && cfg.Command != CmdBackup {
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (CIVITAS_ADDR)")
 		fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "public URL of the site (CIVITAS_BASE_URL)")
 		fs.StringVar(&cfg.CityDir, "city", cfg.CityDir, "city profile directory; empty: Kraków (CIVITAS_CITY_DIR)")
@@ -214,7 +224,10 @@ func (c *Config) validate(p *problems) {
 	if c.DB == "" && !c.Demo {
 		p.add("CIVITAS_DB (--db)", "is empty")
 	}
-	if c.Command == CmdMigrate {
+	if c.Command == CmdBackup && c.BackupOut == "" {
+		p.add("--out", "is required: the file to write the backup to")
+	}
+	if c.Command == CmdMigrate || c.Command == CmdBackup {
 		return
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {

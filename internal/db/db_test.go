@@ -109,3 +109,27 @@ func TestOpenRejectsUnknownScheme(t *testing.T) {
 		t.Fatal("Open accepted a mysql URL")
 	}
 }
+
+func TestBackupSQLite(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	ctx := t.Context()
+	if _, err := d.ExecContext(ctx, `INSERT INTO users (id, display_name, created_at) VALUES ('u', 'Ala', $1)`, db.TS(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir() + "/backup.db"
+	if err := db.Backup(ctx, d, "", out); err != nil {
+		t.Fatal(err)
+	}
+	copyDB, err := db.Open(ctx, "sqlite:"+out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copyDB.Close()
+	var name string
+	if err := copyDB.QueryRowContext(ctx, `SELECT display_name FROM users WHERE id = 'u'`).Scan(&name); err != nil || name != "Ala" {
+		t.Errorf("backup holds %q, %v", name, err)
+	}
+	if err := db.Backup(ctx, d, "", out); err == nil {
+		t.Error("a backup overwrote an existing file")
+	}
+}
