@@ -2,6 +2,7 @@ package opinion_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/civitas-city/civitas/internal/consult/opinion"
 )
@@ -98,6 +99,7 @@ func benchCompute(b *testing.B, participants, statements, votes int) {
 	vs := s.votes(votes)
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuTime()
 	for b.Loop() {
 		res, err := opinion.Compute(opinion.Input{Votes: vs, ModOut: []int64{5, 17}})
 		if err != nil {
@@ -106,6 +108,18 @@ func benchCompute(b *testing.B, participants, statements, votes int) {
 		if len(res.Groups) < 2 {
 			b.Fatalf("found %d groups", len(res.Groups))
 		}
+	}
+	reportCPU(b, cpu)
+}
+
+// reportCPU adds CPU time per operation (both cores together) and the
+// process's peak resident memory.
+func reportCPU(b *testing.B, start time.Duration) {
+	if c := cpuTime(); c > 0 {
+		b.ReportMetric(float64(c-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+	}
+	if rss := peakRSS(); rss > 0 {
+		b.ReportMetric(rss, "peak-RSS-MB")
 	}
 }
 
@@ -124,14 +138,19 @@ func BenchmarkUpdate33k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	batches := make([][]opinion.Vote, 200)
+	for i := range batches {
+		batches[i] = s.more(1000)
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuTime()
+	i := 0
 	for b.Loop() {
-		b.StopTimer()
-		batch := s.more(1000)
-		b.StartTimer()
-		if res, err = opinion.Update(res, batch, []int64{5, 17}); err != nil {
+		if res, err = opinion.Update(res, batches[i%len(batches)], []int64{5, 17}); err != nil {
 			b.Fatal(err)
 		}
+		i++
 	}
+	reportCPU(b, cpu)
 }

@@ -3,6 +3,7 @@ package opinion
 import (
 	"cmp"
 	"slices"
+	"sync"
 )
 
 // cell is one participant's latest vote on one statement.
@@ -28,7 +29,15 @@ type matrix struct {
 	modOut    []bool  // per column
 	tidOrder  []int32 // column indices by ascending tid
 
-	cov *covAcc // pairwise accumulators for the PCA; nil above covLimit columns
+	cov    *covAcc   // pairwise accumulators for the PCA; nil above covLimit columns
+	covBuf []float64 // the dense covariance, reused between updates
+
+	// Group tallies kept between updates so a warm update only revisits the
+	// rows whose group or votes changed.
+	tallied bool
+	tallyOf map[int][]tally // group id → per-column tally
+	tallyID []int           // row → group id it is counted in, or -1
+	dirty   map[int32][]cell
 }
 
 // covLimit is the largest column count for which the pairwise accumulators
@@ -248,8 +257,8 @@ func (m *matrix) setModOut(tids []int64) {
 func (m *matrix) addVotes(votes []Vote, opt Options) {
 	vs := slices.Clone(votes)
 	slices.SortStableFunc(vs, func(a, b Vote) int { return cmp.Compare(a.Time, b.Time) })
-	// For the pair accumulators: each touched row's cells before the batch
-	// and the columns that changed.
+	// Each touched row's cells before the batch (for the pair accumulators
+	// and the group tallies) and, for the accumulators, the changed columns.
 	type change struct {
 		old  []cell
 		cols map[int32]bool
@@ -275,14 +284,12 @@ func (m *matrix) addVotes(votes []Vote, opt Options) {
 		if found && v.Time < row[k].t {
 			continue
 		}
-		if m.cov != nil {
-			ch := touched[r]
-			if ch == nil {
-				ch = &change{old: slices.Clone(row), cols: make(map[int32]bool)}
-				touched[r] = ch
-			}
-			ch.cols[c] = true
+		ch := touched[r]
+		if ch == nil {
+			ch = &change{old: slices.Clone(row), cols: make(map[int32]bool)}
+			touched[r] = ch
 		}
+		ch.cols[c] = true
 		if found {
 			m.countCell(row[k], -1)
 			row[k].val, row[k].t = int8(v.Value), v.Time
@@ -293,10 +300,18 @@ func (m *matrix) addVotes(votes []Vote, opt Options) {
 		m.rows[r] = slices.Insert(row, k, e)
 		m.countCell(e, 1)
 	}
-	if m.cov != nil {
-		for r, ch := range touched {
+	for r, ch := range touched {
+		if m.cov != nil {
 			m.cov.addPairs(ch.old, ch.cols, -1)
 			m.cov.addPairs(m.rows[r], ch.cols, 1)
+		}
+		if m.tallied {
+			if m.dirty == nil {
+				m.dirty = make(map[int32][]cell)
+			}
+			if _, ok := m.dirty[r]; !ok {
+				m.dirty[r] = ch.old
+			}
 		}
 	}
 }
@@ -324,3 +339,122 @@ func (m *matrix) addColumn(tid int64) int32 {
 // voteCount is a row's number of raw cells (doc §3: passes and votes on
 // moderated-out statements count).
 func (m *matrix) voteCount(r int) int { return len(m.rows[r]) }
+
+// groupTallies returns each group's agree, disagree and seen counts per
+// column on the raw matrix; ids[r] is row r's group id or -1. After the first
+// call only rows whose group or votes changed are revisited.
+func (m *matrix) groupTallies(ids []int) map[int][]tally {
+	nc := len(m.tids)
+	add := func(t []tally, cells []cell, sign int) {
+		for _, e := range cells {
+			p := &t[e.col]
+			p.s += sign
+			switch e.val {
+			case Agree:
+				p.a += sign
+			case Disagree:
+				p.d += sign
+			}
+		}
+	}
+	if !m.tallied {
+		m.tallyOf = fullTallies(m, ids)
+		m.tallied = true
+	} else {
+		for id, t := range m.tallyOf {
+			if len(t) < nc {
+				m.tallyOf[id] = append(t, make([]tally, nc-len(t))...)
+			}
+		}
+		for r, id := range ids {
+			old := -1
+			if r < len(m.tallyID) {
+				old = m.tallyID[r]
+			}
+			before, dirty := m.dirty[int32(r)]
+			if !dirty && old == id {
+				continue
+			}
+			if !dirty {
+				before = m.rows[r]
+			}
+			if old >= 0 {
+				add(m.tallyOf[old], before, -1)
+			}
+			if id >= 0 {
+				t, ok := m.tallyOf[id]
+				if !ok {
+					t = make([]tally, nc)
+					m.tallyOf[id] = t
+				}
+				add(t, m.rows[r], 1)
+			}
+		}
+	}
+	present := make(map[int]bool)
+	for _, id := range ids {
+		if id >= 0 {
+			present[id] = true
+		}
+	}
+	for id := range m.tallyOf {
+		if !present[id] {
+			delete(m.tallyOf, id)
+		}
+	}
+	m.tallyID = slices.Clone(ids)
+	m.dirty = nil
+	return m.tallyOf
+}
+
+// fullTallies counts from scratch in one pass over the rows, on two cores.
+func fullTallies(m *matrix, ids []int) map[int][]tally {
+	nc := len(m.tids)
+	part := func(lo, hi int) map[int][]tally {
+		out := make(map[int][]tally)
+		for r := lo; r < hi; r++ {
+			id := ids[r]
+			if id < 0 {
+				continue
+			}
+			tg, ok := out[id]
+			if !ok {
+				tg = make([]tally, nc)
+				out[id] = tg
+			}
+			for _, e := range m.rows[r] {
+				t := &tg[e.col]
+				t.s++
+				switch e.val {
+				case Agree:
+					t.a++
+				case Disagree:
+					t.d++
+				}
+			}
+		}
+		return out
+	}
+	n := len(ids)
+	if n < 4096 {
+		return part(0, n)
+	}
+	var other map[int][]tally
+	var wg sync.WaitGroup
+	wg.Go(func() { other = part(n/2, n) })
+	out := part(0, n/2)
+	wg.Wait()
+	for id, t := range other {
+		o, ok := out[id]
+		if !ok {
+			out[id] = t
+			continue
+		}
+		for c := range o {
+			o[c].a += t[c].a
+			o[c].d += t[c].d
+			o[c].s += t[c].s
+		}
+	}
+	return out
+}

@@ -133,6 +133,42 @@ func TestUpdateMatchesCompute(t *testing.T) {
 	if a := ari(labels(got), labels(want)); a < 0.85 {
 		t.Errorf("ARI between warm and cold groups = %.3f", a)
 	}
+	// The incrementally kept group tallies give the same group-informed
+	// consensus and representative statements as a fresh count.
+	fixed := labels(got)
+	fresh, err := opinion.Compute(opinion.Input{Votes: append(slices.Clone(vs), more...), ModOut: []int64{4, 9}, Groups: fixed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tid, w := range fresh.GAC {
+		if g := got.GAC[tid]; math.Abs(g-w) > 1e-12 {
+			t.Fatalf("GAC of %d after update %v, fresh %v", tid, g, w)
+		}
+	}
+	for i := range fresh.Groups {
+		gj, _ := json.Marshal(got.Groups[i].Repness)
+		fj, _ := json.Marshal(fresh.Groups[i].Repness)
+		if string(gj) != string(fj) {
+			t.Errorf("group %d repness after update differs from a fresh count", got.Groups[i].ID)
+		}
+	}
+	// A second warm update, with a moderation change back.
+	more2 := s.more(500)
+	third, err := opinion.Update(got, more2, []int64{4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := append(append(slices.Clone(vs), more...), more2...)
+	fresh, err = opinion.Compute(opinion.Input{Votes: all, ModOut: []int64{4}, Groups: labels(third)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tid, w := range fresh.GAC {
+		if g := third.GAC[tid]; math.Abs(g-w) > 1e-12 {
+			t.Fatalf("GAC of %d after two updates %v, fresh %v", tid, g, w)
+		}
+	}
+
 	// prev's matrix moved on.
 	if _, err := opinion.Update(prev, more, nil); !errors.Is(err, opinion.ErrNoMatrix) {
 		t.Errorf("second update of the same result: err = %v, want ErrNoMatrix", err)

@@ -241,7 +241,10 @@ type denseOp struct {
 
 func denseCov(m *matrix, act []int32, mu []float64) *denseOp {
 	na := len(act)
-	d := &denseOp{n: na, c: make([]float64, na*na)}
+	if cap(m.covBuf) < na*na {
+		m.covBuf = make([]float64, na*na)
+	}
+	d := &denseOp{n: na, c: m.covBuf[:na*na]}
 	acc := m.cov
 	for i, a := range act {
 		ma := mu[a]
@@ -586,21 +589,31 @@ func project(m *matrix, p pcaResult) [][2]float64 {
 			nMod++
 		}
 	}
+	// One lookup per cell: the (x, y) contribution of each column and vote
+	// value, and whether the column counts as voted (moderated-out columns
+	// are counted for everyone through nMod).
+	type entry struct{ x, y, w float64 }
+	tab := make([]entry, 3*nc)
+	for c := range nc {
+		if m.modOut[c] {
+			continue
+		}
+		for v := -1; v <= 1; v++ {
+			d := float64(v) - p.center[c]
+			tab[3*c+v+1] = entry{d * p.comps[0][c], d * p.comps[1][c], 1}
+		}
+	}
 	out := make([][2]float64, len(m.rows))
 	part := func(lo, hi int) {
 		for r := lo; r < hi; r++ {
-			var x, y float64
-			nv := nMod
+			var x, y, nv float64
 			for _, e := range m.rows[r] {
-				if m.modOut[e.col] {
-					continue
-				}
-				nv++
-				d := float64(e.val) - p.center[e.col]
-				x += d * p.comps[0][e.col]
-				y += d * p.comps[1][e.col]
+				t := tab[3*int(e.col)+int(e.val)+1]
+				x += t.x
+				y += t.y
+				nv += t.w
 			}
-			s := math.Sqrt(float64(nc) / float64(max(nv, 1)))
+			s := math.Sqrt(float64(nc) / max(nv+float64(nMod), 1))
 			out[r] = [2]float64{x * s, y * s}
 		}
 	}

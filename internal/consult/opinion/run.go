@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"sync"
 )
 
 // warmState is what a previous result contributes to the next update.
@@ -124,7 +123,24 @@ func run(m *matrix, fixed map[int64]int, st *warmState, opt Options, tick int) *
 	}
 
 	ng := len(groupIDs)
-	raw := groupTallies(m, label, ng)
+	ids := make([]int, nr)
+	for r, g := range label {
+		ids[r] = -1
+		if g >= 0 {
+			ids[r] = groupIDs[g]
+		}
+	}
+	for r := len(label); r < nr; r++ {
+		ids[r] = -1
+	}
+	byID := m.groupTallies(ids)
+	raw := make([][]tally, ng)
+	for g, id := range groupIDs {
+		raw[g] = byID[id]
+		if raw[g] == nil {
+			raw[g] = make([]tally, nc)
+		}
+	}
 	if ng > 0 {
 		for c := range nc {
 			prod := 1.0
@@ -326,53 +342,6 @@ func cluster(m *matrix, proj [][2]float64, inConv []bool, st *warmState, opt Opt
 		ids = append(ids, g.id)
 	}
 	return ids, label
-}
-
-// groupTallies counts each group's agrees, disagrees and seen votes per
-// column on the raw matrix, in one pass over the rows on two cores.
-func groupTallies(m *matrix, label []int32, ng int) [][]tally {
-	nc := len(m.tids)
-	part := func(lo, hi int) [][]tally {
-		raw := make([][]tally, ng)
-		for g := range raw {
-			raw[g] = make([]tally, nc)
-		}
-		for r := lo; r < hi; r++ {
-			g := label[r]
-			if g < 0 {
-				continue
-			}
-			tg := raw[g]
-			for _, e := range m.rows[r] {
-				t := &tg[e.col]
-				t.s++
-				switch e.val {
-				case Agree:
-					t.a++
-				case Disagree:
-					t.d++
-				}
-			}
-		}
-		return raw
-	}
-	n := len(label)
-	if n < 4096 || ng == 0 {
-		return part(0, n)
-	}
-	var other [][]tally
-	var wg sync.WaitGroup
-	wg.Go(func() { other = part(n/2, n) })
-	raw := part(0, n/2)
-	wg.Wait()
-	for g := range raw {
-		for c := range raw[g] {
-			raw[g][c].a += other[g][c].a
-			raw[g][c].d += other[g][c].d
-			raw[g][c].s += other[g][c].s
-		}
-	}
-	return raw
 }
 
 // toKClusters maps stored clusters onto current point indices, dropping

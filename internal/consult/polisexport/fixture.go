@@ -227,7 +227,7 @@ func readFixture(dir string) (*Conversation, error) {
 			if err != nil {
 				return errorf(cpath, line, "is_meta: %v", err)
 			}
-			if math == nil && (mod == -1 || meta) {
+			if mod == -1 || meta {
 				conv.ModOut = append(conv.ModOut, int64(tid))
 			}
 			return nil
@@ -236,7 +236,7 @@ func readFixture(dir string) (*Conversation, error) {
 			return nil, err
 		}
 	}
-	if math != nil {
+	if math != nil && math.ModOut != nil {
 		// Pol.is's own moderated-out list, as its math used it (doc §9.1).
 		conv.ModOut = math.ModOut
 	}
