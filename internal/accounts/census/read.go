@@ -1,0 +1,241 @@
+package census
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/accounts/pesel"
+)
+
+// The register's CSV file: a header row naming the columns, in any order,
+// then one row per resident.
+//
+//	pesel       11 digits (required)
+//	birth_date  YYYY-MM-DD (required); must be the date the PESEL encodes
+//	district    the district number, 1..18 in Kraków (required)
+//	address     optional; read past, never stored
+//
+// Polish headers are accepted too (data_urodzenia, dzielnica, adres).
+// Other columns are ignored and named in the report. The delimiter is a
+// comma, or a semicolon or tab when the header uses one (spreadsheet
+// exports). A UTF-8 byte-order mark is skipped.
+const (
+	ColPESEL     = "pesel"
+	ColBirthDate = "birth_date"
+	ColDistrict  = "district"
+	ColAddress   = "address"
+)
+
+var aliases = map[string]string{
+	"pesel":          ColPESEL,
+	"birth_date":     ColBirthDate,
+	"birthdate":      ColBirthDate,
+	"data_urodzenia": ColBirthDate,
+	"district":       ColDistrict,
+	"dzielnica":      ColDistrict,
+	"address":        ColAddress,
+	"adres":          ColAddress,
+}
+
+// RowError is one problem in the file, by line and field. Its text never
+// contains a PESEL.
+type RowError struct {
+	Line   int
+	Field  string // a column name, or "header", "row", "csv", "file"
+	Reason string
+}
+
+func (e RowError) String() string { return fmt.Sprintf("line %d: %s: %s", e.Line, e.Field, e.Reason) }
+
+// FileError is returned when the file has bad rows: every one is listed,
+// and nothing was imported.
+type FileError struct{ Errors []RowError }
+
+func (e *FileError) Error() string {
+	return fmt.Sprintf("census: %d problem(s) in the file, nothing imported; first: %s", len(e.Errors), e.Errors[0])
+}
+
+// Options configures reading a register.
+type Options struct {
+	// Key keys the PESEL hashes (CIVITAS_SECRET_KEY); at least MinKeyLen bytes.
+	Key []byte
+	// IsDistrict tells the city's district numbers from others; nil accepts
+	// any positive number.
+	IsDistrict func(int) bool
+	// Now is "today" for refusing birth dates in the future; zero means
+	// the current time.
+	Now time.Time
+	// Actor names who imported, for the audit log (e.g. "cli").
+	Actor string
+}
+
+// ReadResult is what reading a file found.
+type ReadResult struct {
+	Rows           int // data rows read, good and bad
+	Errors         []RowError
+	IgnoredColumns []string
+}
+
+// Read reads a register file, validating every row. It calls fn with each
+// good entry in file order until the first bad row; after that it only
+// validates, so that the caller (an all-or-nothing import) stops writing
+// but the result still lists every bad row. An error from fn, or a read
+// error, ends it.
+func Read(r io.Reader, o Options, fn func(Entry) error) (ReadResult, error) {
+	var res ReadResult
+	if len(o.Key) < MinKeyLen {
+		return res, ErrShortKey
+	}
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	isDistrict := o.IsDistrict
+	if isDistrict == nil {
+		isDistrict = func(n int) bool { return n > 0 }
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = sniffDelimiter(br)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		res.Errors = append(res.Errors, RowError{1, "file", "is empty: the first line must name the columns (pesel, birth_date, district)"})
+		return res, nil
+	}
+	if pe, ok := errors.AsType[*csv.ParseError](err); ok {
+		res.Errors = append(res.Errors, RowError{pe.StartLine, "header", pe.Err.Error()})
+		return res, nil
+	}
+	if err != nil {
+		return res, fmt.Errorf("census: read: %w", err)
+	}
+	cols := map[string]int{}
+	for i, h := range header {
+		name, known := aliases[strings.ToLower(strings.TrimSpace(h))]
+		if !known {
+			res.IgnoredColumns = append(res.IgnoredColumns, strings.TrimSpace(h))
+			continue
+		}
+		if _, dup := cols[name]; dup {
+			res.Errors = append(res.Errors, RowError{1, "header", fmt.Sprintf("column %s appears twice", name)})
+		}
+		cols[name] = i
+	}
+	for _, c := range []string{ColPESEL, ColBirthDate, ColDistrict} {
+		if _, ok := cols[c]; !ok {
+			res.Errors = append(res.Errors, RowError{1, "header", "missing column " + c})
+		}
+	}
+	if len(res.Errors) > 0 {
+		return res, nil
+	}
+	width := len(header)
+	seen := map[[sha256.Size]byte]int{}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if pe, ok := errors.AsType[*csv.ParseError](err); ok {
+			res.Rows++
+			res.Errors = append(res.Errors, RowError{pe.StartLine, "csv", pe.Err.Error()})
+			continue
+		}
+		if err != nil {
+			return res, fmt.Errorf("census: read: %w", err)
+		}
+		res.Rows++
+		line, _ := cr.FieldPos(0)
+		bad := func(field, format string, args ...any) {
+			res.Errors = append(res.Errors, RowError{line, field, fmt.Sprintf(format, args...)})
+		}
+		if len(rec) != width {
+			bad("row", "has %d fields, the header has %d", len(rec), width)
+			continue
+		}
+		var (
+			e     Entry
+			p     pesel.PESEL
+			perr  error
+			birth time.Time
+			berr  error
+		)
+		p, perr = pesel.ParseAt(strings.TrimSpace(rec[cols[ColPESEL]]), now)
+		if perr != nil {
+			bad(ColPESEL, "%s", pesel.CodeOf(perr))
+		}
+		birth, berr = time.Parse(time.DateOnly, strings.TrimSpace(rec[cols[ColBirthDate]]))
+		switch {
+		case berr != nil:
+			bad(ColBirthDate, "must be a date written YYYY-MM-DD")
+		case perr == nil && !birth.Equal(p.BirthDate()):
+			bad(ColBirthDate, "does not match the birth date in the PESEL")
+		}
+		ds := strings.TrimSpace(rec[cols[ColDistrict]])
+		// The value is not quoted back: a column shifted by one would put
+		// a PESEL here.
+		switch n, err := strconv.Atoi(ds); {
+		case err != nil:
+			bad(ColDistrict, "must be a district number (a whole number)")
+		case !isDistrict(n) && n >= 0 && n < 1000:
+			bad(ColDistrict, "there is no district number %d", n)
+		case !isDistrict(n):
+			bad(ColDistrict, "is not a district number")
+		default:
+			e.District = n
+		}
+		if perr == nil {
+			h := sum(o.Key, p.Digits())
+			if first, dup := seen[h]; dup {
+				bad(ColPESEL, "the same PESEL as line %d", first)
+			} else {
+				seen[h] = line
+			}
+			e.Hash = hex.EncodeToString(h[:])
+		}
+		if len(res.Errors) > 0 || fn == nil {
+			continue
+		}
+		e.BirthDate = birth
+		if err := fn(e); err != nil {
+			return res, err
+		}
+	}
+	if res.Rows == 0 && len(res.Errors) == 0 {
+		res.Errors = append(res.Errors, RowError{2, "file", "has no rows after the header: an empty register would remove every resident"})
+	}
+	slices.SortStableFunc(res.Errors, func(a, b RowError) int { return a.Line - b.Line })
+	return res, nil
+}
+
+// sniffDelimiter picks the header line's delimiter: the most frequent of
+// comma, semicolon and tab, with comma winning ties.
+func sniffDelimiter(br *bufio.Reader) rune {
+	head, _ := br.Peek(br.Size())
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	best, n := ',', bytes.Count(head, []byte{','})
+	for _, c := range []rune{';', '\t'} {
+		if k := bytes.Count(head, []byte(string(c))); k > n {
+			best, n = c, k
+		}
+	}
+	return best
+}
