@@ -95,7 +95,7 @@ func (h *Handler) apiPreferences(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	p := Preferences{DisplayName: in.DisplayName, District: in.District, NotifyEmail: in.NotifyEmail, NewsDistricts: in.NewsDistricts}
+	p := Preferences(in)
 	if err := h.Service.UpdatePreferences(r.Context(), web.CurrentUser(r.Context()).ID, p, h.validDistrict); err != nil {
 		return err
 	}

@@ -2,8 +2,6 @@ package app
 
 import "io/fs"
 
-type fsys = fs.FS
-
 func sub(f fs.FS, dir string) fs.FS {
 	s, err := fs.Sub(f, dir)
 	if err != nil {

@@ -21,7 +21,6 @@ type Renderer struct {
 	assets   *Assets
 	loc      *time.Location
 	pages    map[string]map[string]*template.Template // page -> lang -> set
-	partials []fs.FS
 }
 
 // NewRenderer makes a renderer whose layout comes from this package.
