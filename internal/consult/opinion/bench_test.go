@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/civitas-city/civitas/internal/consult/opinion"
+	"github.com/civitas-city/civitas/internal/consult/polisexport"
 )
 
 // rng is a small deterministic generator (xorshift64*) for synthetic data.
@@ -153,4 +154,26 @@ func BenchmarkUpdate33k(b *testing.B) {
 		i++
 	}
 	reportCPU(b, cpu)
+}
+
+// BenchmarkComputeOpenData runs the cold computation on the largest shared
+// Pol.is exports (doc §11: vTaiwan-sized files).
+func BenchmarkComputeOpenData(b *testing.B) {
+	for _, name := range []string{"vtaiwan.uberx", "austria-climate.2vkxcncppn.2022-07-07"} {
+		b.Run(name, func(b *testing.B) {
+			conv, err := polisexport.Read(sharedDir(b, "polis/"+name))
+			if err != nil {
+				b.Fatal(err)
+			}
+			in := opinion.Input{Votes: conv.Votes, ModOut: conv.ModOut, Order: conv.Order}
+			b.ResetTimer()
+			cpu := cpuTime()
+			for b.Loop() {
+				if _, err := opinion.Compute(in); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu)
+		})
+	}
 }
