@@ -2,7 +2,6 @@ package opinion_test
 
 import (
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -237,8 +236,4 @@ func TestExportGroupInformedConsensus(t *testing.T) {
 		t.Errorf("group-informed consensus off by %g", worst)
 	}
 	t.Logf("bg2050-volunteers: %d statements, max error %.1e", len(conv.GroupInformedConsensus), worst)
-}
-
-func TestMain(m *testing.M) {
-	os.Exit(m.Run())
 }

@@ -65,8 +65,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	conv, err := polisexport.Read(dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "civitas opinion map: %v\n", err)
-		var pe *polisexport.Error
-		if errors.As(err, &pe) || errors.Is(err, fs.ErrNotExist) {
+		if _, ok := errors.AsType[*polisexport.Error](err); ok || errors.Is(err, fs.ErrNotExist) {
 			return 2
 		}
 		return 1

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -166,5 +167,40 @@ func TestUsage(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, tt.code, tt.msg)
 			}
 		})
+	}
+}
+
+// TestMapExportGroupInformedConsensus: with --use-export-groups, the
+// group-informed consensus equals comments.csv's column (shared data).
+func TestMapExportGroupInformedConsensus(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "..", "shared", "data", "polis", "bg2050-volunteers")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("shared data not available: %v", err)
+	}
+	code, stdout, stderr := run(t, "map", "--use-export-groups", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got output
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	conv, err := polisexport.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for tid, want := range conv.GroupInformedConsensus {
+		g, ok := got.GAC[strconv.FormatInt(tid, 10)]
+		if !ok {
+			continue
+		}
+		n++
+		if math.Abs(g-want) > 1e-9 {
+			t.Errorf("statement %d: %v, want %v", tid, g, want)
+		}
+	}
+	if n < 300 {
+		t.Errorf("compared only %d statements", n)
 	}
 }

@@ -57,8 +57,7 @@ func newTable(r io.Reader, name string) (*table, error) {
 }
 
 func (t *table) wrap(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
+	if pe, ok := errors.AsType[*csv.ParseError](err); ok {
 		return errorf(t.name, pe.Line, "%v", pe.Err)
 	}
 	return errorf(t.name, 0, "%v", err)

@@ -92,12 +92,10 @@ func lineAt(data []byte, off int64) int {
 }
 
 func jsonError(name string, data []byte, err error) error {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
+	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
 		return errorf(name, lineAt(data, se.Offset), "%v", err)
 	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
+	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
 		return errorf(name, lineAt(data, te.Offset), "%v", err)
 	}
 	return errorf(name, 0, "%v", err)

@@ -81,8 +81,7 @@ func TestReadErrorsNameFileAndLine(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			var pe *Error
-			if !errors.As(err, &pe) {
+			if _, ok := errors.AsType[*Error](err); !ok {
 				t.Errorf("error %T is not a *Error", err)
 			}
 			if !strings.Contains(err.Error(), tt.want) {
@@ -144,8 +143,7 @@ func TestReadFixtureErrors(t *testing.T) {
 func TestReadMissing(t *testing.T) {
 	dir := t.TempDir()
 	_, err := Read(dir)
-	var pe *Error
-	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "comments.csv") {
+	if _, ok := errors.AsType[*Error](err); !ok || !strings.Contains(err.Error(), "comments.csv") {
 		t.Errorf("error %v, want one naming comments.csv", err)
 	}
 }
