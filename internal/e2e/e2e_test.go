@@ -639,9 +639,8 @@ func TestKeyboard(t *testing.T) {
 // TestEveryPageIsListed checks that every GET route the app registers is
 // served by some page of Pages or is listed in NotPages with a reason, so
 // that a module cannot add a page the browser suite never opens. It needs
-// no browser, only CIVITAS_E2E=1.
+// no browser, so it runs in every plain `go test` too.
 func TestEveryPageIsListed(t *testing.T) {
-	gate(t)
 	srv := startPlain(t)
 	routes := routeMux(srv.Routes)
 	covered := map[string]bool{}

@@ -17,10 +17,10 @@ import (
 // language (so "t" translates without a per-request lookup), and renders
 // pages into the shared layout.
 type Renderer struct {
-	cat      *i18n.Catalog
-	assets   *Assets
-	loc      *time.Location
-	pages    map[string]map[string]*template.Template // page -> lang -> set
+	cat    *i18n.Catalog
+	assets *Assets
+	loc    *time.Location
+	pages  map[string]map[string]*template.Template // page -> lang -> set
 }
 
 // NewRenderer makes a renderer whose layout comes from this package.
@@ -66,6 +66,21 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 			return r.assets.URL(name)
 		},
 		"date": func(t time.Time) string { return t.In(r.loc).Format("2006-01-02") },
+		"num": func(n any) (string, error) {
+			switch v := n.(type) {
+			case int:
+				return FormatInt(lang, int64(v)), nil
+			case int64:
+				return FormatInt(lang, v), nil
+			}
+			return "", fmt.Errorf("num: %T is not an integer", n)
+		},
+		"short": func(id string) string {
+			if len(id) > 8 {
+				return id[:8] + "…"
+			}
+			return id
+		},
 		"datetime": func(t time.Time) string {
 			return t.In(r.loc).Format("2006-01-02 15:04")
 		},
