@@ -1,0 +1,309 @@
+package budget
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/apperr"
+	"github.com/civitas-city/civitas/internal/budget/pabulib"
+	"github.com/civitas-city/civitas/internal/budget/rules"
+)
+
+// ImportOptions says where an imported election goes.
+type ImportOptions struct {
+	// Slug is the edition's; an existing edition gets the pool added.
+	Slug  string
+	Title string // a new edition's title; default the file's description
+	// PoolSlug and PoolName name the pool; defaults from the file.
+	PoolSlug string
+	PoolName string
+	District int
+	// Rule overrides the counting rule; default the file's META rule.
+	Rule string
+	// Source names the file, for the edition page.
+	Source string
+	Actor  Actor
+}
+
+// Imported is what an import made.
+type Imported struct {
+	Edition  *Edition
+	Pool     *Pool
+	Projects int
+	Ballots  int
+	Result   *rules.Result
+}
+
+// ruleFromMeta maps a Pabulib META rule to a counting rule.
+func ruleFromMeta(meta string) string {
+	switch strings.ToLower(strings.TrimSpace(meta)) {
+	case "greedy-threshold":
+		return string(rules.GreedyThreshold)
+	case "greedy-no-skip":
+		return string(rules.GreedyNoSkip)
+	case "equalshares":
+		return string(rules.MESCost)
+	case "equalshares/add1":
+		return string(rules.MESCostAdd1)
+	}
+	return string(rules.Greedy)
+}
+
+// Import creates a pool (and its edition when new) from a Pabulib election,
+// in the results phase: its projects, every ballot (with a fresh receipt,
+// no participation), the turnout by age when the file has ages, and the
+// count.
+func (s *Service) Import(ctx context.Context, el *pabulib.Election, o ImportOptions) (*Imported, error) {
+	amount, err := RatMoney(el.Budget)
+	if err != nil || amount <= 0 {
+		return nil, fmt.Errorf("budget: import: the budget %s is not an amount in grosze", rules.FormatRat(el.Budget))
+	}
+	title := o.Title
+	if title == "" {
+		title, _ = el.MetaValue("description")
+	}
+	poolName := o.PoolName
+	if poolName == "" {
+		for _, k := range []string{"district", "subunit", "unit"} {
+			if v, ok := el.MetaValue(k); ok && v != "" {
+				poolName = v
+				break
+			}
+		}
+	}
+	if poolName == "" {
+		poolName = title
+	}
+	poolSlug := o.PoolSlug
+	if poolSlug == "" {
+		poolSlug = slugify(poolName)
+	}
+	rule := o.Rule
+	if rule == "" {
+		meta, _ := el.MetaValue("rule")
+		rule = ruleFromMeta(meta)
+	}
+	pool := Pool{Slug: poolSlug, Name: poolName, District: o.District, Amount: amount, Rule: rule}
+	if t, err := el.Threshold(); err != nil {
+		return nil, err
+	} else if t != nil {
+		pool.Threshold = rules.FormatRat(t)
+	}
+	longest := 0
+	for _, v := range el.Votes {
+		longest = max(longest, len(v.Projects))
+	}
+	maxLen := longest
+	if v, ok := el.MetaValue("max_length"); ok {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			maxLen = n
+		}
+	}
+	minLen := 0
+	if v, ok := el.MetaValue("min_length"); ok {
+		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+			minLen = min(n, maxLen)
+		}
+	}
+	switch el.VoteType {
+	case pabulib.Approval, pabulib.Choose1:
+		pool.Ballot = Approval
+	case pabulib.Ordinal:
+		if longest > maxLen {
+			return nil, fmt.Errorf("budget: import: a ballot ranks %d projects, more than max_length %d", longest, maxLen)
+		}
+		pool.Ballot = Ranking
+		for r := range maxLen {
+			pool.Points = append(pool.Points, maxLen-r)
+		}
+	case pabulib.Cumulative, pabulib.Scoring:
+		pool.Ballot = Cumulative
+	default:
+		return nil, fmt.Errorf("budget: import: vote type %q is not supported", el.VoteType)
+	}
+	pool.MinChoices, pool.MaxChoices = minLen, max(maxLen, 1)
+	type ballot struct{ choices, points string }
+	ballots := make([]ballot, 0, len(el.Votes))
+	codeToID := map[string]string{}
+	for _, p := range el.Projects {
+		codeToID[p.ID] = newID()
+	}
+	maxSum := 0
+	for i, v := range el.Votes {
+		var b ballot
+		ids := make([]string, len(v.Projects))
+		for j, code := range v.Projects {
+			ids[j] = codeToID[code]
+		}
+		b.choices = strings.Join(ids, ",")
+		switch pool.Ballot {
+		case Ranking:
+			b.points = joinInts(pool.Points[:len(v.Projects)])
+		case Cumulative:
+			pts := make([]int, len(v.Points))
+			sum := 0
+			for j, r := range v.Points {
+				if !r.IsInt() || !r.Num().IsInt64() || r.Sign() < 0 || r.Num().Int64() > 1_000_000 {
+					return nil, fmt.Errorf("budget: import: vote %d: points %s are not a whole number", i+1, rules.FormatRat(r))
+				}
+				pts[j] = int(r.Num().Int64())
+				sum += pts[j]
+			}
+			maxSum = max(maxSum, sum)
+			b.points = joinInts(pts)
+		}
+		ballots = append(ballots, b)
+	}
+	if pool.Ballot == Cumulative {
+		pool.MaxPoints = max(maxSum, 1)
+	}
+	ageCol := -1
+	for i, c := range el.VoteColumns {
+		if strings.EqualFold(strings.TrimSpace(c), "age") {
+			ageCol = i
+		}
+	}
+	ages := map[[2]string]int{}
+	if ageCol > 0 {
+		for _, v := range el.Votes {
+			if age, ok := voteExtra(el, v, ageCol); ok {
+				if n, err := strconv.Atoi(age); err == nil && n >= 0 && n < 130 {
+					ages[[2]string{"age", bandOf(n)}]++
+				}
+			}
+		}
+	}
+	out := &Imported{Pool: &pool, Projects: len(el.Projects), Ballots: len(ballots)}
+	now := s.now()
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		e, err := loadEdition(ctx, tx, "slug", o.Slug)
+		switch {
+		case apperr.Is(err, apperr.NotFound):
+			e = &Edition{ID: newID(), Slug: o.Slug, Kind: KindCity, Title: oneLine(title), Phase: PhaseResults,
+				Starts: map[Phase]time.Time{}, PoolPolicy: PolicyAny, PaperPolicy: FirstWins, Source: o.Source,
+				CreatedAt: now, UpdatedAt: now}
+			if !slugRE.MatchString(e.Slug) || e.Title == "" {
+				return errors.New("budget: import: the edition needs a slug (a-z, 0-9, -) and a title")
+			}
+			if err := insertEdition(ctx, tx, e); err != nil {
+				return err
+			}
+			if err := s.record(ctx, tx, o.Actor, "budget.edition.create", "pb_edition", e.ID, map[string]string{"slug": e.Slug, "source": o.Source}); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		}
+		if _, dup := e.Pool(pool.Slug); dup {
+			return fmt.Errorf("budget: import: edition %s already has a pool %q", e.Slug, pool.Slug)
+		}
+		pool.ID, pool.EditionID, pool.Position = newID(), e.ID, len(e.Pools)
+		if err := insertPool(ctx, tx, &pool); err != nil {
+			return err
+		}
+		for _, p := range el.Projects {
+			cost, err := RatMoney(p.Cost)
+			if err != nil {
+				return fmt.Errorf("budget: import: project %s: the cost %s is not an amount in grosze", p.ID, rules.FormatRat(p.Cost))
+			}
+			name, ok := el.ProjectValue(projectIndex(el, p.ID), "name")
+			if !ok || name == "" {
+				name = p.ID
+			}
+			category, _ := el.ProjectValue(projectIndex(el, p.ID), "category")
+			category, _, _ = strings.Cut(category, ",")
+			pr := &Project{ID: codeToID[p.ID], EditionID: e.ID, PoolID: pool.ID, Code: p.ID, Title: oneLine(name),
+				Category: strings.TrimSpace(category), Cost: cost, Status: StatusAccepted, CreatedAt: now, SubmittedAt: now, UpdatedAt: now}
+			if err := insertProject(ctx, tx, pr); err != nil {
+				return err
+			}
+		}
+		for _, b := range ballots {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO pb_ballots (id, edition_id, pool_id, receipt, channel, choices, points)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, randomID(), e.ID, pool.ID, newReceipt(), ChannelImported, b.choices, b.points); err != nil {
+				return fmt.Errorf("budget: import: ballot: %w", err)
+			}
+		}
+		if len(ages) > 0 {
+			if err := writeTurnout(ctx, tx, pool.ID, ages); err != nil {
+				return err
+			}
+		}
+		out.Edition = e
+		return s.record(ctx, tx, o.Actor, "budget.import", "pb_pool", pool.ID, map[string]string{
+			"edition": e.Slug, "pool": pool.Slug, "source": o.Source, "ballots": strconv.Itoa(len(ballots))})
+	})
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.EditionByID(ctx, out.Edition.ID)
+	if err != nil {
+		return nil, err
+	}
+	out.Edition = e
+	p, _ := e.PoolByID(pool.ID)
+	out.Pool = p
+	if out.Result, err = s.CountPool(ctx, e, p); err != nil {
+		return nil, fmt.Errorf("budget: import: count: %w", err)
+	}
+	return out, nil
+}
+
+func projectIndex(el *pabulib.Election, id string) int {
+	for i, p := range el.Projects {
+		if p.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// voteExtra returns a vote's value in column col of VoteColumns.
+func voteExtra(el *pabulib.Election, v pabulib.Vote, col int) (string, bool) {
+	x := 0
+	for c, name := range el.VoteColumns {
+		name = strings.ToLower(strings.TrimSpace(name))
+		if c == 0 || name == "vote" || (name == "points" && el.VoteType.HasPoints()) {
+			continue
+		}
+		if c == col {
+			if x < len(v.Extra) {
+				s := strings.TrimSpace(v.Extra[x])
+				return s, s != "" && !strings.EqualFold(s, "none")
+			}
+			return "", false
+		}
+		x++
+	}
+	return "", false
+}
+
+// slugify makes a URL slug of a name: ASCII letters and digits, Polish
+// letters folded, other runs as "-".
+func slugify(name string) string {
+	fold := strings.NewReplacer("ą", "a", "ć", "c", "ę", "e", "ł", "l", "ń", "n", "ó", "o", "ś", "s", "ź", "z", "ż", "z")
+	var b strings.Builder
+	dash := false
+	for _, r := range fold.Replace(strings.ToLower(name)) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	s := strings.TrimRight(b.String(), "-")
+	if len(s) > 60 {
+		s = strings.TrimRight(s[:60], "-")
+	}
+	if s == "" {
+		s = "pool"
+	}
+	return s
+}

@@ -1,0 +1,251 @@
+package budget
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/civitas-city/civitas/internal/apperr"
+	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/files"
+)
+
+// Realization statuses of a winning project.
+const (
+	RealPlanned     = "planned"
+	RealDesign      = "design"
+	RealTender      = "tender"
+	RealInProgress  = "in_progress"
+	RealCompleted   = "completed"
+	RealNotFeasible = "not_feasible"
+)
+
+// RealizationStatuses lists them in order.
+var RealizationStatuses = []string{RealPlanned, RealDesign, RealTender, RealInProgress, RealCompleted, RealNotFeasible}
+
+// Realization is how a winning project is being carried out.
+type Realization struct {
+	ProjectID  string
+	Status     string
+	Progress   int // percent
+	Note       string
+	UpdatedBy  string
+	UpdatedAt  time.Time
+	Milestones []Milestone
+}
+
+// Milestone is a step of a realization.
+type Milestone struct {
+	ID     string
+	Title  string
+	Due    string // YYYY-MM-DD, may be empty
+	DoneAt time.Time
+}
+
+// Done reports whether the milestone is reached.
+func (m Milestone) Done() bool { return !m.DoneAt.IsZero() }
+
+func startRealization(ctx context.Context, q db.Querier, projectID, by string, now time.Time) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO pb_realization (project_id, status, progress, updated_by, updated_at) VALUES ($1, $2, 0, $3, $4)
+		ON CONFLICT (project_id) DO NOTHING`, projectID, RealPlanned, by, db.TS(now))
+	return err
+}
+
+// Realization returns a project's realization; NotFound when there is none.
+func (s *Service) Realization(ctx context.Context, projectID string) (*Realization, error) {
+	var (
+		r  Realization
+		at db.Time
+	)
+	err := s.DB.QueryRowContext(ctx, `SELECT project_id, status, progress, note, updated_by, updated_at FROM pb_realization WHERE project_id = $1`,
+		projectID).Scan(&r.ProjectID, &r.Status, &r.Progress, &r.Note, &r.UpdatedBy, &at)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	r.UpdatedAt = at.Time
+	rows, err := s.DB.QueryContext(ctx, `SELECT id, title, due, done_at FROM pb_milestones WHERE project_id = $1 ORDER BY position, id`, projectID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			m    Milestone
+			done db.NullTime
+		)
+		if err := rows.Scan(&m.ID, &m.Title, &m.Due, &done); err != nil {
+			return nil, err
+		}
+		m.DoneAt = done.Time
+		r.Milestones = append(r.Milestones, m)
+	}
+	return &r, rows.Err()
+}
+
+// RealizationInput is an officer's update.
+type RealizationInput struct {
+	Status   string
+	Progress string
+	Note     string
+}
+
+// winner reports whether a project may be realized: selected in a counted
+// pool, or an approved local initiative.
+func (s *Service) winner(ctx context.Context, q db.Querier, p *Project) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM pb_project_results WHERE project_id = $1 AND selected = TRUE)
+		+ (SELECT COUNT(*) FROM pb_realization WHERE project_id = $1)`, p.ID).Scan(&n)
+	return n > 0, err
+}
+
+// UpdateRealization sets a winning project's status, progress and note.
+func (s *Service) UpdateRealization(ctx context.Context, a Actor, projectID string, in RealizationInput) error {
+	errs := FieldErrors{}
+	if !slices.Contains(RealizationStatuses, in.Status) {
+		errs["status"] = "budget.real.error.status"
+	}
+	progress, err := strconv.Atoi(strings.TrimSpace(in.Progress))
+	if err != nil || progress < 0 || progress > 100 {
+		errs["progress"] = "budget.real.error.progress"
+	}
+	note := strings.TrimSpace(in.Note)
+	if utf8.RuneCountInString(note) > 5000 {
+		errs["note"] = "budget.real.error.note"
+	}
+	if err := errs.asError(); err != nil {
+		return err
+	}
+	p, _, err := s.managedProject(ctx, a, projectID)
+	if err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		ok, err := s.winner(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return apperr.E(apperr.Invalid, "budget.real.error.not_winner")
+		}
+		now := db.TS(s.now())
+		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_realization (project_id, status, progress, note, updated_by, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project_id) DO UPDATE SET status = excluded.status, progress = excluded.progress,
+			note = excluded.note, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+			p.ID, in.Status, progress, note, a.ID, now); err != nil {
+			return fmt.Errorf("budget: realization: %w", err)
+		}
+		return s.record(ctx, tx, a, "budget.realization", "pb_project", p.ID,
+			map[string]string{"status": in.Status, "progress": strconv.Itoa(progress)})
+	})
+}
+
+// AddMilestone adds a milestone to a winning project's realization.
+func (s *Service) AddMilestone(ctx context.Context, a Actor, projectID, title, due string) error {
+	title, due = strings.TrimSpace(title), strings.TrimSpace(due)
+	errs := FieldErrors{}
+	if n := utf8.RuneCountInString(title); n < 2 || n > 200 {
+		errs["milestone_title"] = "budget.real.error.milestone"
+	}
+	if due != "" {
+		if _, err := time.Parse("2006-01-02", due); err != nil {
+			errs["milestone_due"] = "budget.real.error.due"
+		}
+	}
+	if err := errs.asError(); err != nil {
+		return err
+	}
+	p, _, err := s.managedProject(ctx, a, projectID)
+	if err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if ok, err := s.winner(ctx, tx, p); err != nil || !ok {
+			if err == nil {
+				err = apperr.E(apperr.Invalid, "budget.real.error.not_winner")
+			}
+			return err
+		}
+		if err := startRealization(ctx, tx, p.ID, a.ID, s.now()); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM pb_milestones WHERE project_id = $1`, p.ID).Scan(&n); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_milestones (id, project_id, title, due, position) VALUES ($1, $2, $3, $4, $5)`,
+			newID(), p.ID, title, due, n); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "budget.milestone.add", "pb_project", p.ID, map[string]string{"title": title})
+	})
+}
+
+// CompleteMilestone marks a milestone reached.
+func (s *Service) CompleteMilestone(ctx context.Context, a Actor, projectID, milestoneID string) error {
+	p, _, err := s.managedProject(ctx, a, projectID)
+	if err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE pb_milestones SET done_at = $1 WHERE id = $2 AND project_id = $3 AND done_at IS NULL`,
+			db.TS(s.now()), milestoneID, p.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.E(apperr.NotFound, "error.not_found")
+		}
+		return s.record(ctx, tx, a, "budget.milestone.done", "pb_project", p.ID, map[string]string{"milestone": milestoneID})
+	})
+}
+
+// AddRealizationPhoto stores a photo of a winning project's realization.
+func (s *Service) AddRealizationPhoto(ctx context.Context, a Actor, projectID, name string, data []byte) error {
+	p, _, err := s.managedProject(ctx, a, projectID)
+	if err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if ok, err := s.winner(ctx, tx, p); err != nil || !ok {
+			if err == nil {
+				err = apperr.E(apperr.Invalid, "budget.real.error.not_winner")
+			}
+			return err
+		}
+		f, err := files.Save(ctx, tx, realizationOwner(p.ID), name, data, files.Images)
+		if err != nil {
+			if ae, ok := err.(*apperr.Error); ok && ae.Field == "" {
+				ae.Field = "photo"
+			}
+			return err
+		}
+		return s.record(ctx, tx, a, "budget.realization.photo", "pb_project", p.ID, map[string]string{"file": f.ID})
+	})
+}
+
+// RealizationPhotos lists a realization's photos.
+func (s *Service) RealizationPhotos(ctx context.Context, projectID string) ([]files.File, error) {
+	return files.List(ctx, s.DB, realizationOwner(projectID))
+}
+
+// managedProject loads a project and its edition and checks that a may
+// manage it.
+func (s *Service) managedProject(ctx context.Context, a Actor, projectID string) (*Project, *Edition, error) {
+	p, err := s.Project(ctx, projectID)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := s.EditionByID(ctx, p.EditionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.mustManage(e, a); err != nil {
+		return nil, nil, err
+	}
+	return p, e, nil
+}

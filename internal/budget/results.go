@@ -1,0 +1,404 @@
+package budget
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/budget/pabulib"
+	"github.com/civitas-city/civitas/internal/budget/rules"
+	"github.com/civitas-city/civitas/internal/db"
+)
+
+// A pool is counted from its Pabulib election: the stored ballots are
+// turned into exactly the file that "Export" gives, and that election goes
+// through the engine as `civitas pb count --rule RULE FILE.pb` takes it
+// (pabulib.Election.Instance, then rules.Count). So the published file
+// reproduces the published outcome.
+
+// pabulibRule is the META "rule" name of a counting rule.
+func pabulibRule(rule string) string {
+	switch rules.Rule(rule) {
+	case rules.MESCost, rules.MESCard:
+		return "equalshares"
+	case rules.MESCostAdd1, rules.MESCardAdd1:
+		return "equalshares/add1"
+	}
+	return rule
+}
+
+// linearPoints reports whether points are K, K-1, ..., 1 (what an ordinal
+// Pabulib ballot means).
+func linearPoints(points []int) bool {
+	for i, p := range points {
+		if p != len(points)-i {
+			return false
+		}
+	}
+	return len(points) > 0
+}
+
+// Election builds a pool's Pabulib election: the projects on its ballot
+// (their final cost) and every ballot that counts, anonymised (voters are
+// numbered in receipt order). It also returns the projects, indexed like
+// the election's.
+func (s *Service) Election(ctx context.Context, e *Edition, pool *Pool) (*pabulib.Election, []*Project, error) {
+	projects, err := listProjects(ctx, s.DB, ProjectFilter{PoolID: pool.ID, Status: []string{StatusAccepted}})
+	if err != nil {
+		return nil, nil, err
+	}
+	sortProjects(projects)
+	el := &pabulib.Election{Budget: MoneyRat(pool.Amount), VoteType: pabulib.Approval}
+	switch {
+	case pool.Ballot == Ranking && linearPoints(pool.Points):
+		el.VoteType = pabulib.Ordinal
+	case pool.Ballot == Ranking || pool.Ballot == Cumulative:
+		el.VoteType = pabulib.Cumulative
+	}
+	byID := make(map[string]string, len(projects))
+	for _, p := range projects {
+		byID[p.ID] = p.Code
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT channel, choices, points FROM pb_ballots WHERE pool_id = $1 AND void = FALSE ORDER BY receipt`, pool.ID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("budget: ballots: %w", err)
+	}
+	defer rows.Close()
+	pointsOf := map[int]*big.Rat{}
+	rat := func(n int) *big.Rat {
+		if pointsOf[n] == nil {
+			pointsOf[n] = big.NewRat(int64(n), 1)
+		}
+		return pointsOf[n]
+	}
+	for rows.Next() {
+		var channel, choices, points string
+		if err := rows.Scan(&channel, &choices, &points); err != nil {
+			return nil, nil, err
+		}
+		v := pabulib.Vote{Voter: strconv.Itoa(len(el.Votes) + 1), Extra: []string{channel}}
+		pts := splitInts(points)
+		for i, id := range strings.Split(choices, ",") {
+			code, ok := byID[id]
+			if !ok {
+				continue // a project withdrawn after the vote opened
+			}
+			v.Projects = append(v.Projects, code)
+			if el.VoteType == pabulib.Cumulative && i < len(pts) {
+				v.Points = append(v.Points, rat(pts[i]))
+			}
+		}
+		el.Votes = append(el.Votes, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	el.VoteColumns = []string{"voter_id", "vote", "voting_method"}
+	if el.VoteType.HasPoints() {
+		el.VoteColumns = []string{"voter_id", "vote", "points", "voting_method"}
+	}
+	el.ProjectColumns = []string{"project_id", "cost", "name", "category"}
+	for _, p := range projects {
+		el.Projects = append(el.Projects, pabulib.Project{ID: p.Code, Cost: MoneyRat(p.FinalCost()),
+			Extra: []string{oneLine(p.Title), oneLine(p.Category)}})
+	}
+	meta := [][2]string{
+		{"description", oneLine(e.Title + " — " + pool.Name)},
+		{"country", s.Country},
+		{"unit", s.Unit},
+		{"instance", e.Slug},
+		{"subunit", oneLine(pool.Name)},
+		{"num_projects", strconv.Itoa(len(el.Projects))},
+		{"num_votes", strconv.Itoa(len(el.Votes))},
+		{"budget", ""},
+		{"vote_type", ""},
+		{"rule", pabulibRule(pool.Rule)},
+		{"min_length", strconv.Itoa(pool.MinChoices)},
+		{"max_length", strconv.Itoa(pool.MaxChoices)},
+	}
+	if pool.Ballot == Cumulative {
+		meta = append(meta, [2]string{"max_sum_points", strconv.Itoa(pool.MaxPoints)})
+		if pool.MaxPerProject > 0 {
+			meta = append(meta, [2]string{"max_points", strconv.Itoa(pool.MaxPerProject)})
+		}
+	}
+	if pool.Threshold != "" {
+		meta = append(meta, [2]string{"min_project_score_threshold", pool.Threshold})
+	}
+	if t := e.Starts[PhaseVoting]; !t.IsZero() {
+		meta = append(meta, [2]string{"date_begin", t.Format("02.01.2006")})
+	}
+	if t := e.Starts[PhaseResults]; !t.IsZero() {
+		meta = append(meta, [2]string{"date_end", t.Format("02.01.2006")})
+	}
+	meta = append(meta, [2]string{"currency", "PLN"},
+		[2]string{"comment", "#1: Exported by Civitas; counted with `civitas pb count --rule " + pool.Rule + "` on this file."})
+	for _, m := range meta {
+		if m[1] != "" || m[0] == "budget" || m[0] == "vote_type" {
+			el.Meta = append(el.Meta, pabulib.MetaField{Key: m[0], Value: m[1]})
+		}
+	}
+	return el, projects, nil
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// CountEdition counts every pool of an edition.
+func (s *Service) CountEdition(ctx context.Context, editionID string) error {
+	e, err := s.EditionByID(ctx, editionID)
+	if err != nil {
+		return err
+	}
+	for i := range e.Pools {
+		if _, err := s.CountPool(ctx, e, &e.Pools[i]); err != nil {
+			return fmt.Errorf("budget: count %s/%s: %w", e.Slug, e.Pools[i].Slug, err)
+		}
+	}
+	return nil
+}
+
+// CountPool counts a pool with its rule, with explanations, and stores the
+// outcome, every project's votes and score, and the turnout.
+func (s *Service) CountPool(ctx context.Context, e *Edition, pool *Pool) (*rules.Result, error) {
+	el, projects, err := s.Election(ctx, e, pool)
+	if err != nil {
+		return nil, err
+	}
+	in, err := el.Instance()
+	if err != nil {
+		return nil, err
+	}
+	opt := rules.Options{Explain: true}
+	if pool.Threshold != "" {
+		opt.Threshold, _ = new(big.Rat).SetString(pool.Threshold)
+	}
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	res, err := rules.Count(cctx, in, rules.Rule(pool.Rule), opt)
+	if err != nil {
+		return nil, err
+	}
+	scores, approvals := in.Tally()
+	total, err := RatMoney(res.TotalCost)
+	if err != nil {
+		return nil, err
+	}
+	order := map[int]int{}
+	for k, i := range res.Indices {
+		order[i] = k + 1
+	}
+	var void int
+	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM pb_ballots WHERE pool_id = $1 AND void = TRUE`, pool.ID).Scan(&void); err != nil {
+		return nil, err
+	}
+	steps, err := json.Marshal(res.Steps)
+	if err != nil {
+		return nil, err
+	}
+	selected := make([]string, len(res.Indices))
+	for k, i := range res.Indices {
+		selected[k] = projects[i].ID
+	}
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{`DELETE FROM pb_project_results WHERE pool_id = $1`, `DELETE FROM pb_results WHERE pool_id = $1`} {
+			if _, err := tx.ExecContext(ctx, q, pool.ID); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_results (pool_id, rule, voters, void, total_cost, selected, explanation, add1_k, counted_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, pool.ID, pool.Rule, len(el.Votes), void, total,
+			strings.Join(selected, ","), string(steps), res.Add1K, db.TS(s.now())); err != nil {
+			return fmt.Errorf("budget: store result: %w", err)
+		}
+		for i, p := range projects {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO pb_project_results (pool_id, project_id, votes, score, selected, sel_order)
+				VALUES ($1, $2, $3, $4, $5, $6)`, pool.ID, p.ID, approvals[i], rules.FormatRat(scores[i]), order[i] > 0, order[i]); err != nil {
+				return fmt.Errorf("budget: store result: %w", err)
+			}
+		}
+		return s.storeTurnout(ctx, tx, pool.ID)
+	})
+	return res, err
+}
+
+// storeTurnout replaces a pool's turnout by district and age band with
+// the counts from its participations. Imported pools have none; their
+// turnout comes from the file and is kept.
+func (s *Service) storeTurnout(ctx context.Context, tx *sql.Tx, poolID string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT district, age_band, COUNT(*) FROM pb_participations WHERE pool_id = $1 AND void = FALSE
+		GROUP BY district, age_band`, poolID)
+	if err != nil {
+		return err
+	}
+	byDim := map[[2]string]int{}
+	for rows.Next() {
+		var (
+			district int
+			band     string
+			n        int
+		)
+		if err := rows.Scan(&district, &band, &n); err != nil {
+			rows.Close()
+			return err
+		}
+		byDim[[2]string{"district", strconv.Itoa(district)}] += n
+		if band != "" {
+			byDim[[2]string{"age", band}] += n
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(byDim) == 0 {
+		return nil
+	}
+	return writeTurnout(ctx, tx, poolID, byDim)
+}
+
+func writeTurnout(ctx context.Context, q db.Querier, poolID string, byDim map[[2]string]int) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM pb_turnout WHERE pool_id = $1`, poolID); err != nil {
+		return err
+	}
+	for k, n := range byDim {
+		if _, err := q.ExecContext(ctx, `INSERT INTO pb_turnout (pool_id, dimension, band, voters) VALUES ($1, $2, $3, $4)`,
+			poolID, k[0], k[1], n); err != nil {
+			return fmt.Errorf("budget: turnout: %w", err)
+		}
+	}
+	return nil
+}
+
+// PoolResult is a counted pool.
+type PoolResult struct {
+	Rule      string
+	Voters    int
+	Void      int
+	TotalCost int64
+	// Selected are the winning project ids in selection order.
+	Selected  []string
+	Steps     []rules.Step
+	Add1K     int
+	CountedAt time.Time
+	// Projects are every project on the ballot, most votes (points) first.
+	Projects []ProjectResult
+	// Turnout counts voters by district number and by age band.
+	ByDistrict map[int]int
+	ByAge      map[string]int
+}
+
+// ProjectResult is one project's outcome.
+type ProjectResult struct {
+	Project  *Project
+	Votes    int
+	Score    string
+	Selected bool
+	Order    int
+	// Steps are the engine's steps about this project.
+	Steps []rules.Step
+}
+
+// Result returns a pool's stored result; NotFound before it is counted.
+func (s *Service) Result(ctx context.Context, pool *Pool) (*PoolResult, error) {
+	var (
+		r              PoolResult
+		selected, expl string
+		at             db.Time
+	)
+	err := s.DB.QueryRowContext(ctx, `SELECT rule, voters, void, total_cost, selected, explanation, add1_k, counted_at
+		FROM pb_results WHERE pool_id = $1`, pool.ID).Scan(&r.Rule, &r.Voters, &r.Void, &r.TotalCost, &selected, &expl, &r.Add1K, &at)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	r.CountedAt = at.Time
+	if selected != "" {
+		r.Selected = strings.Split(selected, ",")
+	}
+	if err := json.Unmarshal([]byte(expl), &r.Steps); err != nil {
+		return nil, fmt.Errorf("budget: explanation: %w", err)
+	}
+	projects, err := listProjects(ctx, s.DB, ProjectFilter{PoolID: pool.ID})
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*Project{}
+	byCode := map[string]*Project{}
+	for _, p := range projects {
+		byID[p.ID], byCode[p.Code] = p, p
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT project_id, votes, score, selected, sel_order FROM pb_project_results WHERE pool_id = $1`, pool.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	stepsOf := map[string][]rules.Step{}
+	for _, st := range r.Steps {
+		if p := byCode[st.Project]; p != nil {
+			stepsOf[p.ID] = append(stepsOf[p.ID], st)
+		}
+	}
+	for rows.Next() {
+		var pr ProjectResult
+		var id string
+		if err := rows.Scan(&id, &pr.Votes, &pr.Score, &pr.Selected, &pr.Order); err != nil {
+			return nil, err
+		}
+		if pr.Project = byID[id]; pr.Project == nil {
+			continue
+		}
+		pr.Steps = stepsOf[id]
+		r.Projects = append(r.Projects, pr)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(r.Projects, func(a, b ProjectResult) int {
+		if c := compareDecimal(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return compareCodes(a.Project.Code, b.Project.Code)
+	})
+	r.ByDistrict, r.ByAge, err = s.turnoutOf(ctx, pool.ID)
+	return &r, err
+}
+
+func compareDecimal(a, b string) int {
+	x, okx := new(big.Rat).SetString(a)
+	y, oky := new(big.Rat).SetString(b)
+	if !okx || !oky {
+		return strings.Compare(a, b)
+	}
+	return x.Cmp(y)
+}
+
+func (s *Service) turnoutOf(ctx context.Context, poolID string) (map[int]int, map[string]int, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT dimension, band, voters FROM pb_turnout WHERE pool_id = $1`, poolID)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	byDistrict, byAge := map[int]int{}, map[string]int{}
+	for rows.Next() {
+		var dim, band string
+		var n int
+		if err := rows.Scan(&dim, &band, &n); err != nil {
+			return nil, nil, err
+		}
+		switch dim {
+		case "district":
+			d, _ := strconv.Atoi(band)
+			byDistrict[d] += n
+		case "age":
+			byAge[band] += n
+		}
+	}
+	return byDistrict, byAge, rows.Err()
+}

@@ -1,0 +1,401 @@
+package budget
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/apperr"
+	"github.com/civitas-city/civitas/internal/audit"
+	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/i18n"
+	"github.com/civitas-city/civitas/internal/jobs"
+)
+
+// Service is the budget's logic. Handlers, the import command and the demo
+// all go through it.
+type Service struct {
+	DB *db.DB
+	// Key is the secret key (CIVITAS_SECRET_KEY): it keys the
+	// participation-to-ballot links and the paper-entry MACs.
+	Key       []byte
+	Residents Residents
+	// Contacts, when set, lets the service mail authors about reviews.
+	Contacts Contacts
+	Catalog  *i18n.Catalog
+	// IsDistrict tells the city's district numbers (nil: any positive).
+	IsDistrict func(int) bool
+	// BaseURL starts the links in mail.
+	BaseURL string
+	// Country and Unit (the city) go into exported Pabulib files.
+	Country, Unit string
+	Log     *slog.Logger
+	Now     func() time.Time
+
+	committer committer
+	cacheMu   sync.Mutex
+	sheets    map[string]*sheet // by pool id, see vote.go
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}
+
+// mac is the hex HMAC-SHA256 of parts under the secret key, with a purpose
+// prefix so one MAC can never stand for another.
+func (s *Service) mac(purpose string, parts ...string) string {
+	h := hmac.New(sha256.New, s.Key)
+	h.Write([]byte(purpose))
+	for _, p := range parts {
+		h.Write([]byte{0})
+		h.Write([]byte(p))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// ballotLink is how the server finds a participation's ballot.
+func (s *Service) ballotLink(participationID string) string {
+	return s.mac("pb-ballot-link", participationID)
+}
+
+// Actor is who does something, for the audit log.
+type Actor struct {
+	ID, Name string
+	// OnBehalfOf is the resident an officer acts for.
+	OnBehalfOf string
+	RequestID  string
+	// Admin: an administrator (may manage every edition).
+	Admin bool
+}
+
+// SystemActor is the schedule.
+var SystemActor = Actor{Name: "system: schedule"}
+
+func (s *Service) record(ctx context.Context, q db.Querier, a Actor, action, targetType, targetID string, details map[string]string) error {
+	return audit.Record(ctx, q, audit.Entry{
+		At: s.now(), ActorID: a.ID, ActorLabel: a.Name, OnBehalfOf: a.OnBehalfOf, Action: action,
+		TargetType: targetType, TargetID: targetID, Details: details, RequestID: a.RequestID,
+	})
+}
+
+// Job kinds.
+const (
+	JobSchedule = "budget.schedule" // move an edition's phase when its planned start comes
+	JobCount    = "budget.count"    // count every pool of an edition
+)
+
+type editionJob struct {
+	EditionID string `json:"edition_id"`
+}
+
+// Edition returns the edition with slug, with its pools.
+func (s *Service) Edition(ctx context.Context, slug string) (*Edition, error) {
+	return loadEdition(ctx, s.DB, "slug", slug)
+}
+
+// EditionByID returns the edition with id, with its pools.
+func (s *Service) EditionByID(ctx context.Context, id string) (*Edition, error) {
+	return loadEdition(ctx, s.DB, "id", id)
+}
+
+// Editions lists every edition, newest first, without pools.
+func (s *Service) Editions(ctx context.Context) ([]*Edition, error) {
+	return listEditions(ctx, s.DB)
+}
+
+// MayManage reports whether actor may manage edition e: budget officers
+// manage every edition unless it names coordinators; admins manage all.
+func (e *Edition) MayManage(a Actor) bool {
+	return a.Admin || len(e.Coordinators) == 0 || slices.Contains(e.Coordinators, a.ID)
+}
+
+func (s *Service) mustManage(e *Edition, a Actor) error {
+	if !e.MayManage(a) {
+		return apperr.E(apperr.Forbidden, "budget.error.not_coordinator")
+	}
+	return nil
+}
+
+// CreateEdition makes an edition from a configuration, in the draft phase
+// unless its schedule has already started.
+func (s *Service) CreateEdition(ctx context.Context, a Actor, c Config) (*Edition, error) {
+	if err := c.Validate(s.IsDistrict); err != nil {
+		return nil, err
+	}
+	e := c.edition()
+	now := s.now()
+	e.ID, e.Phase, e.CreatedAt, e.UpdatedAt = newID(), PhaseDraft, now, now
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if err := insertEdition(ctx, tx, e); err != nil {
+			return err
+		}
+		for i := range e.Pools {
+			e.Pools[i].ID, e.Pools[i].EditionID = newID(), e.ID
+			if err := insertPool(ctx, tx, &e.Pools[i]); err != nil {
+				return err
+			}
+		}
+		if err := writeCoordinators(ctx, tx, e); err != nil {
+			return err
+		}
+		if err := s.record(ctx, tx, a, "budget.edition.create", "pb_edition", e.ID, map[string]string{"slug": e.Slug}); err != nil {
+			return err
+		}
+		return s.scheduleNext(ctx, tx, e)
+	})
+	if apperr.Is(err, apperr.Conflict) {
+		return nil, &ConfigError{Problems: []Problem{{Path: "slug", Key: "budget.config.error.slug_taken"}}}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func writeCoordinators(ctx context.Context, q db.Querier, e *Edition) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM pb_coordinators WHERE edition_id = $1`, e.ID); err != nil {
+		return fmt.Errorf("budget: coordinators: %w", err)
+	}
+	seen := map[string]bool{}
+	for _, id := range e.Coordinators {
+		if id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		if _, err := q.ExecContext(ctx, `INSERT INTO pb_coordinators (edition_id, user_id) VALUES ($1, $2)`, e.ID, id); err != nil {
+			return fmt.Errorf("budget: coordinators: %w", err)
+		}
+	}
+	return nil
+}
+
+// UpdateEdition replaces an edition's configuration. Pools are matched by
+// slug. Once voting has begun the pools' money and ballots are fixed, and
+// a pool with projects or ballots cannot be removed.
+func (s *Service) UpdateEdition(ctx context.Context, a Actor, editionID string, c Config) error {
+	if err := c.Validate(s.IsDistrict); err != nil {
+		return err
+	}
+	next := c.edition()
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		cur, err := loadEdition(ctx, tx, "id", editionID)
+		if err != nil {
+			return err
+		}
+		if err := s.mustManage(cur, a); err != nil {
+			return err
+		}
+		if next.Kind != cur.Kind && cur.Phase != PhaseDraft {
+			return &ConfigError{Problems: []Problem{{Path: "kind", Key: "budget.config.error.kind_locked"}}}
+		}
+		locked := cur.Phase.Index() >= PhaseVoting.Index()
+		next.ID, next.Phase, next.UpdatedAt = cur.ID, cur.Phase, s.now()
+		var problems []Problem
+		for i := range next.Pools {
+			np := &next.Pools[i]
+			np.EditionID = cur.ID
+			old, ok := cur.Pool(np.Slug)
+			if !ok {
+				if locked {
+					problems = append(problems, Problem{fmt.Sprintf("pools[%d]", i), "budget.config.error.pools_locked"})
+					continue
+				}
+				np.ID = newID()
+				if err := insertPool(ctx, tx, np); err != nil {
+					return err
+				}
+				continue
+			}
+			np.ID = old.ID
+			if locked && !samePool(old, np) {
+				problems = append(problems, Problem{fmt.Sprintf("pools[%d]", i), "budget.config.error.pools_locked"})
+				continue
+			}
+			if err := updatePool(ctx, tx, np); err != nil {
+				return err
+			}
+		}
+		for _, old := range cur.Pools {
+			if _, ok := next.Pool(old.Slug); ok {
+				continue
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM pb_projects WHERE pool_id = $1) +
+				(SELECT COUNT(*) FROM pb_ballots WHERE pool_id = $1) + (SELECT COUNT(*) FROM pb_participations WHERE pool_id = $1)`,
+				old.ID).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 || locked {
+				problems = append(problems, Problem{"pools", "budget.config.error.pool_in_use"})
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM pb_pools WHERE id = $1`, old.ID); err != nil {
+				return fmt.Errorf("budget: delete pool: %w", err)
+			}
+		}
+		if len(problems) > 0 {
+			return &ConfigError{Problems: problems}
+		}
+		if err := updateEditionSettings(ctx, tx, next); err != nil {
+			if apperr.Is(err, apperr.Conflict) {
+				return &ConfigError{Problems: []Problem{{Path: "slug", Key: "budget.config.error.slug_taken"}}}
+			}
+			return err
+		}
+		if err := writeCoordinators(ctx, tx, next); err != nil {
+			return err
+		}
+		if err := s.record(ctx, tx, a, "budget.edition.config", "pb_edition", cur.ID, map[string]string{"slug": next.Slug}); err != nil {
+			return err
+		}
+		s.forgetSheets()
+		return s.scheduleNext(ctx, tx, next)
+	})
+}
+
+func samePool(a, b *Pool) bool {
+	return a.Amount == b.Amount && a.Ballot == b.Ballot && a.MinChoices == b.MinChoices && a.MaxChoices == b.MaxChoices &&
+		slices.Equal(a.Points, b.Points) && a.MaxPoints == b.MaxPoints && a.MaxPerProject == b.MaxPerProject &&
+		a.District == b.District && a.Rule == b.Rule && a.Threshold == b.Threshold
+}
+
+// SetPhase moves an edition to phase, audited. Moving into results (or
+// beyond it straight from voting) queues the count of every pool.
+func (s *Service) SetPhase(ctx context.Context, a Actor, editionID string, phase Phase) error {
+	if !phase.Valid() {
+		return apperr.Fieldf("phase", "budget.error.phase")
+	}
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		e, err := loadEdition(ctx, tx, "id", editionID)
+		if err != nil {
+			return err
+		}
+		if err := s.mustManage(e, a); err != nil {
+			return err
+		}
+		if !e.Votes() && (phase == PhaseVoting || phase == PhaseResults || phase == PhaseAppeals) {
+			return apperr.Fieldf("phase", "budget.error.phase_no_vote")
+		}
+		return s.setPhase(ctx, tx, a, e, phase)
+	})
+}
+
+func (s *Service) setPhase(ctx context.Context, tx *sql.Tx, a Actor, e *Edition, phase Phase) error {
+	if e.Phase == phase {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE pb_editions SET phase = $1, updated_at = $2 WHERE id = $3`,
+		string(phase), db.TS(s.now()), e.ID); err != nil {
+		return fmt.Errorf("budget: set phase: %w", err)
+	}
+	if err := s.record(ctx, tx, a, "budget.phase", "pb_edition", e.ID,
+		map[string]string{"from": string(e.Phase), "to": string(phase)}); err != nil {
+		return err
+	}
+	from := e.Phase
+	e.Phase = phase
+	s.forgetSheets()
+	if e.Votes() && from.Index() <= PhaseVoting.Index() && phase.Index() >= PhaseResults.Index() {
+		if err := jobs.Enqueue(ctx, tx, JobCount, editionJob{e.ID}, jobs.Options{DedupeKey: JobCount + ":" + e.ID}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scheduleNext queues the schedule job for the edition's next planned
+// start (at most one waits per edition).
+func (s *Service) scheduleNext(ctx context.Context, q db.Querier, e *Edition) error {
+	if !e.AutoPhases {
+		return nil
+	}
+	now := s.now()
+	at := now
+	if e.PhaseDue(now) == "" || e.PhaseDue(now) == e.Phase {
+		at = e.NextStart(now)
+	}
+	if at.IsZero() {
+		return nil
+	}
+	return jobs.Enqueue(ctx, q, JobSchedule, editionJob{e.ID},
+		jobs.Options{RunAt: at, DedupeKey: JobSchedule + ":" + e.ID + ":" + at.UTC().Format(time.RFC3339)})
+}
+
+// RunSchedule moves an edition to the phase its schedule says, when it is
+// later than the current one, and queues the next wake-up.
+func (s *Service) RunSchedule(ctx context.Context, editionID string) error {
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		e, err := loadEdition(ctx, tx, "id", editionID)
+		if apperr.Is(err, apperr.NotFound) {
+			return nil // deleted meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		if !e.AutoPhases {
+			return nil
+		}
+		due := e.PhaseDue(s.now())
+		if due != "" && due.Index() > e.Phase.Index() {
+			if !e.Votes() && (due == PhaseVoting || due == PhaseResults || due == PhaseAppeals) {
+				due = PhaseSubmission
+			}
+			if due.Index() > e.Phase.Index() {
+				if err := s.setPhase(ctx, tx, SystemActor, e, due); err != nil {
+					return err
+				}
+			}
+		}
+		next := e.NextStart(s.now())
+		if next.IsZero() {
+			return nil
+		}
+		return jobs.Enqueue(ctx, tx, JobSchedule, editionJob{e.ID},
+			jobs.Options{RunAt: next, DedupeKey: JobSchedule + ":" + e.ID + ":" + next.UTC().Format(time.RFC3339)})
+	})
+}
+
+// JobHandlers are the budget's background jobs.
+func (s *Service) JobHandlers() map[string]jobs.Handler {
+	decode := func(j jobs.Job) (string, error) {
+		var p editionJob
+		if err := json.Unmarshal(j.Payload, &p); err != nil || p.EditionID == "" {
+			return "", &jobs.PermanentError{Err: fmt.Errorf("budget: bad job payload: %s", j.Payload)}
+		}
+		return p.EditionID, nil
+	}
+	return map[string]jobs.Handler{
+		JobSchedule: func(ctx context.Context, j jobs.Job) error {
+			id, err := decode(j)
+			if err != nil {
+				return err
+			}
+			return s.RunSchedule(ctx, id)
+		},
+		JobCount: func(ctx context.Context, j jobs.Job) error {
+			id, err := decode(j)
+			if err != nil {
+				return err
+			}
+			return s.CountEdition(ctx, id)
+		},
+	}
+}

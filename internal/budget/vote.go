@@ -1,0 +1,529 @@
+package budget
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/apperr"
+	"github.com/civitas-city/civitas/internal/db"
+)
+
+// BallotInput is a ballot as filled in: project ids in ballot order (for
+// a ranking, best first) and, for a cumulative ballot, the points of each.
+type BallotInput struct {
+	Projects []string `json:"projects"`
+	Points   []int    `json:"points,omitempty"`
+}
+
+// Receipt is what a voter gets back.
+type Receipt struct {
+	Code string `json:"receipt"`
+	// Changed: an earlier ballot was replaced (the edition allows changes).
+	Changed bool `json:"changed"`
+}
+
+// sheet is what checking a ballot needs about a pool: the edition, the
+// pool and which projects are on its ballot. Sheets are cached for a few
+// seconds; the transaction that records a ballot checks the phase again,
+// so a stale sheet can never let a ballot in after the close.
+type sheet struct {
+	loaded  time.Time
+	edition *Edition
+	pool    *Pool
+	// onBallot: project ids on this pool's ballot; inEdition: every
+	// project id of the edition (to tell "another pool" from "unknown").
+	onBallot  map[string]bool
+	inEdition map[string]bool
+	projects  []*Project
+}
+
+const sheetTTL = 3 * time.Second
+
+func (s *Service) forgetSheets() {
+	s.cacheMu.Lock()
+	s.sheets = nil
+	s.cacheMu.Unlock()
+}
+
+// sheet returns the ballot sheet of an edition's pool.
+func (s *Service) sheet(ctx context.Context, editionSlug, poolSlug string) (*sheet, error) {
+	key := editionSlug + "\x00" + poolSlug
+	s.cacheMu.Lock()
+	sh := s.sheets[key]
+	s.cacheMu.Unlock()
+	if sh != nil && time.Since(sh.loaded) < sheetTTL {
+		return sh, nil
+	}
+	e, err := s.Edition(ctx, editionSlug)
+	if err != nil {
+		return nil, err
+	}
+	pool, ok := e.Pool(poolSlug)
+	if !ok {
+		return nil, apperr.E(apperr.NotFound, "budget.error.no_pool")
+	}
+	all, err := listProjects(ctx, s.DB, ProjectFilter{EditionID: e.ID, Public: true})
+	if err != nil {
+		return nil, err
+	}
+	sh = &sheet{loaded: time.Now(), edition: e, pool: pool, onBallot: map[string]bool{}, inEdition: map[string]bool{}}
+	for _, p := range all {
+		sh.inEdition[p.ID] = true
+		if p.PoolID == pool.ID && p.Status == StatusAccepted {
+			sh.onBallot[p.ID] = true
+			sh.projects = append(sh.projects, p)
+		}
+	}
+	sortProjects(sh.projects)
+	s.cacheMu.Lock()
+	if s.sheets == nil {
+		s.sheets = map[string]*sheet{}
+	}
+	s.sheets[key] = sh
+	s.cacheMu.Unlock()
+	return sh, nil
+}
+
+// BallotProjects lists the projects on a pool's ballot, in code order.
+func (s *Service) BallotProjects(ctx context.Context, editionSlug, poolSlug string) ([]*Project, error) {
+	sh, err := s.sheet(ctx, editionSlug, poolSlug)
+	if err != nil {
+		return nil, err
+	}
+	return sh.projects, nil
+}
+
+func ballotError(key string) error {
+	return &apperr.Error{Kind: apperr.Invalid, Field: "ballot", Message: key}
+}
+
+// check validates a ballot against the pool's rules and returns the
+// choices and points to store (points aligned with choices; none for
+// approval).
+func (p *Pool) check(in BallotInput, onBallot, inEdition map[string]bool) ([]string, []int, error) {
+	seen := map[string]bool{}
+	for _, id := range in.Projects {
+		switch {
+		case seen[id]:
+			return nil, nil, ballotError("budget.vote.error.twice")
+		case !onBallot[id] && inEdition[id]:
+			return nil, nil, ballotError("budget.vote.error.other_pool")
+		case !onBallot[id]:
+			return nil, nil, ballotError("budget.vote.error.unknown_project")
+		}
+		seen[id] = true
+	}
+	n := len(in.Projects)
+	switch {
+	case n < p.MinChoices || n == 0:
+		return nil, nil, ballotError("budget.vote.error.too_few")
+	case n > p.MaxChoices:
+		return nil, nil, ballotError("budget.vote.error.too_many")
+	}
+	switch p.Ballot {
+	case Approval:
+		if len(in.Points) > 0 {
+			return nil, nil, ballotError("budget.vote.error.points")
+		}
+		return in.Projects, nil, nil
+	case Ranking:
+		if len(in.Points) > 0 {
+			return nil, nil, ballotError("budget.vote.error.points")
+		}
+		return in.Projects, p.Points[:n], nil
+	case Cumulative:
+		if len(in.Points) != n {
+			return nil, nil, ballotError("budget.vote.error.points")
+		}
+		sum := 0
+		for _, pt := range in.Points {
+			switch {
+			case pt < 1:
+				return nil, nil, ballotError("budget.vote.error.points")
+			case p.MaxPerProject > 0 && pt > p.MaxPerProject:
+				return nil, nil, ballotError("budget.vote.error.points_project")
+			}
+			sum += pt
+		}
+		if sum > p.MaxPoints {
+			return nil, nil, ballotError("budget.vote.error.points_total")
+		}
+		return in.Projects, in.Points, nil
+	}
+	return nil, nil, ballotError("budget.vote.error.points")
+}
+
+// Cast records userID's ballot in an edition's pool, after checking the
+// phase, who they are, their age, which pools they may use, and the ballot
+// itself. It returns once the ballot is durably committed. A second ballot
+// replaces the first when the edition allows changes; otherwise it is
+// refused and nothing changes.
+func (s *Service) Cast(ctx context.Context, a Actor, userID, editionSlug, poolSlug string, in BallotInput) (Receipt, error) {
+	sh, err := s.sheet(ctx, editionSlug, poolSlug)
+	if err != nil {
+		return Receipt{}, err
+	}
+	e, pool := sh.edition, sh.pool
+	now := s.now()
+	if !e.Votes() {
+		return Receipt{}, apperr.E(apperr.NotFound, "budget.error.no_vote")
+	}
+	if !e.VotingOpen(now) {
+		return Receipt{}, ballotError("budget.vote.error.closed")
+	}
+	r, err := s.eligible(ctx, e, userID)
+	if err != nil {
+		return Receipt{}, err
+	}
+	if err := e.checkVoter(pool, r, now); err != nil {
+		return Receipt{}, err
+	}
+	choices, points, err := pool.check(in, sh.onBallot, sh.inEdition)
+	if err != nil {
+		return Receipt{}, err
+	}
+	req := &castReq{
+		edition: e, pool: pool, slot: e.slot(pool), voter: r.Person, userID: userID, channel: ChannelOnline,
+		district: r.District, ageBand: AgeBand(r.BirthDate, now), choices: strings.Join(choices, ","),
+		points: joinInts(points), at: now, actor: a,
+	}
+	res := s.committer.submit(s, req)
+	return Receipt{Code: res.receipt, Changed: res.changed}, res.err
+}
+
+// checkVoter applies the edition's rules about the person: the minimum
+// age and the pools they may vote in.
+func (e *Edition) checkVoter(pool *Pool, r Residency, now time.Time) error {
+	if e.MinAge > 0 && e.Kind != KindSchool {
+		if r.BirthDate.IsZero() {
+			return apperr.E(apperr.Forbidden, "budget.vote.error.age_unknown")
+		}
+		if Age(r.BirthDate, now) < e.MinAge {
+			return apperr.E(apperr.Forbidden, "budget.vote.error.too_young")
+		}
+	}
+	if !e.MayVoteIn(pool, r.District) {
+		return apperr.E(apperr.Forbidden, "budget.vote.error.not_your_district")
+	}
+	return nil
+}
+
+// receiptAlphabet has no 0/O, 1/I/L: codes are read aloud and typed.
+const receiptAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+// newReceipt is ten random characters (about 50 bits), as "K7QH2-M9XPD".
+func newReceipt() string {
+	var b [10]byte
+	rand.Read(b[:])
+	out := make([]byte, 0, 11)
+	for i, x := range b {
+		if i == 5 {
+			out = append(out, '-')
+		}
+		out = append(out, receiptAlphabet[int(x)%len(receiptAlphabet)])
+	}
+	return string(out)
+}
+
+// NormalizeReceipt turns a receipt as typed into its stored form.
+func NormalizeReceipt(s string) string {
+	s = strings.ToUpper(strings.Map(func(r rune) rune {
+		if r == '-' || r == ' ' {
+			return -1
+		}
+		return r
+	}, s))
+	if len(s) != 10 {
+		return s
+	}
+	return s[:5] + "-" + s[5:]
+}
+
+// castReq is one ballot on its way into the database.
+type castReq struct {
+	edition  *Edition
+	pool     *Pool
+	slot     string
+	voter    string // the person key
+	userID   string
+	channel  string
+	batchID  string
+	district int
+	ageBand  string
+	choices  string
+	points   string
+	at       time.Time
+	actor    Actor
+	done     chan castResult
+}
+
+type castResult struct {
+	receipt string
+	changed bool
+	// voided: a second channel voided the person's ballot (VoidBoth).
+	voided bool
+	err    error
+}
+
+// castOne writes one ballot in tx. A refusal (closed, already voted) makes
+// no write; an error from a statement is returned as fatal, and the caller
+// retries the request in a transaction of its own.
+func (s *Service) castOne(ctx context.Context, tx *sql.Tx, r *castReq, open map[string]bool) (res castResult, fatal error) {
+	isOpen, known := open[r.edition.ID]
+	if !known {
+		var (
+			phase string
+			end   db.NullTime
+		)
+		if err := tx.QueryRowContext(ctx, `SELECT phase, starts_results FROM pb_editions WHERE id = $1`, r.edition.ID).
+			Scan(&phase, &end); err != nil {
+			return res, fmt.Errorf("budget: phase: %w", err)
+		}
+		isOpen = Phase(phase) == PhaseVoting && (!end.Valid || r.at.Before(end.Time))
+		open[r.edition.ID] = isOpen
+	}
+	if !isOpen {
+		res.err = ballotError("budget.vote.error.closed")
+		return res, nil
+	}
+	pid := newID()
+	var got string
+	err := tx.QueryRowContext(ctx, `INSERT INTO pb_participations (id, edition_id, pool_id, slot, voter_key, user_id, channel,
+		batch_id, district, age_band, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (edition_id, slot, voter_key) DO NOTHING RETURNING id`,
+		pid, r.edition.ID, r.pool.ID, r.slot, r.voter, nullStr(r.userID), r.channel, nullStr(r.batchID), r.district, r.ageBand,
+		db.TS(r.at)).Scan(&got)
+	switch {
+	case err == nil:
+		res.receipt = newReceipt()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_ballots (id, edition_id, pool_id, receipt, link, channel, batch_id, choices, points)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			randomID(), r.edition.ID, r.pool.ID, res.receipt, s.ballotLink(pid), r.channel, nullStr(r.batchID), r.choices, r.points); err != nil {
+			return res, fmt.Errorf("budget: insert ballot: %w", db.MapError(err))
+		}
+		return res, s.auditAssisted(ctx, tx, r)
+	case err != sql.ErrNoRows:
+		return res, fmt.Errorf("budget: insert participation: %w", db.MapError(err))
+	}
+	// The person has taken part already in this slot.
+	var (
+		prevID, prevPool, prevChannel string
+		prevVoid                      bool
+	)
+	if err := tx.QueryRowContext(ctx, `SELECT id, pool_id, channel, void FROM pb_participations
+		WHERE edition_id = $1 AND slot = $2 AND voter_key = $3`, r.edition.ID, r.slot, r.voter).
+		Scan(&prevID, &prevPool, &prevChannel, &prevVoid); err != nil {
+		return res, fmt.Errorf("budget: participation: %w", db.MapError(err))
+	}
+	switch {
+	case prevVoid:
+		res.err = apperr.E(apperr.Conflict, "budget.vote.error.voided")
+		return res, nil
+	case prevChannel != r.channel || r.channel == ChannelPaper:
+		if r.edition.PaperPolicy != VoidBoth {
+			res.err = apperr.E(apperr.Conflict, "budget.vote.error.already_voted_"+prevChannel)
+			return res, nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE pb_participations SET void = TRUE WHERE id = $1`, prevID); err != nil {
+			return res, fmt.Errorf("budget: void: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE pb_ballots SET void = TRUE WHERE link = $1`, s.ballotLink(prevID)); err != nil {
+			return res, fmt.Errorf("budget: void: %w", err)
+		}
+		res.voided = true
+		res.err = apperr.E(apperr.Conflict, "budget.vote.error.voided_now")
+		return res, nil
+	case !r.edition.AllowChange:
+		res.err = apperr.E(apperr.Conflict, "budget.vote.error.already_voted")
+		return res, nil
+	}
+	if err := tx.QueryRowContext(ctx, `UPDATE pb_ballots SET pool_id = $1, choices = $2, points = $3 WHERE link = $4 RETURNING receipt`,
+		r.pool.ID, r.choices, r.points, s.ballotLink(prevID)).Scan(&res.receipt); err != nil {
+		return res, fmt.Errorf("budget: change ballot: %w", db.MapError(err))
+	}
+	if prevPool != r.pool.ID {
+		if _, err := tx.ExecContext(ctx, `UPDATE pb_participations SET pool_id = $1 WHERE id = $2`, r.pool.ID, prevID); err != nil {
+			return res, fmt.Errorf("budget: change ballot: %w", err)
+		}
+	}
+	res.changed = true
+	return res, s.auditAssisted(ctx, tx, r)
+}
+
+// auditAssisted records that an officer voted for a resident: who, for
+// whom, in which pool; never what.
+func (s *Service) auditAssisted(ctx context.Context, tx *sql.Tx, r *castReq) error {
+	if r.actor.OnBehalfOf == "" {
+		return nil
+	}
+	return s.record(ctx, tx, r.actor, "budget.vote.assisted", "pb_pool", r.pool.ID, nil)
+}
+
+// randomID is a random UUID (version 4): ballot ids carry no time.
+func randomID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// MyBallot is one of a resident's ballots, found through its link.
+type MyBallot struct {
+	EditionID string
+	PoolID    string
+	Channel   string
+	At        time.Time
+	Void      bool
+	Receipt   string
+	Choices   []string
+	Points    []int
+}
+
+// MyBallots lists userID's participations with their ballots (in one
+// edition, or all when editionID is "").
+func (s *Service) MyBallots(ctx context.Context, userID, editionID string) ([]MyBallot, error) {
+	query := `SELECT id, edition_id, pool_id, channel, void, at FROM pb_participations WHERE user_id = $1`
+	args := []any{userID}
+	if editionID != "" {
+		query += ` AND edition_id = $2`
+		args = append(args, editionID)
+	}
+	rows, err := s.DB.QueryContext(ctx, query+` ORDER BY at DESC`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("budget: my ballots: %w", err)
+	}
+	var (
+		out []MyBallot
+		ids []string
+	)
+	for rows.Next() {
+		var (
+			b  MyBallot
+			id string
+			at db.Time
+		)
+		if err := rows.Scan(&id, &b.EditionID, &b.PoolID, &b.Channel, &b.Void, &at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		b.At = at.Time
+		out = append(out, b)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i, id := range ids {
+		var choices, points string
+		var void bool
+		err := s.DB.QueryRowContext(ctx, `SELECT receipt, choices, points, void FROM pb_ballots WHERE link = $1`, s.ballotLink(id)).
+			Scan(&out[i].Receipt, &choices, &points, &void)
+		if err != nil && err != sql.ErrNoRows {
+			return nil, fmt.Errorf("budget: my ballot: %w", err)
+		}
+		out[i].Void = out[i].Void || void
+		if choices != "" {
+			out[i].Choices = strings.Split(choices, ",")
+		}
+		out[i].Points = splitInts(points)
+	}
+	return out, nil
+}
+
+// Turnout counts the people who took part in each pool of an edition
+// (void participations left out), by pool id.
+func (s *Service) Turnout(ctx context.Context, editionID string) (map[string]int, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT pool_id, COUNT(*) FROM pb_participations WHERE edition_id = $1 AND void = FALSE
+		GROUP BY pool_id`, editionID)
+	if err != nil {
+		return nil, fmt.Errorf("budget: turnout: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var (
+			pool string
+			n    int
+		)
+		if err := rows.Scan(&pool, &n); err != nil {
+			return nil, err
+		}
+		out[pool] = n
+	}
+	return out, rows.Err()
+}
+
+// PublishedBallot is a line of the published ballot list.
+type PublishedBallot struct {
+	Receipt string
+	Channel string
+	Choices []string
+	Points  []int
+	Void    bool
+}
+
+// Ballots lists a pool's ballots in receipt order after the receipt after.
+func (s *Service) Ballots(ctx context.Context, poolID, after string, limit int) ([]PublishedBallot, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT receipt, channel, choices, points, void FROM pb_ballots
+		WHERE pool_id = $1 AND receipt > $2 ORDER BY receipt LIMIT `+strconv.Itoa(limit), poolID, after)
+	if err != nil {
+		return nil, fmt.Errorf("budget: ballots: %w", err)
+	}
+	defer rows.Close()
+	return scanPublished(rows)
+}
+
+func scanPublished(rows *sql.Rows) ([]PublishedBallot, error) {
+	var out []PublishedBallot
+	for rows.Next() {
+		var (
+			b               PublishedBallot
+			choices, points string
+		)
+		if err := rows.Scan(&b.Receipt, &b.Channel, &choices, &points, &b.Void); err != nil {
+			return nil, err
+		}
+		if choices != "" {
+			b.Choices = strings.Split(choices, ",")
+		}
+		b.Points = splitInts(points)
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// FindReceipt finds the ballot with receipt in an edition, and its pool.
+func (s *Service) FindReceipt(ctx context.Context, editionID, receipt string) (PublishedBallot, string, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT receipt, channel, choices, points, void, pool_id FROM pb_ballots
+		WHERE edition_id = $1 AND receipt = $2`, editionID, NormalizeReceipt(receipt))
+	if err != nil {
+		return PublishedBallot{}, "", fmt.Errorf("budget: receipt: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return PublishedBallot{}, "", err
+		}
+		return PublishedBallot{}, "", apperr.E(apperr.NotFound, "budget.ballots.not_found")
+	}
+	var (
+		b               PublishedBallot
+		choices, points string
+		pool            string
+	)
+	if err := rows.Scan(&b.Receipt, &b.Channel, &choices, &points, &b.Void, &pool); err != nil {
+		return b, "", err
+	}
+	if choices != "" {
+		b.Choices = strings.Split(choices, ",")
+	}
+	b.Points = splitInts(points)
+	return b, pool, nil
+}
