@@ -88,6 +88,9 @@ func seedDemo(ctx context.Context, s *Server) error {
 			}
 		}
 	}
+	if err := seedReports(ctx, s); err != nil {
+		return err
+	}
 	return mail.Enqueue(ctx, s.DB, mail.Message{
 		To:      demoAccounts[3].Email,
 		Subject: "Witamy w Civitas / Welcome to Civitas",
@@ -109,5 +112,6 @@ func printDemo(cfg config.Config, s *Server) {
 		}
 		fmt.Fprintf(out, "  %-10s %-32s %s\n", role, a.Email, a.Password)
 	}
+	printReportsDemo(out, s)
 	fmt.Fprintln(out, "\nPress Ctrl-C to stop.")
 }

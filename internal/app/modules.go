@@ -51,6 +51,7 @@ var moduleWirings = []func(*platform) (wired, error){
 	wireAccounts,
 	wireDistricts,
 	wireFiles,
+	wireReports,
 }
 
 func wireShell(p *platform) (wired, error) {
