@@ -324,7 +324,11 @@ func (h *Handler) handleOIDCCallback(w http.ResponseWriter, r *http.Request) err
 		}
 		return h.oidcError(w, r, web.StatusOf(err), msg, nil)
 	}
-	return h.verified(w, r, res, web.LocalPath(flow.Next))
+	next := ""
+	if flow.Next != "" {
+		next = web.LocalPath(flow.Next)
+	}
+	return h.verified(w, r, res, next)
 }
 
 // dateOrEmpty formats a date for a date input.
