@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/districts"
@@ -329,12 +328,4 @@ func (h *Handler) handleOIDCCallback(w http.ResponseWriter, r *http.Request) err
 		next = web.LocalPath(flow.Next)
 	}
 	return h.verified(w, r, res, next)
-}
-
-// dateOrEmpty formats a date for a date input.
-func dateOrEmpty(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(time.DateOnly)
 }
