@@ -34,7 +34,8 @@ func wireReports(p *platform) (wired, error) {
 			h.Routes(handle)
 			api.Routes(handle)
 		},
-		jobs: map[string]jobs.Handler{reports.JobAutoClose: svc.AutoCloseJob()},
+		jobs:    map[string]jobs.Handler{reports.JobAutoClose: svc.AutoCloseJob()},
+		section: reports.Section{S: svc},
 	}, nil
 }
 

@@ -211,14 +211,14 @@ func (o *Open311) definition(w http.ResponseWriter, r *http.Request, code, forma
 		return err
 	}
 	lang := web.Lang(r.Context())
-	doc := o311Definition{ServiceCode: c.Code, Attributes: []o311Attribute{}}
+	doc := o311Definition{ServiceCode: c.Code}
 	for _, a := range c.Attributes {
 		oa := o311Attribute{Variable: a.Variable, Code: a.Code, Datatype: a.Datatype, Required: a.Required,
 			Order: a.Order, Description: a.Description(lang)}
 		for _, v := range a.Values {
 			oa.Values = append(oa.Values, o311Value{Key: v.Key, Name: v.Name(lang)})
 		}
-		doc.Attributes = append(doc.Attributes, oa)
+		doc.Attributes.Items = append(doc.Attributes.Items, oa)
 	}
 	return writeO311(w, format, http.StatusOK, doc)
 }
@@ -347,7 +347,7 @@ func (o *Open311) requestDocs(r *http.Request, cases []Case, extensions bool) (o
 // every photo, and the public history as notes.
 func (o *Open311) extend(ctx context.Context, req *o311Request, c *Case, base, lang string) error {
 	loc := o.Service.Location
-	ext := &o311Extended{District: c.District, Channel: c.Channel, Supporters: c.Supporters, Photos: []o311Photo{}}
+	ext := &o311Extended{District: c.District, Channel: c.Channel, Supporters: c.Supporters}
 	if o.Service.Districts != nil {
 		if d, ok := o.Service.Districts.ByNumber(c.District); ok {
 			ext.DistrictName = nstr(d.Name)
@@ -358,7 +358,7 @@ func (o *Open311) extend(ctx context.Context, req *o311Request, c *Case, base, l
 		return err
 	}
 	for _, p := range photos {
-		ext.Photos = append(ext.Photos, o311Photo{MediaURL: base + files.URL(p), CreatedAt: w3c(p.CreatedAt, loc)})
+		ext.Photos.Items = append(ext.Photos.Items, o311Photo{MediaURL: base + files.URL(p), CreatedAt: w3c(p.CreatedAt, loc)})
 	}
 	history, err := o.Service.History(ctx, c, false)
 	if err != nil {

@@ -76,10 +76,18 @@ type o311Service struct {
 }
 
 type o311Definition struct {
-	XMLName     xml.Name        `xml:"service_definition" json:"-"`
-	ServiceCode string          `xml:"service_code" json:"service_code"`
-	Attributes  []o311Attribute `xml:"attributes>attribute" json:"attributes"`
+	XMLName     xml.Name     `xml:"service_definition" json:"-"`
+	ServiceCode string       `xml:"service_code" json:"service_code"`
+	Attributes  o311AttrList `xml:"attributes" json:"attributes"`
 }
+
+// o311AttrList is <attributes><attribute>… in XML, present even when
+// empty, and a list in JSON.
+type o311AttrList struct {
+	Items []o311Attribute `xml:"attribute"`
+}
+
+func (l o311AttrList) MarshalJSON() ([]byte, error) { return json.Marshal(nonNilSlice(l.Items)) }
 
 type o311Attribute struct {
 	Variable            bool        `xml:"variable" json:"variable"`
@@ -128,12 +136,19 @@ type o311Request struct {
 }
 
 type o311Extended struct {
-	District     int         `xml:"district" json:"district"`
-	DistrictName nstr        `xml:"district_name" json:"district_name"`
-	Channel      string      `xml:"channel" json:"channel"`
-	Supporters   int         `xml:"supporters" json:"supporters"`
-	Photos       []o311Photo `xml:"photos>photo" json:"photos"`
+	District     int           `xml:"district" json:"district"`
+	DistrictName nstr          `xml:"district_name" json:"district_name"`
+	Channel      string        `xml:"channel" json:"channel"`
+	Supporters   int           `xml:"supporters" json:"supporters"`
+	Photos       o311PhotoList `xml:"photos" json:"photos"`
 }
+
+// o311PhotoList is <photos><photo>… in XML and a list in JSON.
+type o311PhotoList struct {
+	Items []o311Photo `xml:"photo"`
+}
+
+func (l o311PhotoList) MarshalJSON() ([]byte, error) { return json.Marshal(nonNilSlice(l.Items)) }
 
 type o311Photo struct {
 	MediaURL  string `xml:"media_url" json:"media_url"`
@@ -145,9 +160,7 @@ type o311Notes struct {
 	Notes []o311Note `xml:"note"`
 }
 
-func (n *o311Notes) MarshalJSON() ([]byte, error) { return json.Marshal(n.Notes) }
-
-func (n *o311Notes) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, &n.Notes) }
+func (n *o311Notes) MarshalJSON() ([]byte, error) { return json.Marshal(nonNilSlice(n.Notes)) }
 
 type o311Note struct {
 	Datetime    string `xml:"datetime" json:"datetime"`
