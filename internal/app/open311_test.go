@@ -41,17 +41,17 @@ import (
 type kind int
 
 const (
-	kString   kind = iota // text, never null
-	kNString              // text or null (an empty element in XML)
-	kBool                 // true or false
-	kInt                  // a whole number
-	kNumber               // a number
-	kNNumber              // a number or null (absent in XML)
-	kDate                 // W3C date-time with a zone
-	kNDate                // W3C date-time or null
-	kList                 // a list of objects (checked separately)
-	kStrList              // a list of strings
-	kObject               // an object (checked separately)
+	kString  kind = iota // text, never null
+	kNString             // text or null (an empty element in XML)
+	kBool                // true or false
+	kInt                 // a whole number
+	kNumber              // a number
+	kNNumber             // a number or null (absent in XML)
+	kDate                // W3C date-time with a zone
+	kNDate               // W3C date-time or null
+	kList                // a list of objects (checked separately)
+	kStrList             // a list of strings
+	kObject              // an object (checked separately)
 )
 
 // schema lists a document's fields: all must be there unless optional.
