@@ -428,3 +428,116 @@ func TestClaimByOIDCAndNewCode(t *testing.T) {
 		_ = context.Background()
 	})
 }
+
+// Concurrent claims of one PESEL: exactly one account wins, the others are
+// refused; a double-submitted form verifies once.
+func TestConcurrentClaims(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := t.Context()
+		s := service(d)
+		rs := residents(3)
+		importRegister(t, d, rs)
+		const n = 6
+		users := make([]string, n)
+		for i := range users {
+			users[i] = addUser(t, d, fmt.Sprintf("racer%d@example.test", i), true)
+		}
+		errs := make(chan error, 2*n)
+		for _, u := range users {
+			go func() { _, err := s.VerifyCensus(ctx, u, rs[0].pesel, rs[0].date(), ""); errs <- err }()
+		}
+		wins := 0
+		for range users {
+			switch err := <-errs; {
+			case err == nil:
+				wins++
+			case !errors.Is(err, identity.ErrPESELTaken):
+				t.Errorf("a losing claim: %v", err)
+			}
+		}
+		if wins != 1 {
+			t.Errorf("%d accounts won the PESEL", wins)
+		}
+		u := addUser(t, d, "double@example.test", true)
+		for range n {
+			go func() { _, err := s.VerifyCensus(ctx, u, rs[1].pesel, rs[1].date(), ""); errs <- err }()
+		}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Errorf("double submit: %v", err)
+			}
+		}
+	})
+}
+
+func TestSeedDemo(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := t.Context()
+		u := addUser(t, d, "resident@demo.test", true)
+		for range 2 { // a second run changes nothing
+			if err := identity.SeedDemo(ctx, d, key, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		reg := identity.DemoRegister()
+		seen, districts := map[string]bool{}, map[int]int{}
+		for _, r := range reg {
+			if _, err := pesel.Parse(r.PESEL); err != nil || seen[r.PESEL] {
+				t.Fatalf("demo PESEL %s: %v, duplicate %v", r.PESEL, err, seen[r.PESEL])
+			}
+			seen[r.PESEL] = true
+			districts[r.District]++
+		}
+		if len(reg) != 1000 || len(districts) != 18 || districts[1] < 50 || districts[18] < 50 {
+			t.Errorf("demo register: %d people over districts %v", len(reg), districts)
+		}
+		s := service(d)
+		if dist, ok, err := s.IsVerifiedResident(ctx, u); !ok || err != nil || dist != identity.DemoVerified().District {
+			t.Errorf("demo resident: %d %v %v", dist, ok, err)
+		}
+		un := identity.DemoUnclaimed()
+		if uid, _, dist, err := s.FindByPESEL(ctx, un.PESEL); err != nil || uid != "" || dist != un.District {
+			t.Errorf("unclaimed demo entry: %q %d %v", uid, dist, err)
+		}
+		other := addUser(t, d, "tester@demo.test", true)
+		if _, err := s.VerifyCensus(ctx, other, un.PESEL, un.BirthDate.Format("02.01.2006"), ""); err != nil {
+			t.Errorf("verify with the printed demo PESEL: %v", err)
+		}
+	})
+}
+
+// Two online accounts claiming one managed profile at once: one takes it
+// over, the other is refused.
+func TestConcurrentManagedClaims(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := t.Context()
+		s := service(d)
+		rs := residents(2)
+		importRegister(t, d, rs)
+		officer := addUser(t, d, "officer@example.test", true)
+		m, err := s.CreateManaged(ctx, officer, identity.NewManaged{Name: "Ktoś", PESEL: rs[0].pesel})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 4
+		errs := make(chan error, n)
+		for i := range n {
+			u := addUser(t, d, fmt.Sprintf("claimer%d@example.test", i), true)
+			go func() { _, err := s.VerifyCensus(ctx, u, rs[0].pesel, rs[0].date(), m.ClaimCode); errs <- err }()
+		}
+		wins := 0
+		for range n {
+			switch err := <-errs; {
+			case err == nil:
+				wins++
+			case !errors.Is(err, identity.ErrPESELTaken):
+				t.Errorf("a losing claim: %v", err)
+			}
+		}
+		var users int
+		d.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE email LIKE 'claimer%' AND id <> $1`, m.UserID).Scan(&users)
+		if wins != 1 || users != n-1 {
+			t.Errorf("%d claims won; %d claimer accounts left, want %d", wins, users, n-1)
+		}
+	})
+}

@@ -198,9 +198,22 @@ func (s *Service) VerifyInPerson(ctx context.Context, officerID, userID, peselIn
 	return s.bind(ctx, claim{userID: userID, actorID: officerID, hash: hash, method: MethodInPerson, district: district})
 }
 
+// errRace means a concurrent transaction verified the account or the
+// PESEL first (PostgreSQL; SQLite transactions are serial): bind runs again
+// and answers from what is now committed.
+var errRace = errors.New("identity: concurrent verification")
+
 // bind verifies c.userID with c.hash, or lets it take over the managed
 // profile the hash verifies, or refuses: a PESEL verifies one account.
 func (s *Service) bind(ctx context.Context, c claim) (Result, error) {
+	res, err := s.bindOnce(ctx, c)
+	if errors.Is(err, errRace) {
+		res, err = s.bindOnce(ctx, c)
+	}
+	return res, err
+}
+
+func (s *Service) bindOnce(ctx context.Context, c claim) (Result, error) {
 	res := Result{UserID: c.userID, District: c.district}
 	var ref *refusal
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
@@ -219,7 +232,10 @@ func (s *Service) bind(ctx context.Context, c claim) (Result, error) {
 		if apperr.Is(err, apperr.NotFound) {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO residency (user_id, pesel_hash, method, district, verified_at, verified_by)
 				VALUES ($1, $2, $3, $4, $5, $6)`, c.userID, c.hash, string(c.method), c.district, now, officerOf(c)); err != nil {
-				return fmt.Errorf("identity: verify: %w", db.MapError(err))
+				if err = db.MapError(err); apperr.Is(err, apperr.Conflict) {
+					return fmt.Errorf("%w: %w", errRace, err)
+				}
+				return fmt.Errorf("identity: verify: %w", err)
 			}
 			return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: c.actorID, OnBehalfOf: onBehalf(c), Action: "residency.verify",
 				TargetType: "user", TargetID: c.userID, RequestID: web.RequestID(ctx),
@@ -227,6 +243,10 @@ func (s *Service) bind(ctx context.Context, c claim) (Result, error) {
 		}
 		if err != nil {
 			return err
+		}
+		if holder.UserID == c.userID {
+			res.Already = true // committed by a concurrent request meanwhile
+			return nil
 		}
 		m, err := managedOf(ctx, tx, holder.UserID)
 		if apperr.Is(err, apperr.NotFound) || (err == nil && m.claimed) {
@@ -308,6 +328,16 @@ func (s *Service) refuse(ctx context.Context, r refusal) error {
 // everything done on the resident's behalf), the roles follow, and the
 // online account's now empty row is removed, with its sessions.
 func (s *Service) adopt(ctx context.Context, tx *sql.Tx, managedID string, c claim, now time.Time) error {
+	// Mark the profile claimed first, only if it still is not: of two
+	// concurrent claims the second waits on this row, then finds it
+	// claimed and starts over (to be refused).
+	out, err := tx.ExecContext(ctx, `UPDATE managed_profiles SET claimed_at = $1 WHERE user_id = $2 AND claimed_at IS NULL`, now, managedID)
+	if err != nil {
+		return fmt.Errorf("identity: claim: %w", err)
+	}
+	if n, _ := out.RowsAffected(); n != 1 {
+		return errRace
+	}
 	var (
 		email     sql.NullString
 		hash      string
@@ -315,7 +345,7 @@ func (s *Service) adopt(ctx context.Context, tx *sql.Tx, managedID string, c cla
 		lang      string
 		name      string
 	)
-	err := tx.QueryRowContext(ctx, `SELECT email, password_hash, email_confirmed_at, language, display_name FROM users WHERE id = $1`, c.userID).
+	err = tx.QueryRowContext(ctx, `SELECT email, password_hash, email_confirmed_at, language, display_name FROM users WHERE id = $1`, c.userID).
 		Scan(&email, &hash, &confirmed, &lang, &name)
 	if err != nil {
 		return fmt.Errorf("identity: claim: %w", db.MapError(err))
@@ -330,7 +360,6 @@ func (s *Service) adopt(ctx context.Context, tx *sql.Tx, managedID string, c cla
 		{`INSERT INTO user_roles (user_id, role, domain, granted_at, granted_by)
 			SELECT $1, role, domain, granted_at, granted_by FROM user_roles WHERE user_id = $2 ON CONFLICT DO NOTHING`, []any{managedID, c.userID}},
 		{`DELETE FROM users WHERE id = $1`, []any{c.userID}},
-		{`UPDATE managed_profiles SET claimed_at = $1 WHERE user_id = $2`, []any{now, managedID}},
 	}
 	for _, st := range steps {
 		if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
