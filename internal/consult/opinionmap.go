@@ -28,7 +28,7 @@ type MapState struct {
 }
 
 // Stale reports whether votes arrived after the map was computed.
-func (m *MapState) Stale() bool { return m.Current > m.VoteEvents }
+func (m MapState) Stale() bool { return m.Current > m.VoteEvents }
 
 // Map returns the stored map of a conversation; Result is nil when none
 // has been computed yet.
@@ -154,7 +154,7 @@ func (s *Service) RecomputeMap(ctx context.Context, convID string) (bool, error)
 	if err != nil {
 		return false, err
 	}
-	s.log().Info("consult: opinion map computed", "conversation_id", convID, "participants", res.Participants,
+	s.log().Debug("consult: opinion map computed", "conversation_id", convID, "participants", res.Participants,
 		"groups", len(res.Groups), "votes", events, "tick", res.Tick, "ms", took.Milliseconds())
 	return true, nil
 }

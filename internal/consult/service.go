@@ -434,8 +434,8 @@ func (s *Service) Comment(ctx context.Context, id string) (Comment, error) {
 // once.
 func (s *Service) Flag(ctx context.Context, userID, commentID, reason string) error {
 	reason = strings.TrimSpace(reason)
-	if utf8.RuneCountInString(reason) > 500 {
-		return field("reason", "consult.error.too_long")
+	if rs := []rune(reason); len(rs) > 500 {
+		reason = string(rs[:500])
 	}
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		c, err := getComment(ctx, tx, commentID)
