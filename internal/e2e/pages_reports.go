@@ -12,7 +12,8 @@ func init() {
 		Page{Path: "/reports?district=stare-miasto"},
 		Page{Path: "/reports?status=open&category=pothole"},
 		Page{Path: "/reports?status=closed&page=2"},
-		Page{Path: "/reports?category=no-such-category&status=open"}, // nothing to list
+		Page{Path: "/reports?category=vehicle&status=rejected"}, // nothing to list (the demo is the same every time)
+		Page{Path: "/reports?category=no-such-category", Status: http.StatusBadRequest},
 		Page{Path: "/reports?district=atlantis", Status: http.StatusBadRequest},
 		Page{Path: "/reports/stats"},
 		// A case, publicly and as a resident (the support form).
