@@ -243,6 +243,11 @@ func TestIdentityThroughANode(t *testing.T) {
 			wantStatus(t, r, http.StatusOK, "Zofia Bez-Internetu", "managed profile")
 			r = idDo(t, officer, http.MethodPost, srv.URL+"/officer/residents/search", url.Values{"q": {ps[2].pesel}})
 			wantStatus(t, r, http.StatusOK, "The residents register lists the person")
+			var lookups int
+			srv.DB.QueryRowContext(t.Context(), `SELECT COUNT(*) FROM audit_log WHERE action = 'resident.lookup' AND actor_id = $1`, officerID).Scan(&lookups)
+			if lookups != 2 {
+				t.Errorf("%d PESEL lookups audited, want 2", lookups)
+			}
 			wantStatus(t, idDo(t, officer, http.MethodGet, srv.URL+"/officer/residents", nil), http.StatusOK, "Zofia Bez-Internetu")
 
 			// Later Zofia registers online and claims the profile with the code.

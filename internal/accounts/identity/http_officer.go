@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/civitas-city/civitas/internal/apperr"
+	"github.com/civitas-city/civitas/internal/audit"
 	"github.com/civitas-city/civitas/internal/web"
 )
 
@@ -66,6 +67,17 @@ func (h *Handler) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	p.People, p.ByPESEL = h.rows(r, res.People), res.ByPESEL
 	if res.Register != nil {
 		p.InRegister, p.RegisterDistrict, p.RegisterBirth = true, h.districtLabel(res.Register.District), res.Register.BirthDate
+	}
+	if res.ByPESEL {
+		// Looking a person up by PESEL is recorded (without the PESEL).
+		e := audit.Entry{ActorID: web.CurrentUser(ctx).ID, Action: "resident.lookup", TargetType: "census", RequestID: web.RequestID(ctx),
+			Details: map[string]string{"found": strconv.Itoa(len(res.People)), "in_register": strconv.FormatBool(res.Register != nil)}}
+		if len(res.People) == 1 {
+			e.TargetType, e.TargetID = "user", res.People[0].UserID
+		}
+		if err := audit.Record(ctx, h.Service.DB, e); err != nil {
+			return err
+		}
 	}
 	return h.Site.Render(w, r, http.StatusOK, "identity/residents", "identity.residents.title", p)
 }

@@ -86,8 +86,13 @@ func (s *Service) checkFailures(ctx context.Context, userID string) error {
 }
 
 func (s *Service) recordFailure(ctx context.Context, userID string) error {
+	now := s.now()
 	_, err := s.DB.ExecContext(ctx, `INSERT INTO residency_failures (id, user_id, at) VALUES ($1, $2, $3)`,
-		uuid.Must(uuid.NewV7()).String(), userID, db.TS(s.now()))
+		uuid.Must(uuid.NewV7()).String(), userID, db.TS(now))
+	if err == nil {
+		// Failures older than the window no longer count.
+		_, err = s.DB.ExecContext(ctx, `DELETE FROM residency_failures WHERE user_id = $1 AND at < $2`, userID, db.TS(now.Add(-24*time.Hour)))
+	}
 	if err != nil {
 		return fmt.Errorf("identity: record failure: %w", db.MapError(err))
 	}
