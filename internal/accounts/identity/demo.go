@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -43,9 +44,17 @@ func DemoRegister() []DemoResident {
 func DemoVerified() DemoResident  { return DemoRegister()[0] }
 func DemoUnclaimed() DemoResident { return DemoRegister()[1] }
 
-// SeedDemo loads the demo register (replacing any register) and verifies
-// verifiedUserID with DemoVerified through the register. Running it again
-// changes nothing.
+// DemoManaged is the register entry of the demo's managed profile.
+func DemoManaged() DemoResident { return DemoRegister()[2] }
+
+// DemoManagedName is the name of the demo's managed profile.
+const DemoManagedName = "Helena Przykładowa"
+
+// SeedDemo loads the demo register (replacing any register), verifies
+// verifiedUserID with DemoVerified through the register, and makes one
+// managed profile (DemoManaged, as if made at a desk; a new claim code is
+// made on its page at /officer/residents). Running it again changes
+// nothing.
 func SeedDemo(ctx context.Context, d *db.DB, key []byte, verifiedUserID string) error {
 	if len(key) < census.MinKeyLen {
 		return census.ErrShortKey
@@ -58,10 +67,15 @@ func SeedDemo(ctx context.Context, d *db.DB, key []byte, verifiedUserID string) 
 	if err := d.InTx(ctx, func(tx *sql.Tx) error { return census.Replace(ctx, tx, entries, db.TS(time.Now())) }); err != nil {
 		return fmt.Errorf("identity: demo register: %w", err)
 	}
+	s := &Service{DB: d, Key: key}
+	m := DemoManaged()
+	_, err := s.CreateManaged(ctx, "", NewManaged{Name: DemoManagedName, PESEL: m.PESEL})
+	if err != nil && !errors.Is(err, ErrManagedExists) {
+		return fmt.Errorf("identity: demo managed profile: %w", err)
+	}
 	if verifiedUserID == "" {
 		return nil
 	}
-	s := &Service{DB: d, Key: key}
 	v := DemoVerified()
 	if _, err := s.VerifyCensus(ctx, verifiedUserID, v.PESEL, v.BirthDate.Format(time.DateOnly), ""); err != nil {
 		return fmt.Errorf("identity: demo verification: %w", err)

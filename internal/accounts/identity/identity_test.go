@@ -499,6 +499,9 @@ func TestSeedDemo(t *testing.T) {
 		if uid, _, dist, err := s.FindByPESEL(ctx, un.PESEL); err != nil || uid != "" || dist != un.District {
 			t.Errorf("unclaimed demo entry: %q %d %v", uid, dist, err)
 		}
+		if ps, err := s.ManagedProfiles(ctx, "helena"); err != nil || len(ps) != 1 || !ps[0].Status.Verified() {
+			t.Errorf("demo managed profile: %+v, %v", ps, err)
+		}
 		other := addUser(t, d, "tester@demo.test", true)
 		if _, err := s.VerifyCensus(ctx, other, un.PESEL, un.BirthDate.Format("02.01.2006"), ""); err != nil {
 			t.Errorf("verify with the printed demo PESEL: %v", err)
