@@ -91,6 +91,9 @@ func seedDemo(ctx context.Context, s *Server) error {
 	if err := seedReports(ctx, s); err != nil {
 		return err
 	}
+	if err := seedConsult(ctx, s); err != nil {
+		return err
+	}
 	return mail.Enqueue(ctx, s.DB, mail.Message{
 		To:      demoAccounts[3].Email,
 		Subject: "Witamy w Civitas / Welcome to Civitas",

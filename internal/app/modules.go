@@ -52,6 +52,7 @@ var moduleWirings = []func(*platform) (wired, error){
 	wireDistricts,
 	wireFiles,
 	wireReports,
+	wireConsult,
 }
 
 func wireShell(p *platform) (wired, error) {

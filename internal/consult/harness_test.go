@@ -80,7 +80,7 @@ func newHarness(t *testing.T, d *db.DB) *harness {
 	site.RegisterShellPages()
 	res := &fakeResidents{verified: map[string]int{}}
 	svc := &Service{DB: d, Residents: res, IsDistrict: func(n int) bool { return n >= 1 && n <= 18 }, Location: loc, Log: log}
-	h := &Handler{Site: site, Service: svc, Location: loc,
+	h := &Handler{Site: site, Service: svc, Location: loc, ResidentsDesk: "/officer/residents", VerifyURL: "/account/verify",
 		Districts: []DistrictOption{{1, "I Stare Miasto"}, {5, "V Krowodrza"}, {18, "XVIII Nowa Huta"}}}
 	h.RegisterPages()
 	hs := &harness{t: t, d: d, svc: svc, h: h, users: map[string]*web.User{}, res: res}

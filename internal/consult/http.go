@@ -42,6 +42,12 @@ type Handler struct {
 	Districts []DistrictOption
 	// Location is the city's time zone, for the date inputs of officers.
 	Location *time.Location
+	// ResidentsDesk is the officers' page where they choose the managed
+	// resident to act for (internal/accounts/identity); "" shows no link.
+	ResidentsDesk string
+	// VerifyURL is where residents verify their residency; "" shows no
+	// link.
+	VerifyURL string
 
 	css string
 }

@@ -71,7 +71,7 @@ func (h *Handler) conversationPage(w http.ResponseWriter, r *http.Request, state
 	a := actor(r)
 	base := conversationURL(c.ID)
 	p := ConversationPage{Base: h.base(), C: c, Conv: conv, Lang: conv.Lang, VoteAction: base + "/votes", StatementAction: base + "/statements",
-		Statement: statement, Errors: errs, SignedIn: a.UserID != "", SignInURL: signInURL(r), VerifyURL: "/account/verify",
+		Statement: statement, Errors: errs, SignedIn: a.UserID != "", SignInURL: signInURL(r), VerifyURL: h.VerifyURL,
 		Notice: h.notice(r), BackURL: consultationURL(c.ID), MapURL: base + "/map", ReportURL: base + "/report",
 		Moderated: c.Moderation == PreModeration}
 	if u := web.CurrentUser(ctx); u != nil && u.ActingFor != nil {

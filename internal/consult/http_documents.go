@@ -58,18 +58,19 @@ func (h *Handler) handleDocument(w http.ResponseWriter, r *http.Request) error {
 // comment on it.
 type ParagraphPage struct {
 	Base
-	C        Consultation
-	Doc      Document
-	Para     ParagraphView
-	Total    int // paragraphs in the document
-	PrevURL  string
-	NextURL  string
-	DocURL   string
-	Threads  []Thread
-	Form     CommentForm
-	Errors   web.FormErrors
-	Blocked  string
-	SignedIn bool
+	C         Consultation
+	Doc       Document
+	Para      ParagraphView
+	Total     int // paragraphs in the document
+	PrevURL   string
+	NextURL   string
+	DocURL    string
+	Threads   []Thread
+	Form      CommentForm
+	Errors    web.FormErrors
+	Blocked   string
+	VerifyURL string
+	SignedIn  bool
 	// Acting names the resident an officer comments for.
 	Acting    string
 	SignInURL string
@@ -123,7 +124,7 @@ func (h *Handler) paragraphPage(w http.ResponseWriter, r *http.Request, form Com
 	p := ParagraphPage{Base: h.base(), C: c, Doc: d, Total: len(paras), DocURL: documentURL(c.ID, d.ID) + "#p-" + itoa(n),
 		Para: ParagraphView{N: n, Anchor: "p-" + itoa(n), HTML: markdown(paras[n-1], 2)},
 		Form: form, Errors: errs, SignedIn: a.UserID != "", SignInURL: signInURL(r), Notice: h.notice(r),
-		Moderated: c.Moderation == PreModeration}
+		Moderated: c.Moderation == PreModeration, VerifyURL: h.VerifyURL}
 	p.Form.Action = paragraphURL(c.ID, d.ID, n) + "/comments"
 	if u := web.CurrentUser(ctx); u != nil && u.ActingFor != nil {
 		p.Acting = u.ActingFor.Name

@@ -51,7 +51,7 @@ func (h *Handler) pointPage(w http.ResponseWriter, r *http.Request, statement st
 	if err != nil {
 		return err
 	}
-	p := PointPage{Base: h.base(), C: c, DeskURL: "/officer/residents", Action: officerURL(c.ID) + "/point", BackURL: officerURL(c.ID),
+	p := PointPage{Base: h.base(), C: c, DeskURL: h.ResidentsDesk, Action: officerURL(c.ID) + "/point", BackURL: officerURL(c.ID),
 		Statement: statement, Errors: errs, Notice: h.notice(r)}
 	if n, err := strconv.Atoi(r.URL.Query().Get("recorded")); err == nil {
 		p.Recorded = n

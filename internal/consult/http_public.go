@@ -86,6 +86,7 @@ type ShowPage struct {
 	Report       template.HTML
 	// Blocked says why the visitor cannot take part ("" when they can).
 	Blocked   string
+	VerifyURL string
 	SignedIn  bool
 	SignInURL string
 	Notice    string
@@ -131,7 +132,7 @@ func (h *Handler) handleShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	a := actor(r)
 	p := ShowPage{Base: h.base(), C: c, StatusLabel: h.statusLabel(r, c.Status), Scope: h.scopeLabel(r, c.District),
-		Summary: markdown(c.Summary, 1), SignedIn: a.UserID != "", SignInURL: signInURL(r), Notice: h.notice(r), CanManage: isOfficer(r)}
+		Summary: markdown(c.Summary, 1), SignedIn: a.UserID != "", SignInURL: signInURL(r), Notice: h.notice(r), CanManage: isOfficer(r), VerifyURL: h.VerifyURL}
 	if c.Report != "" && !c.ReportPublishedAt.IsZero() {
 		p.Report = markdown(c.Report, 2)
 	}

@@ -3,7 +3,9 @@ package reports
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -743,5 +745,45 @@ func TestSeedDemo(t *testing.T) {
 			t.Errorf("seeding twice: %d reports", n)
 		}
 		t.Logf("%s: demo seeding took %v", d.Dialect, took)
+	})
+}
+
+// The profile section: the resident's cases, their data, and erasure that
+// keeps the public record and the counts.
+func TestProfileSection(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := web.WithLang(t.Context(), "en")
+		mine, err := f.s.Submit(ctx, f.report(func(n *NewReport) { n.ReporterID, n.ReporterEmail, n.ReporterPhone = "resident-1", "", "+48 1" }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, _ := f.s.Submit(ctx, f.report())
+		must2(t)(f.s.Support(ctx, other.Number, "resident-1"))
+		sec := Section{S: f.s}
+		items, err := sec.Items(ctx, "resident-1")
+		if err != nil || len(items) != 1 || items[0].Title != "Report no. 1: Pothole" || items[0].Status != "Submitted" || items[0].URL != "/reports/1" {
+			t.Errorf("items = %+v, %v", items, err)
+		}
+		data, err := sec.PersonalData(ctx, "resident-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := fmt.Sprintf("%+v", data); !strings.Contains(s, "rita@home.test") || !strings.Contains(s, "Supports:[2]") {
+			t.Errorf("personal data = %s", s)
+		}
+		if err := d.InTx(ctx, func(tx *sql.Tx) error { return sec.Erase(ctx, tx, "resident-1") }); err != nil {
+			t.Fatal(err)
+		}
+		c, err := f.s.Get(ctx, mine.Number)
+		if err != nil || c.ReporterID != "" || c.ReporterEmail != "" || c.ReporterPhone != "" || c.Description == "" {
+			t.Errorf("after erasure: %+v, %v", c, err)
+		}
+		if o, _ := f.s.Get(ctx, other.Number); o.Supporters != 1 {
+			t.Errorf("supporters after erasure = %d, want it still counted", o.Supporters)
+		}
+		if items, _ := sec.Items(ctx, "resident-1"); len(items) != 0 {
+			t.Errorf("items after erasure: %v", items)
+		}
 	})
 }

@@ -1,0 +1,41 @@
+package app
+
+import (
+	"context"
+
+	"github.com/civitas-city/civitas/internal/consult"
+	"github.com/civitas-city/civitas/internal/jobs"
+	"github.com/civitas-city/civitas/internal/web"
+)
+
+// wireConsult adds consultations: processes with phases, documents
+// commented paragraph by paragraph, meetings, the final report, and a
+// Pol.is-style conversation per process whose opinion map a debounced job
+// recomputes (consult.JobMap). Verified residency comes from identity;
+// officers act for managed residents from the identity residents desk.
+func wireConsult(p *platform) (wired, error) {
+	svc := &consult.Service{
+		DB:         p.db,
+		Residents:  newIdentityService(p),
+		IsDistrict: func(n int) bool { _, ok := p.profile.Districts.ByNumber(n); return ok },
+		Location:   p.profile.Location,
+		Log:        p.log,
+	}
+	h := &consult.Handler{Site: p.site, Service: svc, Location: p.profile.Location,
+		ResidentsDesk: "/officer/residents", VerifyURL: "/account/verify"}
+	for _, d := range p.profile.Districts.All() {
+		h.Districts = append(h.Districts, consult.DistrictOption{Number: d.Number, Label: d.Numeral + " " + d.Name})
+	}
+	h.RegisterPages()
+	return wired{
+		locales: consult.Locales(),
+		card:    &web.Module{Path: "/consultations", TitleKey: "consult.title", DescKey: "consult.desc", InNav: true},
+		routes:  h.Routes,
+		jobs:    map[string]jobs.Handler{consult.JobMap: svc.MapJobHandler()},
+		section: consult.Section{H: h},
+	}, nil
+}
+
+// seedConsult loads the demo consultation "Nocna sprzedaż alkoholu", whose
+// conversation is a real Pol.is conversation (internal/consult/demo).
+func seedConsult(ctx context.Context, s *Server) error { return consult.SeedDemo(ctx, s.DB) }
