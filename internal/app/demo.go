@@ -91,6 +91,9 @@ func seedDemo(ctx context.Context, s *Server) error {
 	if err := seedReports(ctx, s); err != nil {
 		return err
 	}
+	if err := seedBudget(ctx, s); err != nil {
+		return err
+	}
 	if err := seedConsult(ctx, s); err != nil {
 		return err
 	}

@@ -53,6 +53,7 @@ var moduleWirings = []func(*platform) (wired, error){
 	wireFiles,
 	wireReports,
 	wireConsult,
+	wireBudget,
 }
 
 func wireShell(p *platform) (wired, error) {

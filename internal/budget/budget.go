@@ -405,10 +405,14 @@ type Contact struct {
 	Notify bool
 }
 
-// Contacts finds account holders' addresses (internal/accounts), to tell
-// authors about their project's review.
-type Contacts interface {
+// People is the accounts domain as the budget uses it: to mail authors
+// about their project's review, and to find the pupils a school's
+// coordinator puts on the roster.
+type People interface {
 	Contact(ctx context.Context, userID string) (Contact, error)
+	// UserByEmail returns the id of the account with email; NotFound when
+	// there is none.
+	UserByEmail(ctx context.Context, email string) (string, error)
 }
 
 // Age bands for turnout.

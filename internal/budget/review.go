@@ -331,10 +331,10 @@ func (s *Service) Appeals(ctx context.Context, projectID string) ([]Appeal, erro
 // contact finds the author's address; without one (imported, erased, no
 // mail configured) nobody is mailed.
 func (s *Service) contact(ctx context.Context, userID string) Contact {
-	if s.Contacts == nil || userID == "" {
+	if s.People == nil || userID == "" {
 		return Contact{}
 	}
-	c, err := s.Contacts.Contact(ctx, userID)
+	c, err := s.People.Contact(ctx, userID)
 	if err != nil {
 		s.log().WarnContext(ctx, "budget: author contact", "user_id", userID, "error", err)
 		return Contact{}
@@ -358,4 +358,20 @@ func (s *Service) notify(ctx context.Context, q db.Querier, c Contact, p *Projec
 	}
 	text += s.BaseURL + "/budget/projects/" + p.ID + "\n"
 	return mail.Enqueue(ctx, q, mail.Message{To: c.Email, Subject: s.Catalog.T(lang, "budget.mail.subject", p.Title), Text: text})
+}
+
+// Appeal returns one appeal.
+func (s *Service) Appeal(ctx context.Context, id string) (*Appeal, error) {
+	var (
+		ap      Appeal
+		filed   db.Time
+		decided db.NullTime
+	)
+	err := s.DB.QueryRowContext(ctx, `SELECT id, project_id, body, filed_at, outcome, reasons, decided_by, decided_at
+		FROM pb_appeals WHERE id = $1`, id).Scan(&ap.ID, &ap.ProjectID, &ap.Body, &filed, &ap.Outcome, &ap.Reasons, &ap.DecidedBy, &decided)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	ap.FiledAt, ap.DecidedAt = filed.Time, decided.Time
+	return &ap, nil
 }

@@ -28,8 +28,9 @@ type Service struct {
 	// participation-to-ballot links and the paper-entry MACs.
 	Key       []byte
 	Residents Residents
-	// Contacts, when set, lets the service mail authors about reviews.
-	Contacts Contacts
+	// People, when set, lets the service mail authors about reviews and
+	// find pupils by email.
+	People People
 	Catalog  *i18n.Catalog
 	// IsDistrict tells the city's district numbers (nil: any positive).
 	IsDistrict func(int) bool

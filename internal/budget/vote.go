@@ -326,7 +326,11 @@ func (s *Service) castOne(ctx context.Context, tx *sql.Tx, r *castReq, open map[
 		return res, nil
 	case prevChannel != r.channel || r.channel == ChannelPaper:
 		if r.edition.PaperPolicy != VoidBoth {
-			res.err = apperr.E(apperr.Conflict, "budget.vote.error.already_voted_"+prevChannel)
+			key := "budget.vote.error.already_voted_online"
+			if prevChannel == ChannelPaper {
+				key = "budget.vote.error.already_voted_paper"
+			}
+			res.err = apperr.E(apperr.Conflict, key)
 			return res, nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE pb_participations SET void = TRUE WHERE id = $1`, prevID); err != nil {
