@@ -2,13 +2,14 @@ package app
 
 import (
 	"context"
-	"fmt"
+	"os"
 
+	"github.com/civitas-city/civitas/internal/accounts/census/censuscli"
 	"github.com/civitas-city/civitas/internal/config"
 )
 
-// censusMain runs `civitas census ...`.
+// censusMain runs `civitas census ...`; the importer reads CIVITAS_DB,
+// CIVITAS_SECRET_KEY and CIVITAS_CITY_DIR itself.
 func censusMain(ctx context.Context, cfg config.Config) int {
-	fmt.Fprintln(cfg.Stderr, "civitas census: not available in this build yet")
-	return 2
+	return censuscli.Main(ctx, cfg.Args, cfg.Stdout, cfg.Stderr, os.Getenv)
 }

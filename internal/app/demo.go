@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/civitas-city/civitas/internal/accounts"
+	"github.com/civitas-city/civitas/internal/accounts/identity"
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/config"
 	"github.com/civitas-city/civitas/internal/mail"
@@ -30,7 +31,15 @@ var demoAccounts = []demoAccount{
 	{"officer@demo.civitas.local", "Olgierd Urzędnik", "demo-officer-2026", []web.Role{{Name: web.RoleOfficer}}},
 	{"moderator@demo.civitas.local", "Monika Moderatorka", "demo-moderator-2026", []web.Role{{Name: web.RoleModerator}}},
 	{"resident@demo.civitas.local", "Roman Mieszkaniec", "demo-resident-2026", nil},
+	{"newcomer@demo.civitas.local", "Nina Nowa", "demo-newcomer-2026", nil},
 }
+
+// Demo accounts by their place in demoAccounts.
+const (
+	demoAdmin    = 0
+	demoResident = 3 // verified against the synthetic register
+	demoNewcomer = 4 // not verified: verifies with identity.DemoUnclaimed()
+)
 
 // prepareDemo points cfg at the demo database: DIR/civitas.db with --data
 // DIR, else a fresh temporary directory. A demo directory keeps its own
@@ -71,7 +80,8 @@ func prepareDemo(cfg config.Config) (config.Config, error) {
 func seedDemo(ctx context.Context, s *Server) error {
 	svc := &accounts.Service{DB: s.DB}
 	var adminID string
-	for _, a := range demoAccounts {
+	ids := make([]string, len(demoAccounts))
+	for i, a := range demoAccounts {
 		u, err := svc.Create(ctx, s.DB, accounts.NewUser{Email: a.Email, DisplayName: a.Name, Password: a.Password, EmailConfirmed: true})
 		if apperr.Is(err, apperr.Conflict) {
 			return nil // seeded on an earlier run
@@ -79,6 +89,7 @@ func seedDemo(ctx context.Context, s *Server) error {
 		if err != nil {
 			return err
 		}
+		ids[i] = u.ID
 		if adminID == "" {
 			adminID = u.ID
 		}
@@ -87,6 +98,9 @@ func seedDemo(ctx context.Context, s *Server) error {
 				return err
 			}
 		}
+	}
+	if err := identity.SeedDemo(ctx, s.DB, []byte(s.cfg.SecretKey), ids[demoResident]); err != nil {
+		return err
 	}
 	if err := seedReports(ctx, s); err != nil {
 		return err
@@ -98,7 +112,7 @@ func seedDemo(ctx context.Context, s *Server) error {
 		return err
 	}
 	return mail.Enqueue(ctx, s.DB, mail.Message{
-		To:      demoAccounts[3].Email,
+		To:      demoAccounts[demoResident].Email,
 		Subject: "Witamy w Civitas / Welcome to Civitas",
 		Text:    "To jest wiadomość z trybu demonstracyjnego: poczta trafia do skrzynki nadawczej (/admin/outbox), a nie do adresata.\n\nThis is a demo-mode message: mail goes to the outbox (/admin/outbox) instead of being sent.",
 	})
@@ -111,13 +125,22 @@ func printDemo(cfg config.Config, s *Server) {
 	}
 	fmt.Fprintf(out, "\nCivitas demo is running at %s/\n", s.URL)
 	fmt.Fprintf(out, "Database: %s (data directory %s)\n\nDemo accounts (email / password):\n", cfg.DB, cfg.DataDir)
-	for _, a := range demoAccounts {
+	for i, a := range demoAccounts {
 		role := web.RoleResident
 		if len(a.Roles) > 0 {
 			role = a.Roles[0].Name
 		}
-		fmt.Fprintf(out, "  %-10s %-32s %s\n", role, a.Email, a.Password)
+		switch i {
+		case demoResident:
+			role += " (verified)"
+		case demoNewcomer:
+			role += " (unverified)"
+		}
+		fmt.Fprintf(out, "  %-22s %-32s %s\n", role, a.Email, a.Password)
 	}
+	un := identity.DemoUnclaimed()
+	fmt.Fprintf(out, "\nTo verify the unverified resident on /account/verify: PESEL %s, born %s (synthetic, not a real person).\n",
+		un.PESEL, un.BirthDate.Format("2006-01-02"))
 	printReportsDemo(out, s)
 	fmt.Fprintln(out, "\nPress Ctrl-C to stop.")
 }

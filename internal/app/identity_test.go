@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -28,14 +27,6 @@ import (
 )
 
 // Until moduleWirings lists wireIdentity, the tests of this package add it.
-func init() {
-	for _, w := range moduleWirings {
-		if reflect.ValueOf(w).Pointer() == reflect.ValueOf(wireIdentity).Pointer() {
-			return
-		}
-	}
-	moduleWirings = append(moduleWirings, wireIdentity)
-}
 
 const idTestKey = "identity-node-test-key-0123456789abcdef"
 

@@ -49,6 +49,7 @@ var moduleWirings = []func(*platform) (wired, error){
 	wireMail,
 	wireAudit,
 	wireAccounts,
+	wireIdentity,
 	wireDistricts,
 	wireFiles,
 	wireReports,
