@@ -50,11 +50,11 @@ var moduleWirings = []func(*platform) (wired, error){
 	wireAudit,
 	wireAccounts,
 	wireIdentity,
+	wireBudget,
+	wireConsult,
+	wireReports,
 	wireDistricts,
 	wireFiles,
-	wireReports,
-	wireConsult,
-	wireBudget,
 }
 
 func wireShell(p *platform) (wired, error) {
