@@ -32,6 +32,13 @@ import (
 
 func startNode(t *testing.T, dsn string) *app.Server {
 	t.Helper()
+	return startNodeB(t, dsn)
+}
+
+// startNodeB starts a whole node with the demo's categories and key and
+// five reports, stopped when the test ends.
+func startNodeB(t testing.TB, dsn string) *app.Server {
+	t.Helper()
 	cfg, err := config.Load([]string{"serve", "--db", dsn, "--addr", "127.0.0.1:0", "--log-level", "error"},
 		func(name string) string {
 			if name == "CIVITAS_SECRET_KEY" {

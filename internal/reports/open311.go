@@ -469,7 +469,7 @@ func (o *Open311) create(r *http.Request) (*Case, *Category, error) {
 		address = p.AddressID
 	}
 	name := strings.TrimSpace(p.FirstName + " " + p.LastName)
-	c, err := o.Service.Submit(ctx, NewReport{
+	c, cat, err := o.Service.submit(ctx, NewReport{
 		Category: p.ServiceCode, Description: p.Description, HasPoint: p.HasPoint, Lat: p.Lat, Lon: p.Lon,
 		Address: address, Photos: photos, MediaURL: p.MediaURL, Attributes: p.Attributes, Channel: ChannelOpen311,
 		Lang: web.Lang(ctx), ReporterEmail: p.Email, ReporterName: name, ReporterPhone: p.Phone,
@@ -481,10 +481,6 @@ func (o *Open311) create(r *http.Request) (*Case, *Category, error) {
 		return nil, nil, notFound("reports.open311.error.service_code")
 	default:
 		return nil, nil, o311Translate(err)
-	}
-	cat, err := o.Service.Category(ctx, c.Category)
-	if err != nil {
-		return nil, nil, err
 	}
 	return c, cat, nil
 }

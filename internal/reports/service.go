@@ -51,6 +51,9 @@ type Service struct {
 	PhotoMaxBytes int64
 	Log           *slog.Logger
 	Now           func() time.Time
+
+	commits committer // group commit of new reports
+	stmts   stmtCache // prepared statements of the hot path
 }
 
 func (s *Service) now() time.Time {
@@ -234,43 +237,49 @@ func checkAttributes(c *Category, in map[string][]string) (map[string][]string, 
 // officers and partner apps) the audit row in one transaction, so bad
 // input stores nothing.
 func (s *Service) Submit(ctx context.Context, n NewReport) (*Case, error) {
+	c, _, err := s.submit(ctx, n)
+	return c, err
+}
+
+// submit is Submit that also returns the report's category.
+func (s *Service) submit(ctx context.Context, n NewReport) (*Case, *Category, error) {
 	if err := n.validate(s); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if n.Channel == ChannelWeb && n.ReporterID == "" {
 		set, err := s.Settings(ctx)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if !set.AnonymousAllowed {
-			return nil, apperr.E(apperr.Unauthenticated, "reports.error.signin_to_report")
+			return nil, nil, apperr.E(apperr.Unauthenticated, "reports.error.signin_to_report")
 		}
 		if n.ReporterEmail == "" {
-			return nil, invalid("email", "reports.error.email_required")
+			return nil, nil, invalid("email", "reports.error.email_required")
 		}
 	}
-	cat, err := getCategory(ctx, s.DB, n.Category)
+	cat, err := getCategory(ctx, s.cached(nil), n.Category)
 	if err == nil && !cat.Active {
 		err = &apperr.Error{Kind: apperr.NotFound, Field: "category", Message: "reports.error.no_category"}
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	attrs, err := checkAttributes(cat, n.Attributes)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	policy := s.PhotoPolicy()
 	for _, p := range n.Photos {
 		if _, err := policy.Check(p.Data); err != nil {
 			e, _ := errors.AsType[*apperr.Error](err)
-			return nil, &apperr.Error{Kind: apperr.Invalid, Field: "photo", Message: e.Message, Err: err}
+			return nil, nil, &apperr.Error{Kind: apperr.Invalid, Field: "photo", Message: e.Message, Err: err}
 		}
 	}
 	if n.ReporterID != "" && n.ReporterEmail == "" && s.Users != nil {
 		email, name, err := s.Users(ctx, n.ReporterID)
 		if err != nil {
-			return nil, fmt.Errorf("reports: reporter %s: %w", n.ReporterID, err)
+			return nil, nil, fmt.Errorf("reports: reporter %s: %w", n.ReporterID, err)
 		}
 		n.ReporterEmail = email
 		if n.ReporterName == "" {
@@ -283,9 +292,9 @@ func (s *Service) Submit(ctx context.Context, n NewReport) (*Case, error) {
 			district = d.Number
 		}
 	}
-	unit, err := routeUnit(ctx, s.DB, cat, district)
+	unit, err := routeUnit(ctx, s.cached(nil), cat, district)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	now := db.TS(s.now())
 	c := &Case{
@@ -308,7 +317,10 @@ func (s *Service) Submit(ctx context.Context, n NewReport) (*Case, error) {
 	if cat.ExpectedDays > 0 {
 		c.ExpectedAt = now.AddDate(0, 0, cat.ExpectedDays)
 	}
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+	reqID := web.RequestID(ctx)
+	err = s.commits.do(s, func(ctx context.Context, sqltx *sql.Tx) error {
+		tx := s.cached(sqltx)
+		var err error
 		if c.Number, err = nextNumber(ctx, tx); err != nil {
 			return err
 		}
@@ -338,11 +350,11 @@ func (s *Service) Submit(ctx context.Context, n NewReport) (*Case, error) {
 		case n.Officer != nil:
 			err = audit.Record(ctx, tx, audit.Entry{ActorID: n.Officer.ID, ActorLabel: n.Officer.Name, OnBehalfOf: n.ReporterID,
 				Action: "report.enter", TargetType: "report", TargetID: strconv.FormatInt(c.Number, 10),
-				Details: map[string]string{"channel": n.Channel, "category": c.Category}, RequestID: web.RequestID(ctx)})
+				Details: map[string]string{"channel": n.Channel, "category": c.Category}, RequestID: reqID})
 		case n.APIKey != nil:
 			err = audit.Record(ctx, tx, audit.Entry{ActorLabel: "open311:" + n.APIKey.AppName,
 				Action: "report.open311.create", TargetType: "report", TargetID: strconv.FormatInt(c.Number, 10),
-				Details: map[string]string{"api_key": n.APIKey.ID, "app": n.APIKey.AppName}, RequestID: web.RequestID(ctx)})
+				Details: map[string]string{"api_key": n.APIKey.ID, "app": n.APIKey.AppName}, RequestID: reqID})
 		}
 		if err != nil {
 			return err
@@ -350,9 +362,9 @@ func (s *Service) Submit(ctx context.Context, n NewReport) (*Case, error) {
 		return s.notifySubmitted(ctx, tx, c, cat)
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return c, nil
+	return c, cat, nil
 }
 
 // photoOwner is the files owner of a case's photos.
