@@ -17,21 +17,21 @@ import (
 // docs/budget.md): everything about the edition and its pools. Amounts are
 // decimal złoty strings, times RFC 3339.
 type Config struct {
-	Slug        string     `json:"slug"`
-	Kind        Kind       `json:"kind"`
-	Title       string     `json:"title"`
-	Description string     `json:"description,omitempty"`
-	School      string     `json:"school,omitempty"`
-	AutoPhases  bool       `json:"auto_phases"`
-	Schedule    Schedule   `json:"schedule,omitzero"`
-	MinAge      int        `json:"min_age"`
-	PoolPolicy  PoolPolicy `json:"pool_policy"`
-	AllowChange bool       `json:"allow_change"`
+	Slug        string      `json:"slug"`
+	Kind        Kind        `json:"kind"`
+	Title       string      `json:"title"`
+	Description string      `json:"description,omitempty"`
+	School      string      `json:"school,omitempty"`
+	AutoPhases  bool        `json:"auto_phases"`
+	Schedule    Schedule    `json:"schedule,omitzero"`
+	MinAge      int         `json:"min_age"`
+	PoolPolicy  PoolPolicy  `json:"pool_policy"`
+	AllowChange bool        `json:"allow_change"`
 	PaperPolicy PaperPolicy `json:"paper_policy"`
-	DoubleKey   bool       `json:"double_key"`
-	Signatures  int        `json:"signatures"`
-	MaxCost     string     `json:"max_cost,omitempty"`
-	Categories  []string   `json:"categories,omitempty"`
+	DoubleKey   bool        `json:"double_key"`
+	Signatures  int         `json:"signatures"`
+	MaxCost     string      `json:"max_cost,omitempty"`
+	Categories  []string    `json:"categories,omitempty"`
 	// Coordinators are user ids of the officers who alone (with admins)
 	// manage this edition; empty means every budget officer.
 	Coordinators []string     `json:"coordinators,omitempty"`

@@ -10,16 +10,16 @@ import (
 
 // EditionJSON is an edition in the API.
 type EditionJSON struct {
-	Slug        string            `json:"slug"`
-	Kind        Kind              `json:"kind"`
-	Title       string            `json:"title"`
-	Phase       Phase             `json:"phase"`
-	VotingOpen  bool              `json:"voting_open"`
-	Schedule    map[Phase]string  `json:"schedule"`
-	PoolPolicy  PoolPolicy        `json:"pool_policy"`
-	AllowChange bool              `json:"allow_change"`
-	MinAge      int               `json:"min_age"`
-	Pools       []PoolInfoJSON    `json:"pools,omitempty"`
+	Slug        string           `json:"slug"`
+	Kind        Kind             `json:"kind"`
+	Title       string           `json:"title"`
+	Phase       Phase            `json:"phase"`
+	VotingOpen  bool             `json:"voting_open"`
+	Schedule    map[Phase]string `json:"schedule"`
+	PoolPolicy  PoolPolicy       `json:"pool_policy"`
+	AllowChange bool             `json:"allow_change"`
+	MinAge      int              `json:"min_age"`
+	Pools       []PoolInfoJSON   `json:"pools,omitempty"`
 }
 
 // PoolInfoJSON is a pool in the API, with its live turnout and the

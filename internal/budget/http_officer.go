@@ -247,4 +247,3 @@ func (h *Handler) handleRoster(w http.ResponseWriter, r *http.Request) error {
 	}
 	return seeOther(w, r, "/officer/budget/"+e.Slug+"?done=roster#roster")
 }
-

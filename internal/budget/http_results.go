@@ -3,7 +3,6 @@ package budget
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"html/template"
 	"math/big"
 	"net/http"
@@ -304,6 +303,3 @@ func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) error {
 	cw.Flush()
 	return cw.Error()
 }
-
-// marshalJSON is json.Marshal for the API documents.
-func marshalJSON(v any) ([]byte, error) { return json.Marshal(v) }

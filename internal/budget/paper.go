@@ -346,7 +346,9 @@ func (s *Service) Subtotals(ctx context.Context, editionID string) ([]Subtotal, 
 }
 
 // BatchSubtotal counts one batch.
-func (s *Service) BatchSubtotal(ctx context.Context, b *Batch) (Subtotal, error) { return s.subtotal(ctx, b) }
+func (s *Service) BatchSubtotal(ctx context.Context, b *Batch) (Subtotal, error) {
+	return s.subtotal(ctx, b)
+}
 
 func (s *Service) subtotal(ctx context.Context, b *Batch) (Subtotal, error) {
 	st := Subtotal{Batch: b}

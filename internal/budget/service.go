@@ -30,16 +30,16 @@ type Service struct {
 	Residents Residents
 	// People, when set, lets the service mail authors about reviews and
 	// find pupils by email.
-	People People
-	Catalog  *i18n.Catalog
+	People  People
+	Catalog *i18n.Catalog
 	// IsDistrict tells the city's district numbers (nil: any positive).
 	IsDistrict func(int) bool
 	// BaseURL starts the links in mail.
 	BaseURL string
 	// Country and Unit (the city) go into exported Pabulib files.
 	Country, Unit string
-	Log     *slog.Logger
-	Now     func() time.Time
+	Log           *slog.Logger
+	Now           func() time.Time
 
 	committer committer
 	cacheMu   sync.Mutex

@@ -197,12 +197,12 @@ const projectCols = `p.id, p.edition_id, p.pool_id, p.code, p.author_id, p.title
 
 func scanProject(row scanner) (*Project, error) {
 	var (
-		p                 Project
-		code, author      sql.NullString
-		lat, lon          sql.NullFloat64
-		final             sql.NullInt64
-		created, upd      db.Time
-		submitted         db.NullTime
+		p            Project
+		code, author sql.NullString
+		lat, lon     sql.NullFloat64
+		final        sql.NullInt64
+		created, upd db.Time
+		submitted    db.NullTime
 	)
 	err := row.Scan(&p.ID, &p.EditionID, &p.PoolID, &code, &author, &p.Title, &p.Description, &p.Category, &p.Address,
 		&lat, &lon, &p.Cost, &final, &p.Status, &created, &submitted, &upd, &p.Signatures)
