@@ -67,9 +67,9 @@ func (s *Service) CanContribute(ctx context.Context, c *Consultation, conv *Conv
 	return s.CanTakePart(ctx, c, userID)
 }
 
-// withRetry runs fn in a transaction again when it lost a race for a new
-// participant or statement number (a Conflict on PostgreSQL, where two
-// transactions may read the same MAX).
+// withRetry runs fn in a transaction again when it lost a race (a
+// Conflict: the same person arriving twice at once); numbering itself is
+// serialised by lockConversation.
 func (s *Service) withRetry(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	var err error
 	for range 5 {
@@ -85,6 +85,13 @@ func (s *Service) withRetry(ctx context.Context, fn func(tx *sql.Tx) error) erro
 func (s *Service) participant(ctx context.Context, tx *sql.Tx, convID, userID string) (int64, error) {
 	pid, err := participantOf(ctx, tx, convID, userID)
 	if err != nil || pid >= 0 {
+		return pid, err
+	}
+	if err := lockConversation(ctx, tx, convID); err != nil {
+		return 0, err
+	}
+	// The same person may have arrived meanwhile (two tabs).
+	if pid, err = participantOf(ctx, tx, convID, userID); err != nil || pid >= 0 {
 		return pid, err
 	}
 	return addParticipant(ctx, tx, convID, userID, s.now())
@@ -119,6 +126,9 @@ func (s *Service) SeedStatement(ctx context.Context, a Actor, conv *Conversation
 	}
 	st := Statement{ConversationID: conv.ID, PID: -1, Body: body, Moderated: Accepted, IsSeed: true, RecordedBy: a.UserID, CreatedAt: s.now()}
 	err = s.withRetry(ctx, func(tx *sql.Tx) error {
+		if err := lockConversation(ctx, tx, conv.ID); err != nil {
+			return err
+		}
 		if err := insertStatement(ctx, tx, &st); err != nil {
 			return err
 		}
@@ -145,6 +155,9 @@ func (s *Service) SubmitStatement(ctx context.Context, a Actor, c *Consultation,
 			return err
 		}
 		st.PID = pid
+		if err := lockConversation(ctx, tx, conv.ID); err != nil {
+			return err
+		}
 		if err := insertStatement(ctx, tx, &st); err != nil {
 			return err
 		}

@@ -584,9 +584,19 @@ func participantOf(ctx context.Context, q db.Querier, conversationID, userID str
 	return pid, nil
 }
 
+// lockConversation takes the conversation row's lock until the end of the
+// transaction, so that two transactions numbering a new participant or
+// statement (MAX + 1) run one after the other on PostgreSQL. SQLite's
+// immediate transactions are serialised already.
+func lockConversation(ctx context.Context, q db.Querier, conversationID string) error {
+	if _, err := q.ExecContext(ctx, `UPDATE consult_conversations SET open = open WHERE id = $1`, conversationID); err != nil {
+		return fmt.Errorf("consult: lock conversation: %w", db.MapError(err))
+	}
+	return nil
+}
+
 // addParticipant gives userID ("" for an imported participant) the next
-// number. Two arrivals at once may pick the same number: the loser gets a
-// Conflict and its transaction is retried (withRetry).
+// number. Call it with the conversation locked (lockConversation).
 func addParticipant(ctx context.Context, q db.Querier, conversationID, userID string, at time.Time) (int64, error) {
 	var pid int64
 	if err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(pid), -1) + 1 FROM consult_participants WHERE conversation_id = $1`,
@@ -627,7 +637,8 @@ func scanStatement(sc interface{ Scan(...any) error }) (Statement, error) {
 	return s, err
 }
 
-// insertStatement gives s the next statement number and stores it.
+// insertStatement gives s the next statement number and stores it. Call
+// it with the conversation locked (lockConversation).
 func insertStatement(ctx context.Context, q db.Querier, s *Statement) error {
 	var pid sql.NullInt64
 	if s.PID >= 0 {
