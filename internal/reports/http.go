@@ -500,7 +500,7 @@ func (h *Handler) casePage(r *http.Request, key string) (*CasePage, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := web.CurrentUser(ctx)
+	u := web.Participant(ctx)
 	p := &CasePage{Base: h.base(), Case: c, Row: h.row(c, names, lang), Category: names[c.Category], Ratings: []int{1, 2, 3, 4, 5}}
 	who := Reporter{Key: key}
 	if u != nil {
@@ -616,7 +616,7 @@ func (h *Handler) handleSupport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := h.Service.Support(r.Context(), n, web.CurrentUser(r.Context()).ID)
+	c, err := h.Service.Support(r.Context(), n, web.Participant(r.Context()).ID)
 	if err != nil {
 		return err
 	}
@@ -626,7 +626,7 @@ func (h *Handler) handleSupport(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) reporter(r *http.Request) Reporter {
 	who := Reporter{Key: r.PostFormValue("key")}
-	if u := web.CurrentUser(r.Context()); u != nil {
+	if u := web.Participant(r.Context()); u != nil {
 		who.UserID = u.ID
 	}
 	return who
@@ -682,7 +682,7 @@ type MinePage struct {
 }
 
 func (h *Handler) handleMine(w http.ResponseWriter, r *http.Request) error {
-	cases, err := h.Service.CasesOf(r.Context(), web.CurrentUser(r.Context()).ID)
+	cases, err := h.Service.CasesOf(r.Context(), web.Participant(r.Context()).ID)
 	if err != nil {
 		return err
 	}

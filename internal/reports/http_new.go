@@ -373,9 +373,14 @@ func (h *Handler) handleSubmit(w http.ResponseWriter, r *http.Request) error {
 		Category: cat.Code, Description: form.Get("description"), HasPoint: hasPoint, Lat: flat, Lon: flon, Address: address,
 		Photos: photos, Attributes: h.attributesFrom(form, cat), Channel: ChannelWeb, Lang: lang,
 	}
-	if u := web.CurrentUser(ctx); u != nil {
+	switch u := web.CurrentUser(ctx); {
+	case u != nil && u.ActingFor != nil:
+		// Assisted reporting: an officer at the counter acting for a
+		// resident files it under the resident, audited as theirs.
+		n.ReporterID, n.Officer, n.Channel = u.ActingFor.ID, u, ChannelCounter
+	case u != nil:
 		n.ReporterID = u.ID
-	} else {
+	default:
 		n.ReporterEmail, n.ReporterName = form.Get("email"), form.Get("name")
 	}
 	c, err := h.Service.Submit(ctx, n)
