@@ -44,7 +44,7 @@ Chcemy poznać zdanie mieszkańców, przedsiębiorców i organizacji: przeczytaj
 
 *To jest konsultacja demonstracyjna trybu „civitas demo”.*`
 
-const demoDocument = `## Projekt uchwały Rady Miasta Krakowa w sprawie ograniczenia nocnej sprzedaży napojów alkoholowych
+const demoDocument = `# Projekt uchwały Rady Miasta Krakowa w sprawie ograniczenia nocnej sprzedaży napojów alkoholowych
 
 Na podstawie art. 18 ust. 2 pkt 15 ustawy o samorządzie gminnym oraz art. 12 ust. 1a ustawy o wychowaniu ` +
 	`w trzeźwości i przeciwdziałaniu alkoholizmowi Rada Miasta Krakowa uchwala, co następuje:

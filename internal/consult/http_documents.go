@@ -48,7 +48,7 @@ func (h *Handler) handleDocument(w http.ResponseWriter, r *http.Request) error {
 	p := DocumentPage{Base: h.base(), C: c, Doc: d, BackURL: consultationURL(c.ID)}
 	for i, para := range Paragraphs(d.Body) {
 		n := i + 1
-		p.Paragraphs = append(p.Paragraphs, ParagraphView{N: n, Anchor: "p-" + itoa(n), HTML: markdown(para, 2), Counts: counts[n],
+		p.Paragraphs = append(p.Paragraphs, ParagraphView{N: n, Anchor: "p-" + itoa(n), HTML: markdown(para, 1), Counts: counts[n],
 			URL: paragraphURL(c.ID, d.ID, n)})
 	}
 	return h.render(w, r, "document", "consult.document.title", nil, p)

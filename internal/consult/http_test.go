@@ -228,7 +228,7 @@ func TestDocumentComments(t *testing.T) {
 		hs.user("jan")
 		hs.user("mod", web.Role{Name: web.RoleModerator})
 		r := hs.must(hs.get(documentURL(c.ID, doc.ID), ""), 200, "document")
-		for _, want := range []string{`id="p-1"`, `id="p-2"`, `id="p-3"`, "<h3>Uchwała</h3>", paragraphURL(c.ID, doc.ID, 2)} {
+		for _, want := range []string{`id="p-1"`, `id="p-2"`, `id="p-3"`, "<h2>Uchwała</h2>", paragraphURL(c.ID, doc.ID, 2)} {
 			if !strings.Contains(r.Body, want) {
 				t.Errorf("document page lacks %s", want)
 			}
@@ -415,7 +415,7 @@ func TestPagesInEveryLanguage(t *testing.T) {
 		}
 		r := hs.get(conversationURL(DemoID)+"/map", "")
 		for _, want := range []string{`<svg class="opinion-map"`, `role="img"`, `aria-labelledby="map-title map-desc"`, "Grupa A", "Grupa B",
-			"w większości zgadza się z", `<q lang="en">`, "<caption>Grupy opinii</caption>"} {
+			"w większości zgadza się z", `<q lang="en">`, "<caption>Grupy opinii i ich najbardziej typowe wypowiedzi</caption>"} {
 			if !strings.Contains(r.Body, want) {
 				t.Errorf("map page lacks %s", want)
 			}

@@ -52,6 +52,18 @@ type GroupView struct {
 	Disagrees []StatementStat
 }
 
+// tableRows is how many statements of each side the table beside the map
+// shows; the description in words lists them all.
+const tableRows = 2
+
+// TopAgrees are the first statements it agrees with, for the table.
+func (g GroupView) TopAgrees() []StatementStat { return g.Agrees[:min(tableRows, len(g.Agrees))] }
+
+// TopDisagrees are the first statements it disagrees with, for the table.
+func (g GroupView) TopDisagrees() []StatementStat {
+	return g.Disagrees[:min(tableRows, len(g.Disagrees))]
+}
+
 // StatementStat is a statement with a share of votes (or a score).
 type StatementStat struct {
 	TID     int64
