@@ -320,8 +320,8 @@ func (h *Handler) handleReport(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Voters = len(voters)
 	for _, st := range sts {
-		if !visible(&st, c.Moderation) && st.Moderated != Rejected {
-			continue // not yet public
+		if !visible(&st, c.Moderation) {
+			continue // rejected, or not yet public
 		}
 		row := ReportRow{TID: st.TID, Body: st.Body, Moderated: moderationLabel(&st)}
 		if t := all[st.TID]; t != nil {

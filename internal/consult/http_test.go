@@ -124,6 +124,10 @@ func TestStatementsAndModeration(t *testing.T) {
 			if shown := strings.Contains(r.Body, "Tramwaj na Górkę Narodową"); shown != (mode == PreModeration) {
 				t.Errorf("%s after %s: shown = %v", mode, decision, shown)
 			}
+			r = hs.must(hs.get(page+"/report", ""), 200, "report")
+			if shown := strings.Contains(r.Body, "Tramwaj na Górkę Narodową"); shown != (mode == PreModeration) {
+				t.Errorf("%s after %s: shown in the report = %v", mode, decision, shown)
+			}
 			if len(hs.audited("consult.statement.moderate")) == 0 {
 				t.Error("moderation is not audited")
 			}
