@@ -267,7 +267,7 @@ func (h *Handler) handleReport(w http.ResponseWriter, r *http.Request) error {
 	base := conversationURL(c.ID)
 	p := ReportPage{Base: h.base(), C: c, Conv: conv, Lang: conv.Lang, State: state, Votes: state.Current, BackURL: consultationURL(c.ID),
 		MapURL: base + "/map", ExportURL: base + "/export", Files: ExportFiles, Source: conv.Source}
-	votes, _, _, _, err := matrix(ctx, h.Service.DB, conv.ID)
+	votes, _, err := latestVotes(ctx, h.Service.DB, conv.ID)
 	if err != nil {
 		return err
 	}

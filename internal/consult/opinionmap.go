@@ -2,7 +2,9 @@ package consult
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -52,19 +54,14 @@ func (s *Service) Map(ctx context.Context, convID string) (MapState, error) {
 	return st, nil
 }
 
-// matrix reads what the map is computed from: every participant's latest
-// votes (in participant order, which is the order of arrival and so the
-// row order the cold k-means starts from, doc §5.1), the moderated-out
-// statements, and the number of vote events.
-func matrix(ctx context.Context, q db.Querier, convID string) (votes []opinion.Vote, order, modOut []int64, events int, err error) {
-	if events, err = countVoteEvents(ctx, q, convID); err != nil {
-		return
-	}
+// latestVotes reads every participant's latest votes in participant
+// order, which is the order of arrival and so the row order the cold
+// k-means starts from (doc §5.1), and that order.
+func latestVotes(ctx context.Context, q db.Querier, convID string) (votes []opinion.Vote, order []int64, err error) {
 	rows, err := q.QueryContext(ctx, `SELECT pid, tid, value, voted_at FROM consult_votes WHERE conversation_id = $1
 		ORDER BY pid, tid`, convID)
 	if err != nil {
-		err = fmt.Errorf("consult: votes of %s: %w", convID, err)
-		return
+		return nil, nil, fmt.Errorf("consult: votes of %s: %w", convID, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -72,8 +69,8 @@ func matrix(ctx context.Context, q db.Querier, convID string) (votes []opinion.V
 			v  opinion.Vote
 			at db.Time
 		)
-		if err = rows.Scan(&v.PID, &v.TID, &v.Value, &at); err != nil {
-			return
+		if err := rows.Scan(&v.PID, &v.TID, &v.Value, &at); err != nil {
+			return nil, nil, fmt.Errorf("consult: votes of %s: %w", convID, err)
 		}
 		v.Time = at.UnixMilli()
 		if len(order) == 0 || order[len(order)-1] != v.PID {
@@ -81,26 +78,26 @@ func matrix(ctx context.Context, q db.Querier, convID string) (votes []opinion.V
 		}
 		votes = append(votes, v)
 	}
-	if err = rows.Err(); err != nil {
-		return
-	}
-	rows.Close()
-	mrows, err := q.QueryContext(ctx, `SELECT tid FROM consult_statements WHERE conversation_id = $1 AND (moderated = -1 OR is_meta)
+	return votes, order, rows.Err()
+}
+
+// modOutOf lists the statements the map leaves out: rejected or meta.
+func modOutOf(ctx context.Context, q db.Querier, convID string) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT tid FROM consult_statements WHERE conversation_id = $1 AND (moderated = -1 OR is_meta)
 		ORDER BY tid`, convID)
 	if err != nil {
-		err = fmt.Errorf("consult: moderated out of %s: %w", convID, err)
-		return
+		return nil, fmt.Errorf("consult: moderated out of %s: %w", convID, err)
 	}
-	defer mrows.Close()
-	for mrows.Next() {
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
 		var tid int64
-		if err = mrows.Scan(&tid); err != nil {
-			return
+		if err := rows.Scan(&tid); err != nil {
+			return nil, fmt.Errorf("consult: moderated out of %s: %w", convID, err)
 		}
-		modOut = append(modOut, tid)
+		out = append(out, tid)
 	}
-	err = mrows.Err()
-	return
+	return out, rows.Err()
 }
 
 func modOutKey(tids []int64) string {
@@ -118,17 +115,35 @@ func modOutKey(tids []int64) string {
 // components, clusterings and k smoother carry over, which keeps group
 // ids stable) and stores the result. It reports whether it computed.
 func (s *Service) RecomputeMap(ctx context.Context, convID string) (bool, error) {
-	votes, order, modOut, events, err := matrix(ctx, s.DB, convID)
+	// What the stored map was computed at, without reading it: the check
+	// that nothing changed costs two small queries.
+	events, err := countVoteEvents(ctx, s.DB, convID)
+	if err != nil {
+		return false, err
+	}
+	modOut, err := modOutOf(ctx, s.DB, convID)
+	if err != nil {
+		return false, err
+	}
+	key := modOutKey(modOut)
+	var (
+		storedEvents int
+		storedKey    string
+	)
+	err = s.DB.QueryRowContext(ctx, `SELECT vote_events, mod_out FROM consult_maps WHERE conversation_id = $1`, convID).Scan(&storedEvents, &storedKey)
+	switch {
+	case err == nil && storedEvents == events && storedKey == key:
+		return false, nil
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
+		return false, fmt.Errorf("consult: map of %s: %w", convID, err)
+	}
+	votes, order, err := latestVotes(ctx, s.DB, convID)
 	if err != nil {
 		return false, err
 	}
 	stored, ok, err := getMap(ctx, s.DB, convID)
 	if err != nil {
 		return false, err
-	}
-	key := modOutKey(modOut)
-	if ok && stored.VoteEvents == events && stored.ModOut == key {
-		return false, nil
 	}
 	in := opinion.Input{Votes: votes, ModOut: modOut, Order: order}
 	if ok {
