@@ -3,11 +3,13 @@ package app
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/civitas-city/civitas/internal/accounts"
-	"github.com/civitas-city/civitas/internal/accounts/census"
 	"github.com/civitas-city/civitas/internal/accounts/identity"
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/budget"
@@ -40,7 +42,7 @@ func newBudgetService(cfg config.Config, d *db.DB, profile *city.Profile, cat *i
 	key := []byte(cfg.SecretKey)
 	ids := &identity.Service{DB: d, Key: key, IsDistrict: func(n int) bool { _, ok := profile.Districts.ByNumber(n); return ok }}
 	return &budget.Service{
-		DB: d, Key: key, Residents: budgetResidents{ids: ids, db: d}, People: budgetPeople{acc}, Catalog: cat,
+		DB: d, Key: key, Residents: budgetResidents{ids: ids, db: d, stmt: &lazyStmt{}}, People: budgetPeople{acc}, Catalog: cat,
 		IsDistrict: ids.IsDistrict, BaseURL: strings.TrimRight(baseURL(cfg), "/"), Country: "Poland", Unit: profile.Name,
 	}
 }
@@ -56,33 +58,64 @@ func budgetDistricts(profile *city.Profile) []budget.District {
 // budgetResidents answers the budget's questions about residency from the
 // identity domain.
 //
-// Until identity exposes an account's PESEL hash and birth date (asked for:
-// a Residency(ctx, userID) method), Residency reads the residency row's
-// hash itself and the birth date from the register (census.Lookup); a
-// resident verified in person who is not in the register has no known
-// birth date, so an edition with a minimum age refuses them online.
+// Until identity exposes an account's residency in one call (asked for: a
+// Residency(ctx, userID) with the PESEL hash, birth date and district),
+// Residency reads the residency row and its register entry in one query —
+// a ballot is cast on every request of a vote, so this is on the hot path
+// — and applies identity's rule: the register's district when the PESEL
+// is in it; else the verification's own district for an in-person
+// verification (birth date unknown); else no residency (lapsed).
 type budgetResidents struct {
-	ids *identity.Service
-	db  *db.DB
+	ids  *identity.Service
+	db   *db.DB
+	stmt *lazyStmt
+}
+
+const residencyQuery = `SELECT r.pesel_hash, r.method, r.district, c.birth_date, c.district
+	FROM residency r LEFT JOIN census_entries c ON c.pesel_hash = r.pesel_hash WHERE r.user_id = $1`
+
+// lazyStmt is a statement prepared on first use (the schema may not exist
+// yet when the node is built), or nil when it cannot be.
+type lazyStmt struct {
+	once sync.Once
+	stmt *sql.Stmt
+}
+
+func (l *lazyStmt) get(ctx context.Context, d *db.DB, query string) *sql.Stmt {
+	l.once.Do(func() {
+		if st, err := d.PrepareContext(ctx, query); err == nil {
+			l.stmt = st
+		}
+	})
+	return l.stmt
 }
 
 func (r budgetResidents) Residency(ctx context.Context, userID string) (budget.Residency, error) {
-	district, ok, err := r.ids.IsVerifiedResident(ctx, userID)
-	if err != nil || !ok {
-		return budget.Residency{}, err
+	var (
+		hash, method string
+		own          int
+		birth        sql.NullString
+		district     sql.NullInt64
+		row          *sql.Row
+	)
+	if st := r.stmt.get(ctx, r.db, residencyQuery); st != nil {
+		row = st.QueryRowContext(ctx, userID)
+	} else {
+		row = r.db.QueryRowContext(ctx, residencyQuery, userID)
 	}
-	var hash string
-	if err := r.db.QueryRowContext(ctx, `SELECT pesel_hash FROM residency WHERE user_id = $1`, userID).Scan(&hash); err != nil {
-		return budget.Residency{}, fmt.Errorf("budget residents: %w", db.MapError(err))
+	err := row.Scan(&hash, &method, &own, &birth, &district)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return budget.Residency{}, nil
+	case err != nil:
+		return budget.Residency{}, fmt.Errorf("budget residents: %w", err)
+	case district.Valid:
+		b, _ := time.Parse(time.DateOnly, birth.String)
+		return budget.Residency{Verified: true, District: int(district.Int64), BirthDate: b, Person: hash}, nil
+	case method == string(identity.MethodInPerson):
+		return budget.Residency{Verified: true, District: own, Person: hash}, nil
 	}
-	res := budget.Residency{Verified: true, District: district, Person: hash}
-	switch e, err := census.Lookup(ctx, r.db, hash); {
-	case err == nil:
-		res.BirthDate = e.BirthDate
-	case !apperr.Is(err, apperr.NotFound):
-		return budget.Residency{}, err
-	}
-	return res, nil
+	return budget.Residency{}, nil // verified through the register, which no longer lists them
 }
 
 func (r budgetResidents) ByPESEL(ctx context.Context, in string) (string, budget.Residency, error) {

@@ -155,19 +155,18 @@ func (h *Handler) poolDistrict(e *Edition, poolID string) int {
 	return 0
 }
 
+// votePool finds the path's edition and pool through the ballot sheet
+// cache: the vote's hot path reads no edition from the database (the
+// transaction that records a ballot checks the phase itself).
 func (h *Handler) votePool(r *http.Request) (*Edition, *Pool, error) {
-	e, err := h.edition(r)
+	sh, err := h.Service.sheet(r.Context(), r.PathValue("edition"), r.PathValue("pool"))
 	if err != nil {
 		return nil, nil, err
 	}
-	if !e.Votes() {
+	if !sh.edition.Votes() {
 		return nil, nil, apperr.E(apperr.NotFound, "budget.error.no_vote")
 	}
-	pool, ok := e.Pool(r.PathValue("pool"))
-	if !ok {
-		return nil, nil, apperr.E(apperr.NotFound, "budget.error.no_pool")
-	}
-	return e, pool, nil
+	return sh.edition, sh.pool, nil
 }
 
 func (h *Handler) handleBallot(w http.ResponseWriter, r *http.Request) error {

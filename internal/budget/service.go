@@ -42,6 +42,7 @@ type Service struct {
 	Now           func() time.Time
 
 	committer committer
+	stmts     castStmts
 	cacheMu   sync.Mutex
 	sheets    map[string]*sheet // by pool id, see vote.go
 }

@@ -280,8 +280,11 @@ func (s *Service) castOne(ctx context.Context, tx *sql.Tx, r *castReq, open map[
 			phase string
 			end   db.NullTime
 		)
-		if err := tx.QueryRowContext(ctx, `SELECT phase, starts_results FROM pb_editions WHERE id = $1`, r.edition.ID).
-			Scan(&phase, &end); err != nil {
+		st, err := s.castStmt(ctx, tx, stmtPhase)
+		if err != nil {
+			return res, fmt.Errorf("budget: phase: %w", err)
+		}
+		if err := st.QueryRowContext(ctx, r.edition.ID).Scan(&phase, &end); err != nil {
 			return res, fmt.Errorf("budget: phase: %w", err)
 		}
 		isOpen = Phase(phase) == PhaseVoting && (!end.Valid || r.at.Before(end.Time))
@@ -293,16 +296,21 @@ func (s *Service) castOne(ctx context.Context, tx *sql.Tx, r *castReq, open map[
 	}
 	pid := newID()
 	var got string
-	err := tx.QueryRowContext(ctx, `INSERT INTO pb_participations (id, edition_id, pool_id, slot, voter_key, user_id, channel,
-		batch_id, district, age_band, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-		ON CONFLICT (edition_id, slot, voter_key) DO NOTHING RETURNING id`,
+	insert, err := s.castStmt(ctx, tx, stmtParticipate)
+	if err != nil {
+		return res, fmt.Errorf("budget: insert participation: %w", err)
+	}
+	err = insert.QueryRowContext(ctx,
 		pid, r.edition.ID, r.pool.ID, r.slot, r.voter, nullStr(r.userID), r.channel, nullStr(r.batchID), r.district, r.ageBand,
 		db.TS(r.at)).Scan(&got)
 	switch {
 	case err == nil:
 		res.receipt = newReceipt()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_ballots (id, edition_id, pool_id, receipt, link, channel, batch_id, choices, points)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		ballot, err := s.castStmt(ctx, tx, stmtBallot)
+		if err != nil {
+			return res, fmt.Errorf("budget: insert ballot: %w", err)
+		}
+		if _, err := ballot.ExecContext(ctx,
 			randomID(), r.edition.ID, r.pool.ID, res.receipt, s.ballotLink(pid), r.channel, nullStr(r.batchID), r.choices, r.points); err != nil {
 			return res, fmt.Errorf("budget: insert ballot: %w", db.MapError(err))
 		}

@@ -1,0 +1,528 @@
+// Command civitas-ballots is the load client of the participatory budget's
+// ballot benchmark (docs/benchmarks-budget.md). It has two steps:
+//
+//	civitas-ballots setup -db URL -voters 70000 -out voters.tsv
+//
+// opens the database a server uses (same machine), creates an edition open
+// for voting (a city pool and one pool per Kraków district, 3/2/1 ranking,
+// four projects each) and N verified residents with a signed-in session
+// each, and writes their session tokens to a file. It writes the accounts,
+// the register, the residency and the session rows directly: a test
+// harness, not a product path (the product has no test-only routes).
+//
+//	civitas-ballots run -url http://127.0.0.1:8080 -voters voters.tsv -rate 1000 -d 60s
+//
+// casts ballots through HTTP as those residents: each resident votes once
+// in the city pool and once in their district's pool, through the HTML form
+// (or the JSON API with -api). With -rate it sends at a fixed rate (open
+// loop, so slow answers do not slow the offered load); without it, -c
+// workers send as fast as they can. It reports ballots per second and
+// latency percentiles. Loopback only.
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/accounts/census"
+	"github.com/civitas-city/civitas/internal/accounts/pesel"
+	"github.com/civitas-city/civitas/internal/budget"
+	"github.com/civitas-city/civitas/internal/city"
+	"github.com/civitas-city/civitas/internal/db"
+	"github.com/google/uuid"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: civitas-ballots setup|run [flags] (see the package documentation)")
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "setup":
+		err = setupMain(os.Args[2:])
+	case "run":
+		err = runMain(os.Args[2:])
+	default:
+		err = fmt.Errorf("unknown command %q: want setup or run", os.Args[1])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "civitas-ballots:", err)
+		os.Exit(1)
+	}
+}
+
+// --- setup -------------------------------------------------------------------------------
+
+func setupMain(args []string) error {
+	fs := flag.NewFlagSet("setup", flag.ExitOnError)
+	dsn := fs.String("db", os.Getenv("CIVITAS_DB"), "database URL (sqlite:PATH or postgres://...)")
+	key := fs.String("key", os.Getenv("CIVITAS_SECRET_KEY"), "the server's secret key (CIVITAS_SECRET_KEY)")
+	n := fs.Int("voters", 10000, "verified residents to create")
+	slug := fs.String("edition", "bench", "the edition's slug")
+	out := fs.String("out", "voters.tsv", "file for the voters' session tokens")
+	ahead := fs.Duration("seen-ahead", 15*time.Minute, "stamp the sessions as last seen this far ahead, so the once-a-minute session refresh does not write during the run")
+	allowChange := fs.Bool("allow-change", false, "let residents change their ballots")
+	fs.Parse(args)
+	if len(*key) < census.MinKeyLen {
+		return census.ErrShortKey
+	}
+	ctx := context.Background()
+	d, err := db.Open(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if _, err := db.Migrate(ctx, d); err != nil {
+		return err
+	}
+	profile := city.Krakow()
+	start := time.Now()
+	if err := setupEdition(ctx, d, []byte(*key), profile, *slug, *allowChange); err != nil {
+		return fmt.Errorf("edition: %w", err)
+	}
+	tokens, err := setupVoters(ctx, d, []byte(*key), profile.Districts.Len(), *n, *ahead)
+	if err != nil {
+		return fmt.Errorf("voters: %w", err)
+	}
+	f, err := os.Create(*out)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintf(w, "# edition\t%s\n", *slug)
+	for i, t := range tokens {
+		fmt.Fprintf(w, "%s\t%d\n", t, 1+i%profile.Districts.Len())
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Printf("edition %s open for voting; %d verified residents with sessions in %s (%.1fs)\n", *slug, len(tokens), *out, time.Since(start).Seconds())
+	return nil
+}
+
+// everyone is the residency of the setup's project authors.
+type everyone struct{}
+
+func (everyone) Residency(context.Context, string) (budget.Residency, error) {
+	return budget.Residency{Verified: true, Person: "setup-author", District: 1}, nil
+}
+
+func (everyone) ByPESEL(context.Context, string) (string, budget.Residency, error) {
+	return "", budget.Residency{}, errors.New("not used")
+}
+
+func setupEdition(ctx context.Context, d *db.DB, key []byte, profile *city.Profile, slug string, allowChange bool) error {
+	svc := &budget.Service{DB: d, Key: key, Residents: everyone{}}
+	pool := func(slug, name string, district int) budget.PoolConfig {
+		return budget.PoolConfig{Slug: slug, Name: name, District: district, Amount: "1000000", Ballot: budget.Ranking,
+			MinChoices: 1, MaxChoices: 3, Points: []int{3, 2, 1}, Rule: "greedy"}
+	}
+	c := budget.Config{Slug: slug, Kind: budget.KindCity, Title: "Benchmark " + slug, PoolPolicy: budget.PolicyCityAndHome,
+		PaperPolicy: budget.FirstWins, AllowChange: allowChange, Pools: []budget.PoolConfig{pool("city", "City", 0)}}
+	for _, dd := range profile.Districts.All() {
+		c.Pools = append(c.Pools, pool(fmt.Sprintf("d%02d", dd.Number), dd.Name, dd.Number))
+	}
+	a := budget.Actor{Name: "civitas-ballots setup"}
+	e, err := svc.CreateEdition(ctx, a, c)
+	if err != nil {
+		return err
+	}
+	if err := svc.SetPhase(ctx, a, e.ID, budget.PhaseSubmission); err != nil {
+		return err
+	}
+	for _, p := range e.Pools {
+		for i := range 4 {
+			pr, err := svc.SaveProject(ctx, a, "setup-author", e.ID, "", budget.ProjectInput{
+				Pool: p.Slug, Title: fmt.Sprintf("Project %d of %s", i+1, p.Name), Address: "Kraków",
+				Description: strings.Repeat("A project for the ballot benchmark. ", 3),
+				CostItems:   []budget.CostItemInput{{Label: "Works", Amount: strconv.Itoa(100000 + 50000*i)}},
+			}, true)
+			if err != nil {
+				return err
+			}
+			for _, st := range budget.ReviewStages {
+				if err := svc.RecordReview(ctx, a, pr.ID, budget.ReviewInput{Stage: st, Outcome: budget.Positive}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return svc.SetPhase(ctx, a, e.ID, budget.PhaseVoting)
+}
+
+// setupVoters creates n verified residents with a session each and returns
+// their session tokens. Birth dates and districts cycle; the PESELs are
+// synthetic (pesel.Generate) and only their keyed hashes are stored.
+func setupVoters(ctx context.Context, d *db.DB, key []byte, districts, n int, ahead time.Duration) ([]string, error) {
+	now := db.TS(time.Now())
+	var entries []census.Entry
+	type voter struct{ id, hash, token string }
+	voters := make([]voter, n)
+	for i := range voters {
+		birth := time.Date(1940, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%20000)
+		p := pesel.Generate(birth, (i/20000)%1000, i%2 == 0)
+		h := census.Hash(key, p)
+		var b [32]byte
+		rand.Read(b[:])
+		voters[i] = voter{id: uuid.Must(uuid.NewV7()).String(), hash: h, token: base64.RawURLEncoding.EncodeToString(b[:])}
+		entries = append(entries, census.Entry{Hash: h, BirthDate: birth, District: 1 + i%districts})
+	}
+	if err := d.InTx(ctx, func(tx *sql.Tx) error { return census.Replace(ctx, tx, entries, now) }); err != nil {
+		return nil, err
+	}
+	const chunk = 200
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(n, lo+chunk)
+		err := d.InTx(ctx, func(tx *sql.Tx) error {
+			for i := lo; i < hi; i++ {
+				v := voters[i]
+				sum := sha256.Sum256([]byte(v.token))
+				stmts := []struct {
+					q    string
+					args []any
+				}{
+					{`INSERT INTO users (id, email, display_name, created_at, email_confirmed_at) VALUES ($1, $2, $3, $4, $4)`,
+						[]any{v.id, fmt.Sprintf("voter%07d@bench.civitas.local", i), fmt.Sprintf("Voter %d", i), now}},
+					{`INSERT INTO residency (user_id, pesel_hash, method, district, verified_at) VALUES ($1, $2, 'census', $3, $4)`,
+						[]any{v.id, v.hash, 1 + i%districts, now}},
+					{`INSERT INTO sessions (id, user_id, data, created_at, last_seen_at, expires_at) VALUES ($1, $2, '{}', $3, $4, $5)`,
+						[]any{hex.EncodeToString(sum[:]), v.id, now, now.Add(ahead), now.Add(30 * 24 * time.Hour)}},
+				}
+				for _, s := range stmts {
+					if _, err := tx.ExecContext(ctx, s.q, s.args...); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make([]string, n)
+	for i, v := range voters {
+		out[i] = v.token
+	}
+	return out, nil
+}
+
+// --- run ---------------------------------------------------------------------------------
+
+type voterLine struct {
+	token    string
+	district int
+}
+
+type ballotJob struct {
+	voter int
+	pool  string
+}
+
+func runMain(args []string) error {
+	fs := flag.NewFlagSet("run", flag.ExitOnError)
+	target := fs.String("url", "http://127.0.0.1:8080", "the server (loopback only)")
+	votersFile := fs.String("voters", "voters.tsv", "the file setup wrote")
+	rate := fs.Int("rate", 0, "ballots per second to offer (0: as fast as -c workers go)")
+	conc := fs.Int("c", 64, "concurrent requests at most")
+	duration := fs.Duration("d", 60*time.Second, "measured duration")
+	warmup := fs.Duration("warmup", 5*time.Second, "unmeasured warm-up")
+	api := fs.Bool("api", false, "use the JSON API instead of the HTML form")
+	logFile := fs.String("log", "", "write one line per answer: voter, pool, status, receipt")
+	fs.Parse(args)
+	u, err := url.Parse(*target)
+	if err != nil || !isLoopback(u.Hostname()) {
+		return errors.New("-url must be an http URL on this machine")
+	}
+	slug, voters, err := readVoters(*votersFile)
+	if err != nil {
+		return err
+	}
+	client := &http.Client{Timeout: 30 * time.Second,
+		Transport: &http.Transport{MaxIdleConns: *conc, MaxIdleConnsPerHost: *conc, MaxConnsPerHost: *conc, DisableCompression: true},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	pools, err := fetchPools(client, *target, slug)
+	if err != nil {
+		return err
+	}
+	// Every voter casts in the city pool, then (after all of those) in
+	// their district's pool: two ballots per resident.
+	jobs := make([]ballotJob, 0, 2*len(voters))
+	for i := range voters {
+		jobs = append(jobs, ballotJob{i, "city"})
+	}
+	for i, v := range voters {
+		jobs = append(jobs, ballotJob{i, fmt.Sprintf("d%02d", v.district)})
+	}
+	var logw *bufio.Writer
+	var logMu sync.Mutex
+	if *logFile != "" {
+		f, err := os.Create(*logFile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		logw = bufio.NewWriter(f)
+		defer logw.Flush()
+	}
+	r := &runner{client: client, base: strings.TrimRight(*target, "/"), slug: slug, voters: voters, pools: pools, api: *api}
+	var (
+		next        atomic.Int64
+		mu          sync.Mutex
+		lat         []time.Duration
+		statuses    = map[int]int{}
+		failures    int
+		late        int
+		start       = time.Now()
+		measureFrom = start.Add(*warmup)
+		end         = measureFrom.Add(*duration)
+	)
+	ctx, cancel := context.WithDeadline(context.Background(), end)
+	defer cancel()
+	do := func(j ballotJob) {
+		t0 := time.Now()
+		status, receipt, err := r.cast(ctx, j)
+		d := time.Since(t0)
+		if logw != nil {
+			logMu.Lock()
+			fmt.Fprintf(logw, "%d\t%s\t%d\t%s\n", j.voter, j.pool, status, receipt)
+			logMu.Unlock()
+		}
+		if t0.Before(measureFrom) || ctx.Err() != nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			failures++
+			return
+		}
+		statuses[status]++
+		if ok(status) {
+			lat = append(lat, d)
+		}
+	}
+	take := func() (ballotJob, bool) {
+		i := next.Add(1) - 1
+		if int(i) >= len(jobs) {
+			return ballotJob{}, false
+		}
+		return jobs[i], true
+	}
+	var wg sync.WaitGroup
+	if *rate > 0 {
+		sem := make(chan struct{}, *conc)
+		tick := time.NewTicker(time.Second / time.Duration(*rate))
+		defer tick.Stop()
+	loop:
+		for {
+			select {
+			case <-ctx.Done():
+				break loop
+			case <-tick.C:
+			}
+			j, more := take()
+			if !more {
+				break
+			}
+			select {
+			case sem <- struct{}{}:
+				wg.Go(func() { defer func() { <-sem }(); do(j) })
+			default:
+				mu.Lock()
+				if time.Now().After(measureFrom) {
+					late++
+				}
+				mu.Unlock()
+			}
+		}
+	} else {
+		for range *conc {
+			wg.Go(func() {
+				for ctx.Err() == nil {
+					j, more := take()
+					if !more {
+						return
+					}
+					do(j)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	elapsed := min(time.Since(measureFrom), *duration)
+	if next.Load() >= int64(len(jobs)) {
+		fmt.Fprintln(os.Stderr, "civitas-ballots: every voter has voted before the end: create more with setup -voters")
+	}
+	slices.Sort(lat)
+	pct := func(p float64) time.Duration {
+		if len(lat) == 0 {
+			return 0
+		}
+		return lat[min(len(lat)-1, int(p*float64(len(lat))))]
+	}
+	var codes []string
+	for c, n := range statuses {
+		codes = append(codes, fmt.Sprintf("%d:%d", c, n))
+	}
+	slices.Sort(codes)
+	mode := "form"
+	if *api {
+		mode = "api"
+	}
+	offered := "closed loop, " + strconv.Itoa(*conc) + " workers"
+	if *rate > 0 {
+		offered = fmt.Sprintf("open loop at %d/s, at most %d in flight", *rate, *conc)
+	}
+	fmt.Printf("mode %s, %s, measured %s after %s warm-up\n", mode, offered, elapsed.Round(time.Millisecond), *warmup)
+	fmt.Printf("ballots recorded: %d (%.0f/s)\n", len(lat), float64(len(lat))/elapsed.Seconds())
+	fmt.Printf("statuses: %s; transport errors %d; not sent (all %d in flight) %d\n", strings.Join(codes, " "), failures, *conc, late)
+	fmt.Printf("latency of recorded ballots: p50 %s  p90 %s  p99 %s  max %s\n",
+		pct(0.50).Round(100*time.Microsecond), pct(0.90).Round(100*time.Microsecond), pct(0.99).Round(100*time.Microsecond), pct(1).Round(100*time.Microsecond))
+	return nil
+}
+
+func ok(status int) bool { return status == http.StatusSeeOther || status == http.StatusCreated }
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func readVoters(path string) (string, []voterLine, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", nil, err
+	}
+	defer f.Close()
+	var (
+		slug   string
+		voters []voterLine
+	)
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if rest, ok := strings.CutPrefix(line, "# edition\t"); ok {
+			slug = rest
+			continue
+		}
+		token, district, _ := strings.Cut(line, "\t")
+		n, err := strconv.Atoi(district)
+		if err != nil {
+			return "", nil, fmt.Errorf("%s: bad line %q", path, line)
+		}
+		voters = append(voters, voterLine{token, n})
+	}
+	if slug == "" {
+		return "", nil, fmt.Errorf("%s: no edition line", path)
+	}
+	return slug, voters, sc.Err()
+}
+
+// fetchPools reads the projects on each pool's ballot from the API.
+func fetchPools(c *http.Client, base, slug string) (map[string][]string, error) {
+	resp, err := c.Get(strings.TrimRight(base, "/") + "/api/v1/budget/editions/" + slug)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(resp.Body)
+		return nil, fmt.Errorf("edition %s: %s: %s", slug, resp.Status, b)
+	}
+	var e budget.EditionJSON
+	if err := json.NewDecoder(resp.Body).Decode(&e); err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, p := range e.Pools {
+		for _, pr := range p.Projects {
+			out[p.Slug] = append(out[p.Slug], pr.ID)
+		}
+	}
+	return out, nil
+}
+
+type runner struct {
+	client *http.Client
+	base   string
+	slug   string
+	voters []voterLine
+	pools  map[string][]string
+	api    bool
+}
+
+// cast sends one ballot: up to three projects of the pool, ranked.
+func (r *runner) cast(ctx context.Context, j ballotJob) (int, string, error) {
+	projects := r.pools[j.pool]
+	n := 1 + j.voter%3
+	choice := make([]string, 0, n)
+	for k := range min(n, len(projects)) {
+		choice = append(choice, projects[(j.voter+k)%len(projects)])
+	}
+	var req *http.Request
+	var err error
+	if r.api {
+		body, _ := json.Marshal(budget.BallotInput{Projects: choice})
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, r.base+"/api/v1/budget/editions/"+r.slug+"/pools/"+j.pool+"/ballot", strings.NewReader(string(body)))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+	} else {
+		form := url.Values{}
+		for k, id := range choice {
+			form.Set("rank"+strconv.Itoa(k+1), id)
+		}
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, r.base+"/budget/"+r.slug+"/vote/"+j.pool, strings.NewReader(form.Encode()))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+	}
+	if err != nil {
+		return 0, "", err
+	}
+	req.AddCookie(&http.Cookie{Name: "civitas_session", Value: r.voters[j.voter].token})
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, "", err
+	}
+	receipt := ""
+	if r.api && resp.StatusCode == http.StatusCreated {
+		var rc budget.Receipt
+		json.Unmarshal(body, &rc)
+		receipt = rc.Code
+	}
+	return resp.StatusCode, receipt, nil
+}
