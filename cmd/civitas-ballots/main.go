@@ -335,30 +335,30 @@ func runMain(args []string) error {
 	}
 	var wg sync.WaitGroup
 	if *rate > 0 {
+		// Pace by the clock, not by a ticker: a late tick must not lower
+		// the offered rate, it sends what is due at once.
 		sem := make(chan struct{}, *conc)
-		tick := time.NewTicker(time.Second / time.Duration(*rate))
-		defer tick.Stop()
+		sent := 0
 	loop:
-		for {
-			select {
-			case <-ctx.Done():
-				break loop
-			case <-tick.C:
-			}
-			j, more := take()
-			if !more {
-				break
-			}
-			select {
-			case sem <- struct{}{}:
-				wg.Go(func() { defer func() { <-sem }(); do(j) })
-			default:
-				mu.Lock()
-				if time.Now().After(measureFrom) {
-					late++
+		for ctx.Err() == nil {
+			due := int(time.Since(start).Seconds() * float64(*rate))
+			for ; sent < due; sent++ {
+				j, more := take()
+				if !more {
+					break loop
 				}
-				mu.Unlock()
+				select {
+				case sem <- struct{}{}:
+					wg.Go(func() { defer func() { <-sem }(); do(j) })
+				default:
+					mu.Lock()
+					if time.Now().After(measureFrom) {
+						late++
+					}
+					mu.Unlock()
+				}
 			}
+			time.Sleep(500 * time.Microsecond)
 		}
 	} else {
 		for range *conc {

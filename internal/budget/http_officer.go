@@ -117,8 +117,7 @@ type OfficerEditionPage struct {
 	Roster   []Pupil
 	Errors   web.FormErrors
 	Notice   string
-	Jobs     bool
-	Schedule []PhaseView
+	Integrity Integrity
 }
 
 func (h *Handler) officerEditionPage(r *http.Request, e *Edition, cfg *ConfigPage, errs web.FormErrors) (*OfficerEditionPage, error) {
@@ -140,6 +139,11 @@ func (h *Handler) officerEditionPage(r *http.Request, e *Edition, cfg *ConfigPag
 	}
 	for _, n := range turnout {
 		page.Voters += n
+	}
+	if e.Votes() {
+		if page.Integrity, err = h.Service.CheckIntegrity(ctx, e.ID); err != nil {
+			return nil, err
+		}
 	}
 	ps, err := h.Service.Projects(ctx, ProjectFilter{EditionID: e.ID})
 	if err != nil {
