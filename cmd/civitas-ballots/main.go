@@ -263,7 +263,7 @@ func runMain(args []string) error {
 		return err
 	}
 	client := &http.Client{Timeout: 30 * time.Second,
-		Transport: &http.Transport{MaxIdleConns: *conc, MaxIdleConnsPerHost: *conc, MaxConnsPerHost: *conc, DisableCompression: true},
+		Transport:     &http.Transport{MaxIdleConns: *conc, MaxIdleConnsPerHost: *conc, MaxConnsPerHost: *conc, DisableCompression: true},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	pools, err := fetchPools(client, *target, slug)
 	if err != nil {

@@ -110,13 +110,13 @@ func (h *Handler) handleCreateEdition(w http.ResponseWriter, r *http.Request) er
 // OfficerEditionPage is where officers run an edition.
 type OfficerEditionPage struct {
 	EditionView
-	Config   *ConfigPage
-	Phases   []Phase
-	Counts   map[string]int // projects by status
-	Voters   int
-	Roster   []Pupil
-	Errors   web.FormErrors
-	Notice   string
+	Config    *ConfigPage
+	Phases    []Phase
+	Counts    map[string]int // projects by status
+	Voters    int
+	Roster    []Pupil
+	Errors    web.FormErrors
+	Notice    string
 	Integrity Integrity
 }
 
