@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"runtime/debug"
 
+	"github.com/civitas-city/civitas/internal/budget/importcli"
 	"github.com/civitas-city/civitas/internal/budget/pbcli"
 	"github.com/civitas-city/civitas/internal/config"
 	"github.com/civitas-city/civitas/internal/consult/opinioncli"
@@ -35,6 +36,10 @@ func Run(ctx context.Context, cfg config.Config) error {
 		fmt.Fprintln(cfg.Stdout, "civitas", version())
 		return nil
 	case config.CmdPB:
+		// pb import writes to the database; count and stats are pure.
+		if len(cfg.Args) > 0 && cfg.Args[0] == "import" {
+			return exitCode(importcli.Main(cfg.Args[1:], cfg.Stdout, cfg.Stderr))
+		}
 		return exitCode(pbcli.Main(cfg.Args, cfg.Stdout, cfg.Stderr))
 	case config.CmdOpinion:
 		return exitCode(opinioncli.Main(cfg.Args, cfg.Stdout, cfg.Stderr))

@@ -107,7 +107,7 @@ Usage:
   civitas migrate [flags]          apply database migrations
   civitas backup  --out FILE       a consistent copy of the running database
   civitas census  import FILE.csv  load the residents' register (hashed identifiers only)
-  civitas pb      COMMAND ...      participatory budget tools (count, stats); "civitas pb help"
+  civitas pb      COMMAND ...      participatory budget tools (count, stats, import); "civitas pb help"
   civitas opinion COMMAND ...      consultation opinion map; "civitas opinion help"
   civitas version                  print the version
   civitas help                     this text
