@@ -89,7 +89,7 @@ func seedReports(ctx context.Context, s *Server) error {
 	opt := reports.DemoOptions{OfficerEmail: demoAccounts[1].Email}
 	resident := demoAccounts[3]
 	if u, err := acc.Authenticate(ctx, resident.Email, resident.Password); err == nil {
-		opt.ResidentID, opt.ResidentEmail = u.ID, u.Email
+		opt.ResidentID, opt.ResidentEmail, opt.ResidentName = u.ID, u.Email, u.DisplayName
 	}
 	return reports.SeedDemo(ctx, svc, opt)
 }

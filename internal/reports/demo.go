@@ -25,6 +25,7 @@ type DemoOptions struct {
 	// ResidentID and ResidentEmail report some of the cases ("my cases").
 	ResidentID    string
 	ResidentEmail string
+	ResidentName  string
 	// Reports is how many reports to make (default 200).
 	Reports int
 	Now     time.Time
@@ -269,7 +270,7 @@ func (s *Service) demoCase(ctx context.Context, tx *sql.Tx, rng *rand.Rand, dc *
 		c.Channel = ChannelOpen311
 	}
 	if i%9 == 0 && opt.ResidentID != "" {
-		c.Channel, c.ReporterID, c.ReporterEmail = ChannelWeb, opt.ResidentID, opt.ResidentEmail
+		c.Channel, c.ReporterID, c.ReporterEmail, c.ReporterName = ChannelWeb, opt.ResidentID, opt.ResidentEmail, opt.ResidentName
 	} else if c.Channel != ChannelPhone {
 		c.ReporterEmail = fmt.Sprintf("mieszkaniec%d@demo.civitas.local", i+1)
 	}

@@ -93,6 +93,10 @@ type MapPoint struct {
 // pointsMap draws the districts with report points, as an image with a
 // text alternative (the list beside it holds the same reports).
 func pointsMap(p Projection, outlines string, points []MapPoint, label string) template.HTML {
+	r := 4.0
+	if len(points) == 1 {
+		r = 7 // one case: make it easy to see
+	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, `<svg class="rp-map" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s">`, p.Width, p.Height, template.HTMLEscapeString(label))
 	sb.WriteString(outlines)
@@ -102,7 +106,7 @@ func pointsMap(p Projection, outlines string, points []MapPoint, label string) t
 		if pt.Open {
 			class = "rp-point rp-open"
 		}
-		fmt.Fprintf(&sb, `<circle class="%s" cx="%.1f" cy="%.1f" r="4"><title>%s</title></circle>`, class, x, y, template.HTMLEscapeString(pt.Title))
+		fmt.Fprintf(&sb, `<circle class="%s" cx="%.1f" cy="%.1f" r="%.0f"><title>%s</title></circle>`, class, x, y, r, template.HTMLEscapeString(pt.Title))
 	}
 	sb.WriteString(`</svg>`)
 	return template.HTML(sb.String())
