@@ -183,3 +183,31 @@ func TestSection(t *testing.T) {
 		}
 	})
 }
+
+// Residents racing for the last place of a meeting: exactly the capacity
+// gets in, on both engines.
+func TestMeetingCapacityUnderRace(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := t.Context()
+		s := &Service{DB: d}
+		c, err := s.Create(ctx, Actor{UserID: "u-o"}, ConsultationInput{Title: "Test", Status: StatusOpen})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := s.now().AddDate(0, 0, 3)
+		m, err := s.AddMeeting(ctx, Actor{UserID: "u-o"}, c.ID, MeetingInput{Title: "Spotkanie", Place: "Sala", StartsAt: start, EndsAt: start.Add(time.Hour), Capacity: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 10
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() { s.Register(ctx, Actor{UserID: fmt.Sprintf("u-%d", i), Name: "R"}, &c, m.ID) })
+		}
+		wg.Wait()
+		regs, err := s.Registrations(ctx, m.ID)
+		if err != nil || len(regs) != 2 {
+			t.Errorf("%d registrations for 2 places (%v)", len(regs), err)
+		}
+	})
+}
