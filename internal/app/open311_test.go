@@ -662,7 +662,7 @@ func open311Errors(t *testing.T, srv *app.Server, c *o311, admin *http.Client) {
 	c.expectError("description over 4,000 characters", c.post(good(func(f url.Values) { f.Set("description", strings.Repeat("d", 4001)) })), http.StatusBadRequest)
 	c.expectError("not an image", c.postMedia(good(func(url.Values) {}), []byte("%PDF-1.7 not a photo")), http.StatusBadRequest)
 	// A photo over the photo limit but within the request limit.
-	big := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 1040000)...)
+	big := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 9<<20)...) // over the 8 MiB photo limit, under the 32 MiB upload limit
 	c.expectError("oversized photo", c.postMedia(good(func(url.Values) {}), big), http.StatusRequestEntityTooLarge)
 	// A revoked key stops working at once.
 	revoked := issueKey(t, srv, admin, "Old app "+c.format)

@@ -27,6 +27,7 @@ func wireReports(p *platform) (wired, error) {
 	api := &reports.Open311{Service: svc, Jurisdictions: jurisdictions(p.cfg, p.profile)}
 	h := &reports.Handler{Site: p.site, Service: svc, Open311: api}
 	h.RegisterPages()
+	p.site.WriteErrorsUnder(reports.Prefix+"/", api.WriteError)
 	return wired{
 		locales: sub(reports.Locales(), "locales"),
 		card:    &web.Module{Path: "/reports", TitleKey: "reports.title", DescKey: "reports.desc", InNav: true},
@@ -50,7 +51,7 @@ func newReportsService(cfg config.Config, d *db.DB, profile *city.Profile, cat *
 	}
 	b = districts.BBox{MinLon: b.MinLon - margin, MinLat: b.MinLat - margin, MaxLon: b.MaxLon + margin, MaxLat: b.MaxLat + margin}
 	// A photo must fit in a request body with the rest of the form.
-	photoMax := min(files.Images.MaxBytes, cfg.MaxBodyBytes-16<<10)
+	photoMax := min(files.Images.MaxBytes, cfg.MaxUploadBytes-16<<10)
 	secret := sha256.Sum256([]byte("civitas reports key\x00" + cfg.SecretKey))
 	return &reports.Service{
 		DB: d, Districts: profile.Districts, Bounds: b, Catalog: cat, Location: profile.Location,

@@ -90,7 +90,7 @@ func Start(ctx context.Context, cfg config.Config) (*Server, error) {
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopJobs = stopJobs
 	s.background.Go(func() { s.Jobs.Run(jobsCtx) })
-	s.background.Go(func() { s.sweepSessions(jobsCtx) })
+	s.background.Go(func() { s.sweep(jobsCtx) })
 	s.background.Go(func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server stopped", "error", err)
@@ -118,7 +118,9 @@ func (s *Server) Shutdown() error {
 	return s.closeErr
 }
 
-func (s *Server) sweepSessions(ctx context.Context) {
+// sweep removes what has expired: sessions, and jobs finished a week ago.
+// Every node sweeps; the deletes are idempotent.
+func (s *Server) sweep(ctx context.Context) {
 	store := session.Store{DB: s.DB}
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -127,6 +129,11 @@ func (s *Server) sweepSessions(ctx context.Context) {
 			s.log.Warn("sessions: sweep", "error", err)
 		} else if n > 0 {
 			s.log.Info("sessions: swept expired", "count", n)
+		}
+		if n, err := jobs.SweepFinished(ctx, s.DB, time.Now().Add(-7*24*time.Hour)); err != nil && ctx.Err() == nil {
+			s.log.Warn("jobs: sweep", "error", err)
+		} else if n > 0 {
+			s.log.Info("jobs: swept finished", "count", n)
 		}
 		select {
 		case <-ctx.Done():
@@ -239,7 +246,7 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		web.SecureHeaders(cfg.TrustProxy),
 		site.Languages(),
 		crossOrigin,
-		site.LimitBody(cfg.MaxBodyBytes),
+		site.LimitBody(cfg.MaxBodyBytes, cfg.MaxUploadBytes),
 		p.sessions.Middleware(log, p.accounts.WebUser),
 		p.accountsHandler.Bearer,
 	)

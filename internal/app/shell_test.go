@@ -210,3 +210,22 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 		t.Errorf("shutdown: %v", err)
 	}
 }
+
+// A body over the limit under /open311/ gets the API's own error format,
+// not the site's.
+func TestOversizedOpen311BodyInSpecFormat(t *testing.T) {
+	srv := startSQLite(t)
+	big := url.Values{"description": {strings.Repeat("x", 2<<20)}}
+	r := do(t, client(t), http.MethodPost, srv.URL+"/open311/v2/requests.json", big)
+	var errs []struct {
+		Code        int    `json:"code"`
+		Description string `json:"description"`
+	}
+	if err := json.Unmarshal([]byte(r.Body), &errs); err != nil || r.StatusCode != http.StatusRequestEntityTooLarge || len(errs) != 1 || errs[0].Code != 413 {
+		t.Errorf("status %d, body %s", r.StatusCode, r.Body)
+	}
+	r = do(t, client(t), http.MethodPost, srv.URL+"/open311/v2/requests.xml", big)
+	if r.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(r.Body, "<errors>") {
+		t.Errorf("xml: status %d, body %s", r.StatusCode, r.Body)
+	}
+}

@@ -46,6 +46,7 @@ type Config struct {
 	LogJSON  bool
 
 	MaxBodyBytes    int64
+	MaxUploadBytes  int64 // multipart forms with photos and attachments
 	ShutdownTimeout time.Duration
 	SessionMaxAge   time.Duration
 	Workers         int
@@ -158,6 +159,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	cfg.LogLevel = env.str("CIVITAS_LOG_LEVEL", "info")
 	cfg.LogJSON = env.str("CIVITAS_LOG_FORMAT", "text") == "json"
 	cfg.MaxBodyBytes = env.int64("CIVITAS_MAX_BODY_BYTES", 1<<20)
+	cfg.MaxUploadBytes = env.int64("CIVITAS_MAX_UPLOAD_BYTES", 32<<20)
 	cfg.ShutdownTimeout = env.duration("CIVITAS_SHUTDOWN_TIMEOUT", 20*time.Second)
 	cfg.SessionMaxAge = env.duration("CIVITAS_SESSION_MAX_AGE", 14*24*time.Hour)
 	cfg.Workers = int(env.int64("CIVITAS_WORKERS", 2))
@@ -187,6 +189,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "public URL of the site (CIVITAS_BASE_URL)")
 		fs.StringVar(&cfg.CityDir, "city", cfg.CityDir, "city profile directory; empty: Kraków (CIVITAS_CITY_DIR)")
 		fs.Int64Var(&cfg.MaxBodyBytes, "max-body", cfg.MaxBodyBytes, "largest request body in bytes (CIVITAS_MAX_BODY_BYTES)")
+		fs.Int64Var(&cfg.MaxUploadBytes, "max-upload", cfg.MaxUploadBytes, "largest multipart upload in bytes (CIVITAS_MAX_UPLOAD_BYTES)")
 		fs.IntVar(&cfg.Workers, "workers", cfg.Workers, "background job workers (CIVITAS_WORKERS)")
 	}
 	if cfg.Command == CmdServe {
@@ -245,6 +248,9 @@ func (c *Config) validate(p *problems) {
 	}
 	if c.MaxBodyBytes < 1024 {
 		p.add("CIVITAS_MAX_BODY_BYTES (--max-body)", "must be at least 1024, got %d", c.MaxBodyBytes)
+	}
+	if c.MaxUploadBytes < c.MaxBodyBytes {
+		p.add("CIVITAS_MAX_UPLOAD_BYTES (--max-upload)", "must be at least CIVITAS_MAX_BODY_BYTES (%d), got %d", c.MaxBodyBytes, c.MaxUploadBytes)
 	}
 	if c.Workers < 0 || c.Workers > 64 {
 		p.add("CIVITAS_WORKERS (--workers)", "must be between 0 and 64, got %d", c.Workers)

@@ -94,3 +94,13 @@ func Counts(ctx context.Context, q db.Querier) (map[string]int, error) {
 	}
 	return out, rows.Err()
 }
+
+// SweepFinished deletes done and failed jobs finished before cutoff; the
+// queue keeps a recent history for the admins and metrics, not every job.
+func SweepFinished(ctx context.Context, q db.Querier, cutoff time.Time) (int64, error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM jobs WHERE state IN ('done', 'failed') AND finished_at < $1`, db.TS(cutoff))
+	if err != nil {
+		return 0, fmt.Errorf("jobs: sweep: %w", err)
+	}
+	return res.RowsAffected()
+}

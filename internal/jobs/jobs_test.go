@@ -159,3 +159,23 @@ func TestConcurrentWorkersRunEachJobOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestSweepFinished(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := t.Context()
+		r := jobs.NewRunner(d, quiet, 1)
+		r.Handle("x", func(context.Context, jobs.Job) error { return nil })
+		jobs.Enqueue(ctx, d, "x", nil, jobs.Options{})
+		jobs.Enqueue(ctx, d, "x", nil, jobs.Options{RunAt: time.Now().Add(time.Hour)})
+		r.RunOne(ctx)
+		if n, err := jobs.SweepFinished(ctx, d, time.Now().Add(-time.Hour)); n != 0 || err != nil {
+			t.Errorf("swept a recent job: %d, %v", n, err)
+		}
+		if n, err := jobs.SweepFinished(ctx, d, time.Now().Add(time.Minute)); n != 1 || err != nil {
+			t.Errorf("sweep = %d, %v; want the one done job", n, err)
+		}
+		if c, _ := jobs.Counts(ctx, d); c[jobs.StateReady] != 1 {
+			t.Errorf("the waiting job was swept: %v", c)
+		}
+	})
+}

@@ -124,33 +124,38 @@ func (r *Runner) run(ctx context.Context, job Job) (err error) {
 	return h(ctx, job)
 }
 
-// claim takes the oldest due job — ready, or running with an expired lease
-// (its node died). The UPDATE re-checks the state, so when two nodes race
-// for one row exactly one of them gets it.
+// claim takes the oldest due ready job, or else a running job whose lease
+// expired (its node died). Each UPDATE re-checks the state, so when two
+// nodes race for one row exactly one of them gets it. The two cases are
+// separate statements so each uses its index instead of scanning the queue.
 func (r *Runner) claim(ctx context.Context) (*Job, error) {
 	now := db.TS(time.Now())
 	lease := now.Add(r.Timeout + time.Minute)
-	var (
-		j       Job
-		payload string
-	)
-	err := r.DB.QueryRowContext(ctx, `UPDATE jobs
-		SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1
-		WHERE id = (
-			SELECT id FROM jobs
-			WHERE (state = 'ready' AND run_at <= $3) OR (state = 'running' AND locked_until < $3)
-			ORDER BY run_at, id LIMIT 1)
-		AND ((state = 'ready' AND run_at <= $3) OR (state = 'running' AND locked_until < $3))
+	for _, q := range []string{
+		`UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1
+		WHERE id = (SELECT id FROM jobs WHERE state = 'ready' AND run_at <= $3 ORDER BY run_at, id LIMIT 1)
+		AND state = 'ready' AND run_at <= $3
 		RETURNING id, kind, payload, attempts, max_attempts`,
-		r.node, lease, now).Scan(&j.ID, &j.Kind, &payload, &j.Attempts, &j.MaxAttempts)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+		`UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1
+		WHERE id = (SELECT id FROM jobs WHERE state = 'running' AND locked_until < $3 ORDER BY locked_until, id LIMIT 1)
+		AND state = 'running' AND locked_until < $3
+		RETURNING id, kind, payload, attempts, max_attempts`,
+	} {
+		var (
+			j       Job
+			payload string
+		)
+		err := r.DB.QueryRowContext(ctx, q, r.node, lease, now).Scan(&j.ID, &j.Kind, &payload, &j.Attempts, &j.MaxAttempts)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		j.Payload = []byte(payload)
+		return &j, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	j.Payload = []byte(payload)
-	return &j, nil
+	return nil, nil
 }
 
 func (r *Runner) finish(ctx context.Context, job Job, runErr error) error {

@@ -91,6 +91,18 @@ func (o *Open311) fail(w http.ResponseWriter, r *http.Request, format string, er
 	return writeO311(w, format, status, o311Errors{Errors: []o311Error{{Code: status, Description: desc}}})
 }
 
+// WriteError answers any error under the API's prefix in the spec's error
+// format — also errors raised before a handler runs, such as a body over
+// the size limit. The format follows the file's extension (JSON unless
+// ".xml").
+func (o *Open311) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	format := formatJSON
+	if strings.HasSuffix(r.URL.Path, "."+formatXML) {
+		format = formatXML
+	}
+	o.fail(w, r, format, err)
+}
+
 func notFound(key string) error { return apperr.E(apperr.NotFound, key) }
 
 // checkJurisdiction accepts an empty jurisdiction_id or one of ours.

@@ -161,17 +161,22 @@ func (s *Site) CrossOrigin(trusted ...string) (Middleware, error) {
 	return cop.Handler, nil
 }
 
-// LimitBody refuses bodies above limit with 413: at once when the length is
-// declared, and while reading otherwise (handlers see *http.MaxBytesError,
-// which StatusOf maps to 413).
-func (s *Site) LimitBody(limit int64) Middleware {
+// LimitBody refuses bodies above limit with 413 — or above uploadLimit for
+// multipart forms, which carry photos and attachments: at once when the
+// length is declared, and while reading otherwise (handlers see
+// *http.MaxBytesError, which StatusOf maps to 413).
+func (s *Site) LimitBody(limit, uploadLimit int64) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.ContentLength > limit {
+			max := limit
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				max = uploadLimit
+			}
+			if r.ContentLength > max {
 				s.Error(w, r, apperr.E(apperr.TooLarge, "error.too_large"))
 				return
 			}
-			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			r.Body = http.MaxBytesReader(w, r.Body, max)
 			next.ServeHTTP(w, r)
 		})
 	}

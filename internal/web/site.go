@@ -43,6 +43,22 @@ type Site struct {
 	Catalog  *i18n.Catalog
 	Renderer *Renderer
 	Modules  []Module
+
+	// errorWriters answer errors under a path prefix in an API's own
+	// format (Open311 has its own error documents).
+	errorWriters []errorWriter
+}
+
+type errorWriter struct {
+	prefix string
+	write  func(w http.ResponseWriter, r *http.Request, err error)
+}
+
+// WriteErrorsUnder makes errors for paths under prefix — including those
+// raised before a handler runs, such as 413 for a body over the limit — be
+// written by write.
+func (s *Site) WriteErrorsUnder(prefix string, write func(w http.ResponseWriter, r *http.Request, err error)) {
+	s.errorWriters = append(s.errorWriters, errorWriter{prefix, write})
 }
 
 // HandlerFunc is a handler that returns its error; Site.Handler renders it.
@@ -130,6 +146,12 @@ type ErrorPage struct {
 // clients, or the error page in the resident's language. Only internal
 // errors are logged, with the request id the page shows.
 func (s *Site) Error(w http.ResponseWriter, r *http.Request, err error) {
+	for _, ew := range s.errorWriters {
+		if strings.HasPrefix(r.URL.Path, ew.prefix) {
+			ew.write(w, r, err)
+			return
+		}
+	}
 	status := StatusOf(err)
 	if status == http.StatusUnauthorized && wantsHTML(r) && r.Method == http.MethodGet {
 		http.Redirect(w, r, signInURL(r), http.StatusSeeOther)
