@@ -13,6 +13,7 @@ import (
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/budget/pabulib"
 	"github.com/civitas-city/civitas/internal/db"
+	"github.com/google/uuid"
 )
 
 //go:embed demo/Poland_Krakow_2025_Stare_Miasto.pb
@@ -28,6 +29,21 @@ const (
 	DemoCurrentSlug = "bo-krakow-2027"
 	DemoLocalSlug   = "inicjatywy-lokalne-2027"
 )
+
+// Fixed ids of demo objects, so the browser tests can open their pages.
+var (
+	// DemoProjectID is the first city-wide project of the current edition
+	// (by the demo resident).
+	DemoProjectID = demoID("project:bo-krakow-2027:1")
+	// DemoDraftID is the demo resident's draft local initiative.
+	DemoDraftID = demoID("project:inicjatywy-lokalne-2027:draft")
+	// DemoBatchID is a paper ballot batch of the current edition.
+	DemoBatchID = demoID("batch:bo-krakow-2027:1")
+)
+
+func demoID(name string) string {
+	return uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://civitas.city/demo/"+name)).String()
+}
 
 // DemoOptions says who the demo's people are.
 type DemoOptions struct {
@@ -167,7 +183,11 @@ func (s *Service) demoCurrent(ctx context.Context, officer Actor, o DemoOptions)
 	var accepted []*Project
 	add := func(pool *Pool, i int, title, category, cost, author string, status string) error {
 		amount, _ := ParseMoney(cost)
-		p := &Project{ID: newID(), EditionID: e.ID, PoolID: pool.ID, AuthorID: author, Title: title,
+		id := newID()
+		if pool.District == 0 && i == 0 {
+			id = DemoProjectID
+		}
+		p := &Project{ID: id, EditionID: e.ID, PoolID: pool.ID, AuthorID: author, Title: title,
 			Description: fmt.Sprintf(demoDescription, strings.ToLower(title[:1])+title[1:]), Category: category,
 			Address: "Kraków, ul. " + demoStreets[i%len(demoStreets)], Cost: amount, Status: status,
 			CostItems: []CostItem{{Label: "Projekt i nadzór", Amount: amount / 10}, {Label: "Wykonanie", Amount: amount - amount/10}},
@@ -235,6 +255,9 @@ func (s *Service) demoCurrent(ctx context.Context, officer Actor, o DemoOptions)
 	}
 	e, err = s.EditionByID(ctx, e.ID)
 	if err != nil {
+		return err
+	}
+	if _, err := s.createBatch(ctx, officer, e.ID, "miasto", "Urząd Miasta, pl. Wszystkich Świętych 3-4", "urna 1", DemoBatchID); err != nil {
 		return err
 	}
 	return s.demoBallots(ctx, e, accepted, rng)
@@ -314,5 +337,11 @@ func (s *Service) demoLocal(ctx context.Context, officer Actor, o DemoOptions) e
 			}
 		}
 	}
-	return nil
+	if o.ResidentID == "" {
+		return nil
+	}
+	draft := &Project{ID: DemoDraftID, EditionID: e.ID, PoolID: e.Pools[0].ID, AuthorID: o.ResidentID, Title: "Wymiana książek na skwerze",
+		Description: "Szafa na książki do wymiany między sąsiadami.", Category: "sąsiedztwo", Address: "Kraków, skwer przy ul. Smoleńsk",
+		Cost: 150_000, Status: StatusDraft, CreatedAt: now, UpdatedAt: now, CostItems: []CostItem{{Label: "Szafa", Amount: 150_000}}}
+	return insertProject(ctx, s.DB, draft)
 }

@@ -298,7 +298,7 @@ func (h *Handler) handleCastDone(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if page.Ballot == nil {
-		return seeOther(w, r, "/budget/"+e.Slug+"/vote/"+pool.Slug)
+		return h.render(w, r, "ballot_done", "budget.vote.title", nil, page)
 	}
 	titles, err := h.projectTitles(r, e)
 	if err != nil {

@@ -60,6 +60,10 @@ type PaperInput struct {
 
 // CreateBatch opens a batch for a pool's paper ballots.
 func (s *Service) CreateBatch(ctx context.Context, a Actor, editionID, poolSlug, booth, label string) (*Batch, error) {
+	return s.createBatch(ctx, a, editionID, poolSlug, booth, label, newID())
+}
+
+func (s *Service) createBatch(ctx context.Context, a Actor, editionID, poolSlug, booth, label, id string) (*Batch, error) {
 	e, err := s.EditionByID(ctx, editionID)
 	if err != nil {
 		return nil, err
@@ -85,7 +89,7 @@ func (s *Service) CreateBatch(ctx context.Context, a Actor, editionID, poolSlug,
 	if err := errs.asError(); err != nil {
 		return nil, err
 	}
-	b := &Batch{ID: newID(), EditionID: e.ID, PoolID: pool.ID, Booth: booth, Label: label, DoubleKey: e.DoubleKey,
+	b := &Batch{ID: id, EditionID: e.ID, PoolID: pool.ID, Booth: booth, Label: label, DoubleKey: e.DoubleKey,
 		Status: BatchOpen, CreatedBy: a.ID, CreatedAt: s.now()}
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_paper_batches (id, edition_id, pool_id, booth, label, double_key, status, created_by, created_at)

@@ -26,23 +26,35 @@ func (s *Service) ProfileItems(ctx context.Context, lang, userID string) ([]Prof
 	if err != nil {
 		return nil, err
 	}
+	editions := map[string]*Edition{}
+	edition := func(id string) (*Edition, error) {
+		if e := editions[id]; e != nil {
+			return e, nil
+		}
+		e, err := s.EditionByID(ctx, id)
+		editions[id] = e
+		return e, err
+	}
 	var out []ProfileItem
 	for _, p := range projects {
-		out = append(out, ProfileItem{Title: p.Title, Status: s.t(lang, "budget.status."+p.Status),
-			URL: "/budget/projects/" + p.ID, At: p.UpdatedAt})
+		e, err := edition(p.EditionID)
+		if err != nil {
+			return nil, err
+		}
+		url := "/budget/" + e.Slug + "/projects/" + p.ID
+		if p.Status == StatusDraft {
+			url += "/edit"
+		}
+		out = append(out, ProfileItem{Title: p.Title, Status: s.t(lang, "budget.status."+p.Status), URL: url, At: p.UpdatedAt})
 	}
 	ballots, err := s.MyBallots(ctx, userID, "")
 	if err != nil {
 		return nil, err
 	}
-	editions := map[string]*Edition{}
 	for _, b := range ballots {
-		e := editions[b.EditionID]
-		if e == nil {
-			if e, err = s.EditionByID(ctx, b.EditionID); err != nil {
-				return nil, err
-			}
-			editions[b.EditionID] = e
+		e, err := edition(b.EditionID)
+		if err != nil {
+			return nil, err
 		}
 		pool, _ := e.PoolByID(b.PoolID)
 		title := e.Title

@@ -356,7 +356,9 @@ func (s *Service) notify(ctx context.Context, q db.Querier, c Contact, p *Projec
 	if reasons != "" {
 		text += s.Catalog.T(lang, "budget.mail.reasons") + "\n" + reasons + "\n\n"
 	}
-	text += s.BaseURL + "/budget/projects/" + p.ID + "\n"
+	if e, err := loadEdition(ctx, q, "id", p.EditionID); err == nil {
+		text += s.BaseURL + "/budget/" + e.Slug + "/projects/" + p.ID + "\n"
+	}
 	return mail.Enqueue(ctx, q, mail.Message{To: c.Email, Subject: s.Catalog.T(lang, "budget.mail.subject", p.Title), Text: text})
 }
 
