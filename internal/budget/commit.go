@@ -71,17 +71,11 @@ func (c *committer) run(s *Service) {
 func (s *Service) commitBatch(batch []*castReq) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	results := make([]castResult, len(batch))
+	var results []castResult
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		open := map[string]bool{}
-		for i, r := range batch {
-			res, fatal := s.castOne(ctx, tx, r, open)
-			if fatal != nil {
-				return fatal
-			}
-			results[i] = res
-		}
-		return nil
+		var err error
+		results, err = s.castBatch(ctx, tx, batch, map[string]bool{})
+		return err
 	})
 	if err != nil && len(batch) > 1 {
 		for _, r := range batch {
@@ -92,7 +86,8 @@ func (s *Service) commitBatch(batch []*castReq) {
 	for i, r := range batch {
 		if err != nil {
 			s.log().ErrorContext(ctx, "budget: ballot not recorded", "error", err)
-			results[i] = castResult{err: err}
+			r.done <- castResult{err: err}
+			continue
 		}
 		r.done <- results[i]
 	}

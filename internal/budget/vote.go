@@ -270,55 +270,190 @@ type castResult struct {
 	err    error
 }
 
-// castOne writes one ballot in tx. A refusal (closed, already voted) makes
-// no write; an error from a statement is returned as fatal, and the caller
-// retries the request in a transaction of its own.
-func (s *Service) castOne(ctx context.Context, tx *sql.Tx, r *castReq, open map[string]bool) (res castResult, fatal error) {
-	isOpen, known := open[r.edition.ID]
-	if !known {
-		var (
-			phase string
-			end   db.NullTime
-		)
-		st, err := s.castStmt(ctx, tx, stmtPhase)
-		if err != nil {
-			return res, fmt.Errorf("budget: phase: %w", err)
+// castBatch writes a batch of ballots in tx and returns each one's
+// result. Refusals (closed, already voted) make no write. Ballots of people
+// new to their slot — nearly all — are written with one multi-row INSERT
+// of participations and one of ballots, so a batch costs a few statements
+// whatever its size; the others go one by one (castConflict). An error
+// from a statement is returned as fatal: the caller rolls back and retries
+// each request in a transaction of its own.
+func (s *Service) castBatch(ctx context.Context, tx *sql.Tx, batch []*castReq, open map[string]bool) ([]castResult, error) {
+	results := make([]castResult, len(batch))
+	live := make([]int, 0, len(batch))
+	for i, r := range batch {
+		isOpen, known := open[r.edition.ID]
+		if !known {
+			var (
+				phase string
+				end   db.NullTime
+			)
+			st, err := s.castStmt(ctx, tx, stmtPhase)
+			if err != nil {
+				return nil, fmt.Errorf("budget: phase: %w", err)
+			}
+			if err := st.QueryRowContext(ctx, r.edition.ID).Scan(&phase, &end); err != nil {
+				return nil, fmt.Errorf("budget: phase: %w", err)
+			}
+			isOpen = Phase(phase) == PhaseVoting && (!end.Valid || r.at.Before(end.Time))
+			open[r.edition.ID] = isOpen
 		}
-		if err := st.QueryRowContext(ctx, r.edition.ID).Scan(&phase, &end); err != nil {
-			return res, fmt.Errorf("budget: phase: %w", err)
+		if !isOpen {
+			results[i].err = ballotError("budget.vote.error.closed")
+			continue
 		}
-		isOpen = Phase(phase) == PhaseVoting && (!end.Valid || r.at.Before(end.Time))
-		open[r.edition.ID] = isOpen
+		live = append(live, i)
 	}
-	if !isOpen {
-		res.err = ballotError("budget.vote.error.closed")
-		return res, nil
+	pids := make([]string, len(batch))
+	for _, i := range live {
+		pids[i] = newID()
 	}
-	pid := newID()
-	var got string
-	insert, err := s.castStmt(ctx, tx, stmtParticipate)
+	inserted, err := s.insertParticipations(ctx, tx, batch, live, pids)
 	if err != nil {
-		return res, fmt.Errorf("budget: insert participation: %w", err)
+		return nil, err
 	}
-	err = insert.QueryRowContext(ctx,
-		pid, r.edition.ID, r.pool.ID, r.slot, r.voter, nullStr(r.userID), r.channel, nullStr(r.batchID), r.district, r.ageBand,
-		db.TS(r.at)).Scan(&got)
-	switch {
-	case err == nil:
-		res.receipt = newReceipt()
-		ballot, err := s.castStmt(ctx, tx, stmtBallot)
-		if err != nil {
-			return res, fmt.Errorf("budget: insert ballot: %w", err)
+	fresh := make([]int, 0, len(live))
+	for _, i := range live {
+		if inserted[pids[i]] {
+			fresh = append(fresh, i)
+			results[i].receipt = newReceipt()
 		}
-		if _, err := ballot.ExecContext(ctx,
-			randomID(), r.edition.ID, r.pool.ID, res.receipt, s.ballotLink(pid), r.channel, nullStr(r.batchID), r.choices, r.points); err != nil {
-			return res, fmt.Errorf("budget: insert ballot: %w", db.MapError(err))
-		}
-		return res, s.auditAssisted(ctx, tx, r)
-	case err != sql.ErrNoRows:
-		return res, fmt.Errorf("budget: insert participation: %w", db.MapError(err))
 	}
-	// The person has taken part already in this slot.
+	if err := s.insertBallots(ctx, tx, batch, fresh, pids, results); err != nil {
+		return nil, err
+	}
+	for _, i := range live {
+		if !inserted[pids[i]] {
+			if results[i], err = s.castConflict(ctx, tx, batch[i]); err != nil {
+				return nil, err
+			}
+			if results[i].err != nil {
+				continue
+			}
+		}
+		if err := s.auditAssisted(ctx, tx, batch[i]); err != nil {
+			return nil, err
+		}
+	}
+	return results, nil
+}
+
+// castOne writes one ballot in tx (paper ballots, the demo).
+func (s *Service) castOne(ctx context.Context, tx *sql.Tx, r *castReq, open map[string]bool) (castResult, error) {
+	res, err := s.castBatch(ctx, tx, []*castReq{r}, open)
+	if err != nil {
+		return castResult{}, err
+	}
+	return res[0], nil
+}
+
+const participationCols = 11
+
+// insertParticipations inserts the participations of batch[idx] (ids
+// pids[i]), leaving out those whose person already has one in the slot,
+// and returns the ids inserted. Two ballots of one person in one batch: the
+// first is inserted, the second conflicts.
+func (s *Service) insertParticipations(ctx context.Context, tx *sql.Tx, batch []*castReq, idx []int, pids []string) (map[string]bool, error) {
+	inserted := make(map[string]bool, len(idx))
+	if len(idx) == 0 {
+		return inserted, nil
+	}
+	args := make([]any, 0, len(idx)*participationCols)
+	for _, i := range idx {
+		r := batch[i]
+		args = append(args, pids[i], r.edition.ID, r.pool.ID, r.slot, r.voter, nullStr(r.userID), r.channel, nullStr(r.batchID),
+			r.district, r.ageBand, db.TS(r.at))
+	}
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	if len(idx) == 1 {
+		st, perr := s.castStmt(ctx, tx, stmtParticipate)
+		if perr != nil {
+			return nil, fmt.Errorf("budget: insert participation: %w", perr)
+		}
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = tx.QueryContext(ctx, `INSERT INTO pb_participations (id, edition_id, pool_id, slot, voter_key, user_id, channel,
+			batch_id, district, age_band, at) VALUES `+placeholders(len(idx), participationCols)+`
+			ON CONFLICT (edition_id, slot, voter_key) DO NOTHING RETURNING id`, args...)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("budget: insert participations: %w", db.MapError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		inserted[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("budget: insert participations: %w", db.MapError(err))
+	}
+	return inserted, nil
+}
+
+const ballotCols = 9
+
+// insertBallots inserts the ballots of batch[idx], linked to their
+// participations, with the receipts already in results.
+func (s *Service) insertBallots(ctx context.Context, tx *sql.Tx, batch []*castReq, idx []int, pids []string, results []castResult) error {
+	if len(idx) == 0 {
+		return nil
+	}
+	args := make([]any, 0, len(idx)*ballotCols)
+	for _, i := range idx {
+		r := batch[i]
+		args = append(args, randomID(), r.edition.ID, r.pool.ID, results[i].receipt, s.ballotLink(pids[i]), r.channel,
+			nullStr(r.batchID), r.choices, r.points)
+	}
+	var err error
+	if len(idx) == 1 {
+		st, perr := s.castStmt(ctx, tx, stmtBallot)
+		if perr != nil {
+			return fmt.Errorf("budget: insert ballot: %w", perr)
+		}
+		_, err = st.ExecContext(ctx, args...)
+	} else {
+		_, err = tx.ExecContext(ctx, `INSERT INTO pb_ballots (id, edition_id, pool_id, receipt, link, channel, batch_id, choices, points)
+			VALUES `+placeholders(len(idx), ballotCols), args...)
+	}
+	if err != nil {
+		return fmt.Errorf("budget: insert ballots: %w", db.MapError(err))
+	}
+	return nil
+}
+
+// placeholders writes rows groups of cols numbered placeholders:
+// "($1, $2), ($3, $4)".
+func placeholders(rows, cols int) string {
+	var b strings.Builder
+	b.Grow(rows * cols * 5)
+	n := 1
+	for r := range rows {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c := range cols {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			n++
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// castConflict handles a ballot whose person has taken part already in the
+// slot: a change (when allowed), the paper policy across channels, or a
+// refusal.
+func (s *Service) castConflict(ctx context.Context, tx *sql.Tx, r *castReq) (res castResult, fatal error) {
 	var (
 		prevID, prevPool, prevChannel string
 		prevVoid                      bool
@@ -364,7 +499,7 @@ func (s *Service) castOne(ctx context.Context, tx *sql.Tx, r *castReq, open map[
 		}
 	}
 	res.changed = true
-	return res, s.auditAssisted(ctx, tx, r)
+	return res, nil
 }
 
 // auditAssisted records that an officer voted for a resident: who, for
