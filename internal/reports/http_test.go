@@ -205,7 +205,7 @@ func flows(t *testing.T, srv *app.Server) {
 	}
 	bad.Del("email")
 	want(t, "no email", anon.postMultipart("/reports/new", bad, nil), 400, `href="#email"`, `Anna`, `A deep hole`)
-	big := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 1040000)...)
+	big := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 9<<20)...) // over the 8 MiB photo limit
 	want(t, "oversized photo", anon.postMultipart("/reports/new", form, map[string][]byte{"big.png": big}), 400, `href="#photo"`)
 	if n := count(t, srv, `SELECT count(*) FROM report_cases`); n != cases {
 		t.Fatalf("refused forms stored %d reports", n-cases)
