@@ -50,6 +50,21 @@ func (f FieldErrors) Error() string {
 	return "budget: invalid input: " + strings.Join(parts, "; ")
 }
 
+// Unwrap presents f as an Invalid apperr.Error about its first field, so
+// that it maps to 400 and a safe message wherever it goes; pages use
+// every field (Handler.formErrors).
+func (f FieldErrors) Unwrap() error {
+	fields := make([]string, 0, len(f))
+	for k := range f {
+		fields = append(fields, k)
+	}
+	slices.Sort(fields)
+	if len(fields) == 0 {
+		return nil
+	}
+	return &apperr.Error{Kind: apperr.Invalid, Field: fields[0], Message: f[fields[0]]}
+}
+
 // asError returns f as an error, or nil when empty.
 func (f FieldErrors) asError() error {
 	if len(f) == 0 {
