@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/civitas-city/civitas/internal/accounts/identity"
 	"github.com/civitas-city/civitas/internal/accounts/pesel"
 	"github.com/civitas-city/civitas/internal/app"
+	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/budget"
 	"github.com/civitas-city/civitas/internal/budget/pbcli"
 	"github.com/civitas-city/civitas/internal/config"
@@ -403,4 +405,62 @@ func (b *browser) apiCast(path, body string) page {
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	return page{resp.StatusCode, string(raw), resp.Header}
+}
+
+// TestConcurrentBallotsOverHTTP: 50 simultaneous ballots of one resident
+// through the API leave exactly one ballot, on both engines.
+func TestConcurrentBallotsOverHTTP(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			n := startNode(t, engine)
+			ctx := context.Background()
+			svc := &budget.Service{DB: n.srv.DB, Key: []byte(testKey), Residents: everyoneVerified{}}
+			e, err := svc.CreateEdition(ctx, officer, cityConfig("bo-race"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := svc.SetPhase(ctx, officer, e.ID, budget.PhaseSubmission); err != nil {
+				t.Fatal(err)
+			}
+			p := acceptedProject(t, svc, e, "author", "city", "Projekt", "1000")
+			if err := svc.SetPhase(ctx, officer, e.ID, budget.PhaseVoting); err != nil {
+				t.Fatal(err)
+			}
+			anna, _ := n.verified("anna@race.test", 1, 1, time.Date(1980, 1, 2, 0, 0, 0, 0, time.UTC))
+			var (
+				wg     sync.WaitGroup
+				mu     sync.Mutex
+				status = map[int]int{}
+			)
+			for range 50 {
+				wg.Go(func() {
+					r := anna.apiCast("/api/v1/budget/editions/bo-race/pools/city/ballot", `{"projects":["`+p.ID+`"]}`)
+					mu.Lock()
+					status[r.status]++
+					mu.Unlock()
+				})
+			}
+			wg.Wait()
+			if status[201] != 1 || status[409] != 49 {
+				t.Errorf("answers %v, want one 201 and 49 409", status)
+			}
+			if got := count(t, n.srv.DB, `SELECT COUNT(*) FROM pb_ballots`); got != 1 {
+				t.Errorf("%d ballots, want 1", got)
+			}
+			if got := count(t, n.srv.DB, `SELECT COUNT(*) FROM pb_participations`); got != 1 {
+				t.Errorf("%d participations, want 1", got)
+			}
+		})
+	}
+}
+
+// everyoneVerified lets the test's project author submit.
+type everyoneVerified struct{}
+
+func (everyoneVerified) Residency(context.Context, string) (budget.Residency, error) {
+	return budget.Residency{Verified: true, District: 1, BirthDate: adult, Person: "author"}, nil
+}
+
+func (everyoneVerified) ByPESEL(context.Context, string) (string, budget.Residency, error) {
+	return "", budget.Residency{}, apperr.E(apperr.NotFound, "identity.error.unknown_pesel")
 }
