@@ -49,7 +49,7 @@ func TestCrashDuringVoting(t *testing.T) {
 
 	dsn := "sqlite:" + filepath.Join(tmp, "civitas.db")
 	env := append(os.Environ(), "CIVITAS_SECRET_KEY="+testKey, "CIVITAS_DB="+dsn)
-	setup := exec.Command(tool, "setup", "-voters", "400", "-edition", "crash", "-out", filepath.Join(tmp, "voters.tsv"))
+	setup := exec.Command(tool, "setup", "-voters", "250", "-edition", "crash", "-out", filepath.Join(tmp, "voters.tsv"))
 	setup.Env = env
 	if b, err := setup.CombinedOutput(); err != nil {
 		t.Fatalf("setup: %v\n%s", err, b)
@@ -59,8 +59,8 @@ func TestCrashDuringVoting(t *testing.T) {
 	srv := startServer(t, bin, env, tmp)
 	projects := cityProjects(t, srv.url)
 
-	// Cast: 12 workers over the voters; every 7th voter also sends a
-	// second, simultaneous ballot. Kill the server after 120 answers.
+	// Cast: 8 workers over the voters; every 7th voter also sends a
+	// second, simultaneous ballot. Kill the server after 80 answers.
 	type answer struct {
 		voter   int
 		receipt string
@@ -92,7 +92,7 @@ func TestCrashDuringVoting(t *testing.T) {
 		return resp.StatusCode, r.Code
 	}
 	var wg sync.WaitGroup
-	for range 12 {
+	for range 8 {
 		wg.Go(func() {
 			for {
 				select {
@@ -117,7 +117,7 @@ func TestCrashDuringVoting(t *testing.T) {
 							answered = append(answered, answer{v, receipt})
 							n := len(answered)
 							mu.Unlock()
-							if n >= 120 {
+							if n >= 80 {
 								once.Do(func() {
 									srv.kill(t)
 									close(killed)
@@ -135,7 +135,7 @@ func TestCrashDuringVoting(t *testing.T) {
 	mu.Lock()
 	got := append([]answer(nil), answered...)
 	mu.Unlock()
-	if len(got) < 120 {
+	if len(got) < 80 {
 		t.Fatalf("only %d ballots answered before the end", len(got))
 	}
 

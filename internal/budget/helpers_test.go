@@ -146,7 +146,11 @@ func votingEdition(t testing.TB, s *budget.Service, res *residents, slug string,
 	res.add("author", "00000000000", 1, adult)
 	projects := map[string][]*budget.Project{}
 	for _, p := range e.Pools {
-		for i := range 4 {
+		n := 2 // the district pools need two projects, the city pool four
+		if p.District == 0 {
+			n = 4
+		}
+		for i := range n {
 			cost := fmt.Sprintf("%d", 100000+i*50000)
 			pr := acceptedProject(t, s, e, "author", p.Slug, fmt.Sprintf("Projekt %s %d", p.Slug, i+1), cost)
 			projects[p.Slug] = append(projects[p.Slug], pr)

@@ -226,7 +226,7 @@ func TestBatchOfManyVoters(t *testing.T) {
 		s, res, _ := newService(t, d)
 		e, ps := votingEdition(t, s, res, "bo-2027")
 		var wg sync.WaitGroup
-		const n = 300
+		const n = 150
 		for i := range n {
 			user := fmt.Sprintf("v%03d", i)
 			res.add(user, fmt.Sprintf("9%010d", i), 1, adult)
