@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/web"
 )
 
@@ -220,14 +219,7 @@ func (h *Handler) handleCount(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !e.Votes() || e.Phase.Index() < PhaseResults.Index() {
-		return apperr.E(apperr.Invalid, "budget.officer.count_phase")
-	}
-	if err := h.Service.CountEdition(r.Context(), e.ID); err != nil {
-		return err
-	}
-	a := actor(r)
-	if err := h.Service.record(r.Context(), h.Service.DB, a, "budget.count", "pb_edition", e.ID, nil); err != nil {
+	if err := h.Service.Recount(r.Context(), actor(r), e.ID); err != nil {
 		return err
 	}
 	return seeOther(w, r, "/officer/budget/"+e.Slug+"?done=counted")

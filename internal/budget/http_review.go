@@ -41,14 +41,12 @@ func (h *Handler) handleReviewQueue(w http.ResponseWriter, r *http.Request) erro
 // OfficerProjectPage is the review and realization page of a project.
 type OfficerProjectPage struct {
 	*ProjectPage
-	Stages      []string
-	Reviewable  bool
-	Winner      bool
-	RealStatus  []string
-	Pending     *Appeal
-	CanDecide   bool
-	FormErrors  web.FormErrors
-	OfficerNote string
+	Stages     []string
+	Reviewable bool
+	Winner     bool
+	RealStatus []string
+	Pending    *Appeal
+	CanDecide  bool
 }
 
 func (h *Handler) officerProjectPage(r *http.Request, e *Edition, p *Project, errs web.FormErrors) (*OfficerProjectPage, error) {
@@ -56,8 +54,7 @@ func (h *Handler) officerProjectPage(r *http.Request, e *Edition, p *Project, er
 	if err != nil {
 		return nil, err
 	}
-	page := &OfficerProjectPage{ProjectPage: pp, Stages: e.stages(), Reviewable: e.reviewable(), RealStatus: RealizationStatuses,
-		FormErrors: errs}
+	page := &OfficerProjectPage{ProjectPage: pp, Stages: e.stages(), Reviewable: e.reviewable(), RealStatus: RealizationStatuses}
 	page.Errors = errs
 	page.Notice = r.URL.Query().Get("done")
 	if page.Winner, err = h.Service.winner(r.Context(), h.Service.DB, p); err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/budget/pabulib"
 	"github.com/civitas-city/civitas/internal/budget/rules"
 	"github.com/civitas-city/civitas/internal/db"
@@ -163,6 +164,25 @@ func (s *Service) CountEdition(ctx context.Context, editionID string) error {
 		}
 	}
 	return nil
+}
+
+// Recount counts every pool of an edition now, at an officer's request
+// (after late paper ballots, say), audited.
+func (s *Service) Recount(ctx context.Context, a Actor, editionID string) error {
+	e, err := s.EditionByID(ctx, editionID)
+	if err != nil {
+		return err
+	}
+	if err := s.mustManage(e, a); err != nil {
+		return err
+	}
+	if !e.Votes() || e.Phase.Index() < PhaseResults.Index() {
+		return apperr.E(apperr.Invalid, "budget.officer.count_phase")
+	}
+	if err := s.CountEdition(ctx, editionID); err != nil {
+		return err
+	}
+	return s.record(ctx, s.DB, a, "budget.count", "pb_edition", e.ID, nil)
 }
 
 // CountPool counts a pool with its rule, with explanations, and stores the
