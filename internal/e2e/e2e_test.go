@@ -75,7 +75,21 @@ type suite struct {
 
 	mu       sync.Mutex
 	sessions map[sessionKey]context.Context
+	tabs     map[sessionKey]*sync.Mutex // one page at a time per session's tab
 	stops    []func()
+}
+
+// tabLock is the lock of a session's tab.
+func (s *suite) tabLock(k sessionKey) *sync.Mutex {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tabs == nil {
+		s.tabs = map[sessionKey]*sync.Mutex{}
+	}
+	if s.tabs[k] == nil {
+		s.tabs[k] = &sync.Mutex{}
+	}
+	return s.tabs[k]
 }
 
 // sessionKey names a browser context: a viewer in a language. Each has its
@@ -284,18 +298,18 @@ const linksJS = `Array.from(document.querySelectorAll('a[href]'), a => {
   try { return new URL(a.getAttribute('href'), document.baseURI).href } catch (e) { return '' }
 }).filter(Boolean)`
 
-// check opens u in a new tab of the viewer's browser context for lang
-// (none when lang is empty), and runs axe-core on it when it is HTML.
+// check opens u in the tab of the viewer's browser context for lang (none
+// when lang is empty), and runs axe-core on it when it is HTML. The tab is
+// reused from page to page: opening a tab per page cost more than axe.
 func (s *suite) check(v Viewer, lang, u string) (*checked, error) {
-	parent, err := s.session(sessionKey{v, lang})
+	k := sessionKey{v, lang}
+	tab, err := s.session(k)
 	if err != nil {
 		return nil, err
 	}
-	tab, closeTab := chromedp.NewContext(parent)
-	defer closeTab()
-	if err := chromedp.Do(tab); err != nil {
-		return nil, fmt.Errorf("open a tab: %w", err)
-	}
+	mu := s.tabLock(k)
+	mu.Lock()
+	defer mu.Unlock()
 	ctx, cancel := context.WithTimeout(tab, pageTimeout)
 	defer cancel()
 	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(u))
