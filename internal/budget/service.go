@@ -41,10 +41,11 @@ type Service struct {
 	Log           *slog.Logger
 	Now           func() time.Time
 
-	committer committer
-	stmts     castStmts
-	cacheMu   sync.Mutex
-	sheets    map[string]*sheet // by pool id, see vote.go
+	writerOnce sync.Once
+	writer     *db.GroupCommit[*castReq, castResult] // see commit.go
+	stmts      castStmts
+	cacheMu    sync.Mutex
+	sheets     map[string]*sheet // by pool id, see vote.go
 }
 
 func (s *Service) now() time.Time {

@@ -192,7 +192,11 @@ func (s *Service) Cast(ctx context.Context, a Actor, userID, editionSlug, poolSl
 		district: r.District, ageBand: AgeBand(r.BirthDate, now), choices: strings.Join(choices, ","),
 		points: joinInts(points), at: now, actor: a,
 	}
-	res := s.committer.submit(s, req)
+	res, err := s.ballotWriter().Do(req)
+	if err != nil {
+		s.log().ErrorContext(ctx, "budget: ballot not recorded", "error", err)
+		return Receipt{}, err
+	}
 	return Receipt{Code: res.receipt, Changed: res.changed}, res.err
 }
 
@@ -259,7 +263,6 @@ type castReq struct {
 	points   string
 	at       time.Time
 	actor    Actor
-	done     chan castResult
 }
 
 type castResult struct {

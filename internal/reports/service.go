@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -52,8 +53,9 @@ type Service struct {
 	Log           *slog.Logger
 	Now           func() time.Time
 
-	commits committer // group commit of new reports
-	stmts   stmtCache // prepared statements of the hot path
+	writerOnce sync.Once
+	writer     *db.GroupCommit[reportWrite, struct{}] // see commit.go
+	stmts      stmtCache                              // prepared statements of the hot path
 }
 
 func (s *Service) now() time.Time {
@@ -318,7 +320,7 @@ func (s *Service) submit(ctx context.Context, n NewReport) (*Case, *Category, er
 		c.ExpectedAt = now.AddDate(0, 0, cat.ExpectedDays)
 	}
 	reqID := web.RequestID(ctx)
-	err = s.commits.do(s, func(ctx context.Context, sqltx *sql.Tx) error {
+	_, err = s.reportWriter().Do(func(ctx context.Context, sqltx *sql.Tx) error {
 		tx := s.cached(sqltx)
 		var err error
 		if c.Number, err = nextNumber(ctx, tx); err != nil {

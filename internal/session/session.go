@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/civitas-city/civitas/internal/apperr"
@@ -41,6 +43,9 @@ type Store struct {
 	MaxAge     time.Duration // idle time after which a session ends
 	TrustProxy bool
 	Now        func() time.Time
+
+	refreshOnce sync.Once
+	refreshes   *db.GroupCommit[string, struct{}] // see touch
 }
 
 func (s *Store) now() time.Time {
@@ -134,15 +139,39 @@ func (s *Store) Set(ctx context.Context, sessionID, key, value string) error {
 const ActingFor = "acting_for"
 
 // touch slides the expiry forward, at most once a minute per session so
-// busy pages do not write on every request.
-func (s *Store) touch(ctx context.Context, sess *Session) error {
-	now := s.now()
-	if now.Sub(sess.LastSeen) < time.Minute {
+// busy pages do not write on every request. The refreshes of concurrent
+// requests share one transaction (db.GroupCommit): at a voting peak every
+// resident who signed in a while ago refreshes on their next request, and
+// one write transaction each would queue on SQLite's single write lock.
+func (s *Store) touch(sess *Session) error {
+	if s.now().Sub(sess.LastSeen) < time.Minute {
 		return nil
 	}
-	_, err := s.DB.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3`,
-		db.TS(now), db.TS(now.Add(s.MaxAge)), sess.ID)
+	_, err := s.refresher().Do(sess.ID)
 	return err
+}
+
+func (s *Store) refresher() *db.GroupCommit[string, struct{}] {
+	s.refreshOnce.Do(func() {
+		s.refreshes = &db.GroupCommit[string, struct{}]{DB: s.DB, Max: 500, Write: s.refresh}
+	})
+	return s.refreshes
+}
+
+// refresh marks the sessions ids as seen now, in one statement.
+func (s *Store) refresh(ctx context.Context, tx *sql.Tx, ids []string) ([]struct{}, error) {
+	now := s.now()
+	args := []any{db.TS(now), db.TS(now.Add(s.MaxAge))}
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		args = append(args, id)
+		marks[i] = fmt.Sprintf("$%d", len(args))
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("session: refresh: %w", err)
+	}
+	return make([]struct{}, len(ids)), nil
 }
 
 // End signs the request's session out and clears the cookie.
@@ -217,7 +246,7 @@ func (s *Store) Middleware(log *slog.Logger, load UserLoader) web.Middleware {
 				next.ServeHTTP(w, r)
 				return
 			}
-			if err := s.touch(ctx, sess); err != nil {
+			if err := s.touch(sess); err != nil {
 				log.WarnContext(ctx, "session: touch", "error", err)
 			}
 			ctx = web.WithSessionID(ctx, sess.ID)

@@ -1,8 +1,12 @@
 package session_test
 
 import (
+	"context"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -119,4 +123,78 @@ func TestSecureCookieUnderTLS(t *testing.T) {
 	if c := w.Result().Cookies()[0]; !c.Secure {
 		t.Error("cookie not Secure under TLS")
 	}
+}
+
+// The middleware slides a session's expiry when it was last seen over a
+// minute ago, also when many sessions refresh at once (they share a
+// transaction), and leaves recent sessions unwritten.
+func TestMiddlewareSlidesExpiry(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		var (
+			mu  sync.Mutex
+			now = time.Now().Truncate(time.Second)
+		)
+		clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+		advance := func(by time.Duration) { mu.Lock(); now = now.Add(by); mu.Unlock() }
+		s := &session.Store{DB: d, MaxAge: time.Hour, Now: clock}
+		const n = 30
+		tokens := make([]string, n)
+		for i := range tokens {
+			id := fmt.Sprintf("u%d", i)
+			addUser(t, d, id)
+			tokens[i], _ = start(t, s, id, "")
+		}
+		seen := make(chan string, n)
+		h := s.Middleware(slog.New(slog.DiscardHandler), func(ctx context.Context, id string) (*web.User, error) {
+			return &web.User{ID: id}, nil
+		})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if u := web.CurrentUser(r.Context()); u != nil {
+				seen <- u.ID
+			}
+		}))
+		serveAll := func() {
+			var wg sync.WaitGroup
+			for _, tok := range tokens {
+				wg.Go(func() {
+					r := httptest.NewRequest(http.MethodGet, "/", nil)
+					r.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: tok})
+					h.ServeHTTP(httptest.NewRecorder(), r)
+				})
+			}
+			wg.Wait()
+			if len(seen) != n {
+				t.Fatalf("%d requests signed in, want %d", len(seen), n)
+			}
+			for range n {
+				<-seen
+			}
+		}
+		expiries := func() map[string]time.Time {
+			out := map[string]time.Time{}
+			for _, tok := range tokens {
+				sess, err := s.Load(t.Context(), tok)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out[tok] = sess.ExpiresAt
+			}
+			return out
+		}
+
+		advance(5 * time.Minute)
+		serveAll()
+		want := clock().Add(time.Hour)
+		for _, until := range expiries() {
+			if !until.Equal(want) {
+				t.Errorf("expiry %v after a request 5 minutes on, want %v", until, want)
+			}
+		}
+		advance(30 * time.Second) // seen under a minute ago: no write
+		serveAll()
+		for _, until := range expiries() {
+			if !until.Equal(want) {
+				t.Errorf("expiry %v moved by a request 30 s after the last, want %v", until, want)
+			}
+		}
+	})
 }
