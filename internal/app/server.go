@@ -35,6 +35,7 @@ type Server struct {
 
 	cfg        config.Config
 	log        *slog.Logger
+	sessions   *session.Store // flushed at shutdown
 	http       *http.Server
 	stopJobs   context.CancelFunc
 	background sync.WaitGroup
@@ -113,7 +114,8 @@ func (s *Server) Shutdown() error {
 		err := s.http.Shutdown(ctx)
 		s.stopJobs()
 		s.background.Wait()
-		s.closeErr = errors.Join(err, s.DB.Close())
+		flushErr := s.sessions.Flush(ctx) // refreshes still waiting
+		s.closeErr = errors.Join(err, flushErr, s.DB.Close())
 	})
 	return s.closeErr
 }
@@ -181,10 +183,10 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 	p := &platform{
 		cfg: cfg, log: log, db: d, profile: profile, site: site,
 		jobs:     jobs.NewRunner(d, log, cfg.Workers),
-		sessions: &session.Store{DB: d, MaxAge: cfg.SessionMaxAge, TrustProxy: cfg.TrustProxy},
+		sessions: &session.Store{DB: d, MaxAge: cfg.SessionMaxAge, TrustProxy: cfg.TrustProxy, Log: log},
 		accounts: &accounts.Service{DB: d, Key: []byte(cfg.SecretKey), BaseURL: baseURL(cfg), Catalog: cat},
 	}
-	s := &Server{DB: d, Catalog: cat, Site: site, Jobs: p.jobs, cfg: cfg, log: log}
+	s := &Server{DB: d, Catalog: cat, Site: site, Jobs: p.jobs, sessions: p.sessions, cfg: cfg, log: log}
 
 	mux := http.NewServeMux()
 	register := func(pattern string, access web.Access, h web.HandlerFunc) {

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -44,8 +45,11 @@ type Store struct {
 	TrustProxy bool
 	Now        func() time.Time
 
-	refreshOnce sync.Once
-	refreshes   *db.GroupCommit[string, struct{}] // see touch
+	Log *slog.Logger
+
+	dueMu    sync.Mutex
+	due      map[string]bool // sessions whose refresh is waiting, see touch
+	dueTimer *time.Timer
 }
 
 func (s *Store) now() time.Time {
@@ -138,40 +142,85 @@ func (s *Store) Set(ctx context.Context, sessionID, key, value string) error {
 // ActingFor is the session key holding the resident an officer acts for.
 const ActingFor = "acting_for"
 
+// refreshDelay is how long a due refresh waits to be written together
+// with the others that come meanwhile.
+const refreshDelay = time.Second
+
 // touch slides the expiry forward, at most once a minute per session so
-// busy pages do not write on every request. The refreshes of concurrent
-// requests share one transaction (db.GroupCommit): at a voting peak every
-// resident who signed in a while ago refreshes on their next request, and
-// one write transaction each would queue on SQLite's single write lock.
-func (s *Store) touch(sess *Session) error {
+// busy pages do not write on every request. The write is deferred and
+// coalesced: at a voting peak every resident who signed in a while ago is
+// due on their next request, and a write transaction for each would queue
+// on SQLite's single write lock in front of the ballots. Instead the due
+// sessions are written together, one statement a second. A refresh lost in
+// a crash costs nothing: the session is still live and due again on its
+// next request.
+func (s *Store) touch(sess *Session) {
 	if s.now().Sub(sess.LastSeen) < time.Minute {
+		return
+	}
+	s.dueMu.Lock()
+	defer s.dueMu.Unlock()
+	if s.due == nil {
+		s.due = map[string]bool{}
+	}
+	s.due[sess.ID] = true
+	if s.dueTimer == nil {
+		s.dueTimer = time.AfterFunc(refreshDelay, func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			if err := s.Flush(ctx); err != nil {
+				s.log().Warn("session: refresh", "error", err)
+			}
+		})
+	}
+}
+
+// refreshChunk bounds the ids in one UPDATE (SQLite's and PostgreSQL's
+// limits on parameters are far above it).
+const refreshChunk = 500
+
+// Flush writes the due refreshes now: the timer calls it, and so does
+// shutdown.
+func (s *Store) Flush(ctx context.Context) error {
+	s.dueMu.Lock()
+	due := s.due
+	s.due = nil
+	if s.dueTimer != nil {
+		s.dueTimer.Stop()
+		s.dueTimer = nil
+	}
+	s.dueMu.Unlock()
+	if len(due) == 0 {
 		return nil
 	}
-	_, err := s.refresher().Do(sess.ID)
-	return err
-}
-
-func (s *Store) refresher() *db.GroupCommit[string, struct{}] {
-	s.refreshOnce.Do(func() {
-		s.refreshes = &db.GroupCommit[string, struct{}]{DB: s.DB, Max: 500, Write: s.refresh}
-	})
-	return s.refreshes
-}
-
-// refresh marks the sessions ids as seen now, in one statement.
-func (s *Store) refresh(ctx context.Context, tx *sql.Tx, ids []string) ([]struct{}, error) {
+	ids := make([]string, 0, len(due))
+	for id := range due {
+		ids = append(ids, id)
+	}
 	now := s.now()
-	args := []any{db.TS(now), db.TS(now.Add(s.MaxAge))}
-	marks := make([]string, len(ids))
-	for i, id := range ids {
-		args = append(args, id)
-		marks[i] = fmt.Sprintf("$%d", len(args))
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		for chunk := range slices.Chunk(ids, refreshChunk) {
+			args := []any{db.TS(now), db.TS(now.Add(s.MaxAge))}
+			marks := make([]string, len(chunk))
+			for i, id := range chunk {
+				args = append(args, id)
+				marks[i] = fmt.Sprintf("$%d", len(args))
+			}
+			_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2
+				WHERE id IN (`+strings.Join(marks, ", ")+`)`, args...)
+			if err != nil {
+				return fmt.Errorf("session: refresh: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Store) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id IN (`+strings.Join(marks, ", ")+`)`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("session: refresh: %w", err)
-	}
-	return make([]struct{}, len(ids)), nil
+	return slog.Default()
 }
 
 // End signs the request's session out and clears the cookie.
@@ -246,9 +295,7 @@ func (s *Store) Middleware(log *slog.Logger, load UserLoader) web.Middleware {
 				next.ServeHTTP(w, r)
 				return
 			}
-			if err := s.touch(sess); err != nil {
-				log.WarnContext(ctx, "session: touch", "error", err)
-			}
+			s.touch(sess)
 			ctx = web.WithSessionID(ctx, sess.ID)
 			if sess.UserID != "" {
 				u, err := load(ctx, sess.UserID)
