@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	_ "modernc.org/sqlite"             // registers "sqlite"
@@ -30,6 +31,10 @@ const (
 type DB struct {
 	*sql.DB
 	Dialect Dialect
+
+	// writeSlot (SQLite only) queues this process's transactions in Go
+	// before they BEGIN, see InTx.
+	writeSlot chan struct{}
 }
 
 // Querier is what stores need: a *sql.DB or a *sql.Tx, so one store method
@@ -93,7 +98,7 @@ func openSQLite(path string) (*DB, error) {
 	// that only queue on the write lock.
 	sdb.SetMaxOpenConns(8)
 	sdb.SetMaxIdleConns(8)
-	return &DB{DB: sdb, Dialect: SQLite}, nil
+	return &DB{DB: sdb, Dialect: SQLite, writeSlot: make(chan struct{}, 1)}, nil
 }
 
 func openPostgres(dsn string) (*DB, error) {
@@ -109,6 +114,11 @@ func openPostgres(dsn string) (*DB, error) {
 // InTx runs fn in a transaction and commits when fn returns nil. A failed
 // commit is returned, so callers never report success for a lost write.
 func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	release, err := d.awaitWriteSlot(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	tx, err := d.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", MapError(err))
@@ -129,4 +139,40 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 		return fmt.Errorf("db: commit: %w", MapError(err))
 	}
 	return nil
+}
+
+// writeWait bounds how long InTx waits for the write slot before it goes
+// ahead and lets SQLite's busy handler decide, as without the slot.
+const writeWait = 10 * time.Second
+
+// awaitWriteSlot waits until no other transaction of this process is open
+// on SQLite. Every SQLite transaction here is a writer (BEGIN IMMEDIATE
+// takes the database's one write lock), so they run one at a time anyway;
+// waiting in Go hands the lock over as soon as it is free and in arrival
+// order, where SQLite's busy handler sleeps and polls (1, 2, 5, ... 100 ms)
+// and lets a late comer overtake: under concurrent writers that was most of
+// the latency tail. Other processes (the CLI beside a server) still meet
+// the busy handler.
+func (d *DB) awaitWriteSlot(ctx context.Context) (release func(), err error) {
+	if d.writeSlot == nil {
+		return func() {}, nil
+	}
+	release = func() { <-d.writeSlot }
+	select {
+	case d.writeSlot <- struct{}{}:
+		return release, nil
+	default:
+	}
+	wait := time.NewTimer(writeWait)
+	defer wait.Stop()
+	select {
+	case d.writeSlot <- struct{}{}:
+		return release, nil
+	case <-wait.C:
+		// A transaction has held the slot for long (or waits for one
+		// nested inside it): go ahead, SQLite's busy timeout decides.
+		return func() {}, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("db: begin: %w", ctx.Err())
+	}
 }
