@@ -16,7 +16,6 @@ import (
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/i18n"
 	"github.com/civitas-city/civitas/internal/web"
-	"github.com/google/uuid"
 )
 
 // User is a person with an account.
@@ -91,7 +90,7 @@ func (s *Service) Create(ctx context.Context, q db.Querier, n NewUser) (*User, e
 		return nil, err
 	}
 	now := db.TS(s.now())
-	u := &User{ID: uuid.Must(uuid.NewV7()).String(), Email: n.Email, DisplayName: strings.TrimSpace(n.DisplayName), EmailConfirmed: n.EmailConfirmed, CreatedAt: now}
+	u := &User{ID: db.NewID(), Email: n.Email, DisplayName: strings.TrimSpace(n.DisplayName), EmailConfirmed: n.EmailConfirmed, CreatedAt: now}
 	var confirmed db.NullTime
 	if n.EmailConfirmed {
 		confirmed = db.NullTime{Time: now, Valid: true}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/db"
-	"github.com/google/uuid"
 )
 
 // APIToken is a personal access token for API clients. Only its hash is
@@ -33,7 +32,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, userID, name string) (stri
 	secret, _ := newSecret()
 	secret = apiTokenPrefix + secret
 	_, err := s.DB.ExecContext(ctx, `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		uuid.Must(uuid.NewV7()).String(), userID, name, hashSecret(secret), db.TS(s.now()))
+		db.NewID(), userID, name, hashSecret(secret), db.TS(s.now()))
 	if err != nil {
 		return "", db.MapError(err)
 	}

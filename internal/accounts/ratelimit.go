@@ -11,7 +11,6 @@ import (
 
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/db"
-	"github.com/google/uuid"
 )
 
 // Sign-in limits: failed attempts allowed per window, per account and per
@@ -54,7 +53,7 @@ func (s *Service) recordFailure(ctx context.Context, email, addr string) error {
 	now := db.TS(s.now())
 	for _, scope := range s.scopes(email, addr) {
 		if _, err := s.DB.ExecContext(ctx, `INSERT INTO signin_attempts (id, scope, at) VALUES ($1, $2, $3)`,
-			uuid.Must(uuid.NewV7()).String(), scope, now); err != nil {
+			db.NewID(), scope, now); err != nil {
 			return fmt.Errorf("accounts: rate limit: %w", err)
 		}
 	}

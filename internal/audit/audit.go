@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/civitas-city/civitas/internal/db"
-	"github.com/google/uuid"
 )
 
 // Entry is one audited action.
@@ -51,7 +50,7 @@ func Record(ctx context.Context, q db.Querier, e Entry) error {
 	_, err = q.ExecContext(ctx, `INSERT INTO audit_log
 		(id, at, actor_id, actor_label, on_behalf_of, action, target_type, target_id, details, request_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		uuid.Must(uuid.NewV7()).String(), db.TS(e.At), e.ActorID, e.ActorLabel, e.OnBehalfOf,
+		db.NewID(), db.TS(e.At), e.ActorID, e.ActorLabel, e.OnBehalfOf,
 		e.Action, e.TargetType, e.TargetID, string(details), e.RequestID)
 	if err != nil {
 		return fmt.Errorf("audit: record %s: %w", e.Action, db.MapError(err))

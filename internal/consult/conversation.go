@@ -34,7 +34,7 @@ func (s *Service) SetConversation(ctx context.Context, a Actor, consultationID s
 			conv.Topic, conv.Description, conv.Open = topic, strings.TrimSpace(in.Description), in.Open
 			err = updateConversation(ctx, tx, &conv)
 		case apperr.Is(err, apperr.NotFound):
-			conv = Conversation{ID: newID(), ConsultationID: consultationID, Topic: topic, Description: strings.TrimSpace(in.Description),
+			conv = Conversation{ID: db.NewID(), ConsultationID: consultationID, Topic: topic, Description: strings.TrimSpace(in.Description),
 				Open: in.Open, CreatedAt: s.now()}
 			err = insertConversation(ctx, tx, &conv)
 		}

@@ -78,7 +78,7 @@ func SeedDemo(ctx context.Context, d *db.DB) error {
 	start := now.Add(-10 * day).Truncate(day)
 	c := Consultation{ID: DemoID, Title: "Nocna sprzedaż alkoholu", Summary: demoSummary, Status: StatusOpen,
 		Moderation: PostModeration, CreatedAt: start, UpdatedAt: now}
-	conv := Conversation{ID: newID(), ConsultationID: c.ID, Topic: "Jak zmieni się miasto po nowych przepisach?",
+	conv := Conversation{ID: db.NewID(), ConsultationID: c.ID, Topic: "Jak zmieni się miasto po nowych przepisach?",
 		Description: "Rozmowa demonstracyjna: wypowiedzi i głosy pochodzą z otwartych danych Pol.is, z rozmowy o płacy " +
 			"minimalnej 15 dolarów za godzinę w Seattle (2014), w języku angielskim. Wczytaliśmy je, by mapa opinii " +
 			"pokazywała prawdziwe głosy. Możesz głosować i dodawać wypowiedzi.",
@@ -96,17 +96,17 @@ func SeedDemo(ctx context.Context, d *db.DB) error {
 			{Title: "Analiza i raport", Description: "Urzędnicy opracowują raport z konsultacji.", StartsAt: start.Add(30 * day), EndsAt: start.Add(44 * day)},
 			{Title: "Decyzja Rady Miasta", StartsAt: start.Add(44 * day), EndsAt: start.Add(60 * day)},
 		} {
-			p.ID, p.ConsultationID = newID(), c.ID
+			p.ID, p.ConsultationID = db.NewID(), c.ID
 			if err := insertPhase(ctx, tx, &p); err != nil {
 				return err
 			}
 		}
-		doc := Document{ID: newID(), ConsultationID: c.ID, Title: "Projekt uchwały", Body: demoDocument, CreatedAt: start, UpdatedAt: start}
+		doc := Document{ID: db.NewID(), ConsultationID: c.ID, Title: "Projekt uchwały", Body: demoDocument, CreatedAt: start, UpdatedAt: start}
 		if err := insertDocument(ctx, tx, &doc); err != nil {
 			return err
 		}
 		meetingDay := now.Add(7 * day).Truncate(day)
-		m := Meeting{ID: newID(), ConsultationID: c.ID, Title: "Spotkanie konsultacyjne",
+		m := Meeting{ID: db.NewID(), ConsultationID: c.ID, Title: "Spotkanie konsultacyjne",
 			Place:       "Urząd Miasta Krakowa, pl. Wszystkich Świętych 3–4, sala obrad",
 			Description: "Przedstawimy projekt uchwały i wysłuchamy uwag. Wstęp wolny, prosimy o rejestrację.",
 			StartsAt:    meetingDay.Add(16 * time.Hour), EndsAt: meetingDay.Add(18 * time.Hour), Capacity: 80}
@@ -252,7 +252,7 @@ func loadDemoConversation(ctx context.Context, tx *sql.Tx, convID string, sts []
 	if err := batchInsert(ctx, tx, `INSERT INTO consult_vote_events (id, conversation_id, pid, tid, value, voted_at, recorded_by) VALUES `, len(events),
 		func(i int) []any {
 			e := events[i]
-			return []any{newID(), convID, e.PID, e.TID, e.Value, e.At, ""}
+			return []any{db.NewID(), convID, e.PID, e.TID, e.Value, e.At, ""}
 		}); err != nil {
 		return err
 	}

@@ -136,7 +136,7 @@ func (s *Service) Create(ctx context.Context, a Actor, in ConsultationInput) (Co
 		return Consultation{}, err
 	}
 	now := s.now()
-	c := Consultation{ID: newID(), Title: in.Title, Summary: in.Summary, District: in.District, Status: in.Status,
+	c := Consultation{ID: db.NewID(), Title: in.Title, Summary: in.Summary, District: in.District, Status: in.Status,
 		Moderation: in.Moderation, VerifiedOnly: in.VerifiedOnly, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now}
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if err := insertConsultation(ctx, tx, &c); err != nil {
@@ -263,7 +263,7 @@ func (s *Service) AddPhase(ctx context.Context, a Actor, consultationID string, 
 	if in.EndsAt.IsZero() || in.EndsAt.Before(in.StartsAt) {
 		return Phase{}, field("phase_ends", "consult.error.date_order")
 	}
-	p := Phase{ID: newID(), ConsultationID: consultationID, Title: title, Description: strings.TrimSpace(in.Description),
+	p := Phase{ID: db.NewID(), ConsultationID: consultationID, Title: title, Description: strings.TrimSpace(in.Description),
 		StartsAt: in.StartsAt, EndsAt: in.EndsAt}
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if _, err := getConsultation(ctx, tx, consultationID); err != nil {
@@ -304,7 +304,7 @@ func (s *Service) AddDocument(ctx context.Context, a Actor, consultationID, titl
 		return Document{}, field("doc_body", "consult.error.required")
 	}
 	now := s.now()
-	d := Document{ID: newID(), ConsultationID: consultationID, Title: title, Body: strings.TrimSpace(body), CreatedAt: now, UpdatedAt: now}
+	d := Document{ID: db.NewID(), ConsultationID: consultationID, Title: title, Body: strings.TrimSpace(body), CreatedAt: now, UpdatedAt: now}
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if _, err := getConsultation(ctx, tx, consultationID); err != nil {
 			return err
@@ -395,7 +395,7 @@ func (s *Service) AddComment(ctx context.Context, a Actor, c *Consultation, d *D
 	if c.Moderation == PreModeration {
 		status = CommentPending
 	}
-	cm := Comment{ID: newID(), DocumentID: d.ID, Paragraph: in.Paragraph, ParentID: in.ParentID, AuthorID: a.UserID,
+	cm := Comment{ID: db.NewID(), DocumentID: d.ID, Paragraph: in.Paragraph, ParentID: in.ParentID, AuthorID: a.UserID,
 		AuthorName: a.Name, RecordedBy: a.OfficerID, Stance: in.Stance, Body: body, Status: status, CreatedAt: s.now()}
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if in.ParentID != "" {
@@ -515,7 +515,7 @@ func (s *Service) AddMeeting(ctx context.Context, a Actor, consultationID string
 	if in.Capacity < 0 {
 		return Meeting{}, field("meeting_capacity", "consult.error.capacity")
 	}
-	m := Meeting{ID: newID(), ConsultationID: consultationID, Title: title, Place: place, Description: strings.TrimSpace(in.Description),
+	m := Meeting{ID: db.NewID(), ConsultationID: consultationID, Title: title, Place: place, Description: strings.TrimSpace(in.Description),
 		StartsAt: in.StartsAt, EndsAt: in.EndsAt, Capacity: in.Capacity}
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if _, err := getConsultation(ctx, tx, consultationID); err != nil {

@@ -10,14 +10,11 @@ import (
 
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/db"
-	"github.com/google/uuid"
 )
 
 // The SQL of the module, one function per statement, each taking a
 // db.Querier so it runs inside or outside a transaction. One dialect for
 // SQLite and PostgreSQL (internal/db).
-
-func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // notFound maps "no rows" to err (a module error with a resident's message)
 // and wraps anything else.
@@ -26,13 +23,6 @@ func notFound(err error, what string, nf error) error {
 		return nf
 	}
 	return fmt.Errorf("consult: %s: %w", what, db.MapError(err))
-}
-
-func nullTime(t time.Time) db.NullTime {
-	if t.IsZero() {
-		return db.NullTime{}
-	}
-	return db.NullTime{Time: t, Valid: true}
 }
 
 // --- consultations ---------------------------------------------------------------------------
@@ -58,7 +48,7 @@ func insertConsultation(ctx context.Context, q db.Querier, c *Consultation) erro
 	_, err := q.ExecContext(ctx, `INSERT INTO consult_consultations (`+consultationCols+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		c.ID, c.Title, c.Summary, c.District, string(c.Status), string(c.Moderation), c.VerifiedOnly, c.Report,
-		nullTime(c.ReportPublishedAt), c.CreatedBy, db.TS(c.CreatedAt), db.TS(c.UpdatedAt))
+		db.NullTimeOf(c.ReportPublishedAt), c.CreatedBy, db.TS(c.CreatedAt), db.TS(c.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("consult: insert consultation: %w", db.MapError(err))
 	}
@@ -69,7 +59,7 @@ func updateConsultation(ctx context.Context, q db.Querier, c *Consultation) erro
 	res, err := q.ExecContext(ctx, `UPDATE consult_consultations SET title = $1, summary = $2, district = $3, status = $4,
 		moderation = $5, verified_only = $6, report = $7, report_published_at = $8, updated_at = $9 WHERE id = $10`,
 		c.Title, c.Summary, c.District, string(c.Status), string(c.Moderation), c.VerifiedOnly, c.Report,
-		nullTime(c.ReportPublishedAt), db.TS(c.UpdatedAt), c.ID)
+		db.NullTimeOf(c.ReportPublishedAt), db.TS(c.UpdatedAt), c.ID)
 	if err != nil {
 		return fmt.Errorf("consult: update consultation: %w", db.MapError(err))
 	}
@@ -792,7 +782,7 @@ func castVote(ctx context.Context, q db.Querier, conversationID string, pid, tid
 		}
 	}
 	if _, err := q.ExecContext(ctx, `INSERT INTO consult_vote_events (id, conversation_id, pid, tid, value, voted_at, recorded_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, newID(), conversationID, pid, tid, value, db.TS(at), recordedBy); err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, db.NewID(), conversationID, pid, tid, value, db.TS(at), recordedBy); err != nil {
 		return fmt.Errorf("consult: vote: %w", db.MapError(err))
 	}
 	return nil

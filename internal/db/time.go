@@ -52,6 +52,9 @@ func (t *Time) Scan(v any) error {
 	return err
 }
 
+// NullTimeOf is t for a nullable column: the zero time is stored as NULL.
+func NullTimeOf(t time.Time) NullTime { return NullTime{Time: t, Valid: !t.IsZero()} }
+
 // Scan implements sql.Scanner.
 func (t *NullTime) Scan(v any) error {
 	if v == nil {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/jobs"
-	"github.com/google/uuid"
 )
 
 // Message is one email. HTML is optional; Text is always sent.
@@ -76,7 +75,7 @@ type Outbox struct{ DB *db.DB }
 // Send implements Mailer.
 func (o Outbox) Send(ctx context.Context, m Message) error {
 	_, err := o.DB.ExecContext(ctx, `INSERT INTO mail_outbox (id, to_addr, subject, text_body, html_body, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, uuid.Must(uuid.NewV7()).String(), m.To, m.Subject, m.Text, m.HTML, db.TS(time.Now()))
+		VALUES ($1, $2, $3, $4, $5, $6)`, db.NewID(), m.To, m.Subject, m.Text, m.HTML, db.TS(time.Now()))
 	if err != nil {
 		return fmt.Errorf("mail: outbox: %w", err)
 	}

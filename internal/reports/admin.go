@@ -57,7 +57,7 @@ func (s *Service) CreateUnit(ctx context.Context, actor *web.User, u Unit) (*Uni
 	case u.Email != "" && !validEmail(u.Email):
 		return nil, invalid("email", "reports.error.email")
 	}
-	u.ID = newID()
+	u.ID = db.NewID()
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if err := insertUnit(ctx, tx, u, s.now()); err != nil {
 			return err
@@ -203,7 +203,7 @@ func (s *Service) CreateKey(ctx context.Context, actor *web.User, appName, conta
 }
 
 func (s *Service) insertKey(ctx context.Context, actor *web.User, raw, appName, contact string) (*APIKey, error) {
-	k := &APIKey{ID: newID(), AppName: appName, Contact: contact, Prefix: raw[:min(len(raw), 9)], CreatedAt: db.TS(s.now())}
+	k := &APIKey{ID: db.NewID(), AppName: appName, Contact: contact, Prefix: raw[:min(len(raw), 9)], CreatedAt: db.TS(s.now())}
 	if actor != nil {
 		k.CreatedBy = actor.ID
 	}

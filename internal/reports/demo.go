@@ -201,7 +201,7 @@ func SeedDemo(ctx context.Context, s *Service, opt DemoOptions) error {
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		unitIDs := map[string]string{}
 		for _, u := range demoUnits {
-			id := newID()
+			id := db.NewID()
 			unitIDs[u.key] = id
 			if err := insertUnit(ctx, tx, Unit{ID: id, Name: u.name, Kind: u.kind, Email: u.email}, now); err != nil {
 				return err
@@ -260,7 +260,7 @@ func SeedDemo(ctx context.Context, s *Service, opt DemoOptions) error {
 // demoCase writes one synthetic case with a plausible history.
 func (s *Service) demoCase(ctx context.Context, tx *sql.Tx, rng *rand.Rand, dc *demoCategory, opt DemoOptions, i int, age time.Duration, earlier []int64) (int64, error) {
 	created := db.TS(opt.Now.Add(-age - time.Minute))
-	c := &Case{ID: newID(), Number: int64(i + 1), Category: dc.Code, Status: Submitted, Description: dc.texts[rng.IntN(len(dc.texts))],
+	c := &Case{ID: db.NewID(), Number: int64(i + 1), Category: dc.Code, Status: Submitted, Description: dc.texts[rng.IntN(len(dc.texts))],
 		Channel: ChannelWeb, Lang: "pl", Token: randomToken(12), CreatedAt: created, UpdatedAt: created, Attributes: map[string][]string{}}
 	switch x := rng.IntN(10); {
 	case x < 2:
@@ -362,7 +362,7 @@ func (s *Service) demoCase(ctx context.Context, tx *sql.Tx, rng *rand.Rand, dc *
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE report_cases SET status = $1, status_notes = $2, updated_at = $3, resolved_at = $4,
 		closed_at = $5, duplicate_of = $6, referred_to = $7, supporters = $8, reopen_count = $9 WHERE id = $10`,
-		string(c.Status), c.StatusNotes, db.TS(c.UpdatedAt), nullTime(c.ResolvedAt), nullTime(c.ClosedAt), nullInt(c.DuplicateOf),
+		string(c.Status), c.StatusNotes, db.TS(c.UpdatedAt), db.NullTimeOf(c.ResolvedAt), db.NullTimeOf(c.ClosedAt), nullInt(c.DuplicateOf),
 		c.ReferredTo, c.Supporters, c.ReopenCount, c.ID); err != nil {
 		return 0, err
 	}

@@ -300,7 +300,7 @@ func (s *Service) submit(ctx context.Context, n NewReport) (*Case, *Category, er
 	}
 	now := db.TS(s.now())
 	c := &Case{
-		ID: newID(), Category: cat.Code, UnitID: unit, Status: Submitted, Description: n.Description,
+		ID: db.NewID(), Category: cat.Code, UnitID: unit, Status: Submitted, Description: n.Description,
 		HasPoint: n.HasPoint, Lat: n.Lat, Lon: n.Lon, Address: n.Address, District: district,
 		Channel: n.Channel, Lang: n.Lang, ReporterID: n.ReporterID, ReporterEmail: n.ReporterEmail,
 		ReporterName: n.ReporterName, ReporterPhone: n.ReporterPhone, Token: randomToken(12),
@@ -698,7 +698,7 @@ func (s *Service) setStatus(ctx context.Context, tx *sql.Tx, c *Case, ch Change,
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE report_cases SET status = $1, status_notes = $2, updated_at = $3,
 		resolved_at = $4, closed_at = $5, duplicate_of = $6, referred_to = $7 WHERE id = $8 AND status = $9`,
-		string(ch.To), ch.Note, now, nullTime(resolved), nullTime(closedAt), dup, referred, c.ID, string(from))
+		string(ch.To), ch.Note, now, db.NullTimeOf(resolved), db.NullTimeOf(closedAt), dup, referred, c.ID, string(from))
 	if err != nil {
 		return fmt.Errorf("reports: status: %w", db.MapError(err))
 	}

@@ -12,13 +12,10 @@ import (
 
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/db"
-	"github.com/google/uuid"
 )
 
 // The SQL of the module. Every function takes a db.Querier, so it runs in
 // or out of a transaction; the service decides which.
-
-func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 const caseColumns = `c.id, c.number, c.category_code, COALESCE(c.unit_id, ''), COALESCE(u.name, ''), c.status,
 	c.description, c.lat, c.lon, c.address, c.district, c.channel, c.lang, COALESCE(c.reporter_id, ''),
@@ -217,7 +214,7 @@ func insertCase(ctx context.Context, tx db.Querier, c *Case) error {
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)`,
 		c.ID, c.Number, c.Category, nullString(c.UnitID), string(c.Status), c.Description,
 		lat, lon, c.Address, c.District, c.Channel, c.Lang, nullString(c.ReporterID), c.ReporterEmail, c.ReporterName, c.ReporterPhone, c.Token,
-		nullString(c.APIKeyID), c.DeviceID, c.AccountID, c.MediaURL, attrs, c.EnteredBy, c.Photos, c.PhotoURL, db.TS(c.CreatedAt), db.TS(c.UpdatedAt), nullTime(c.ExpectedAt))
+		nullString(c.APIKeyID), c.DeviceID, c.AccountID, c.MediaURL, attrs, c.EnteredBy, c.Photos, c.PhotoURL, db.TS(c.CreatedAt), db.TS(c.UpdatedAt), db.NullTimeOf(c.ExpectedAt))
 	if err != nil {
 		return fmt.Errorf("reports: insert case: %w", db.MapError(err))
 	}
@@ -231,13 +228,9 @@ func nullString(s string) any {
 	return s
 }
 
-func nullTime(t time.Time) db.NullTime {
-	return db.NullTime{Time: t, Valid: !t.IsZero()}
-}
-
 func insertUpdate(ctx context.Context, tx db.Querier, caseID string, u Update) error {
 	if u.ID == "" {
-		u.ID = newID()
+		u.ID = db.NewID()
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO report_updates (id, case_id, at, kind, status, body, internal, author_id, author)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,

@@ -10,7 +10,6 @@ import (
 
 	"github.com/civitas-city/civitas/internal/audit"
 	"github.com/civitas-city/civitas/internal/db"
-	"github.com/google/uuid"
 )
 
 // Report is the outcome of an import.
@@ -44,7 +43,7 @@ func Import(ctx context.Context, d *db.DB, r io.Reader, o Options) (Report, erro
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM census_entries`).Scan(&before); err != nil {
 			return fmt.Errorf("census: count: %w", err)
 		}
-		w := &writer{tx: tx, importID: uuid.Must(uuid.NewV7()).String(), at: rep.At}
+		w := &writer{tx: tx, importID: db.NewID(), at: rep.At}
 		res, err := Read(r, o, func(e Entry) error { return w.add(ctx, e) })
 		rep.ReadResult = res
 		if err != nil {
@@ -74,7 +73,7 @@ func Import(ctx context.Context, d *db.DB, r io.Reader, o Options) (Report, erro
 // Replace makes entries the whole register, in the caller's transaction,
 // for generated data (the demo). Entries must have unique hashes.
 func Replace(ctx context.Context, tx *sql.Tx, entries []Entry, now time.Time) error {
-	w := &writer{tx: tx, importID: uuid.Must(uuid.NewV7()).String(), at: now}
+	w := &writer{tx: tx, importID: db.NewID(), at: now}
 	for _, e := range entries {
 		if err := w.add(ctx, e); err != nil {
 			return err

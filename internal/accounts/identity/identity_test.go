@@ -15,7 +15,6 @@ import (
 	"github.com/civitas-city/civitas/internal/audit"
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/db/dbtest"
-	"github.com/google/uuid"
 )
 
 var key = []byte("identity-test-key-identity-test-key-0123")
@@ -60,7 +59,7 @@ func service(d *db.DB) *identity.Service {
 // its id.
 func addUser(t *testing.T, d *db.DB, email string, confirmed bool) string {
 	t.Helper()
-	id := uuid.Must(uuid.NewV7()).String()
+	id := db.NewID()
 	var at any
 	if confirmed {
 		at = db.TS(time.Now())

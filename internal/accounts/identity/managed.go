@@ -17,7 +17,6 @@ import (
 	"github.com/civitas-city/civitas/internal/audit"
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/web"
-	"github.com/google/uuid"
 )
 
 type managedRow struct {
@@ -100,7 +99,7 @@ func (s *Service) CreateManaged(ctx context.Context, officerID string, n NewMana
 	case !s.isDistrict(district):
 		return Managed{}, ErrDistrict
 	}
-	out := Managed{UserID: uuid.Must(uuid.NewV7()).String(), ClaimCode: newClaimCode(), District: district}
+	out := Managed{UserID: db.NewID(), ClaimCode: newClaimCode(), District: district}
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		holder, err := verificationByHash(ctx, tx, hash)
 		if err == nil {

@@ -17,7 +17,6 @@ import (
 	"github.com/civitas-city/civitas/internal/audit"
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/web"
-	"github.com/google/uuid"
 )
 
 // Errors of the verification flows; each names the form field at fault
@@ -88,7 +87,7 @@ func (s *Service) checkFailures(ctx context.Context, userID string) error {
 func (s *Service) recordFailure(ctx context.Context, userID string) error {
 	now := s.now()
 	_, err := s.DB.ExecContext(ctx, `INSERT INTO residency_failures (id, user_id, at) VALUES ($1, $2, $3)`,
-		uuid.Must(uuid.NewV7()).String(), userID, db.TS(now))
+		db.NewID(), userID, db.TS(now))
 	if err == nil {
 		// Failures older than the window no longer count.
 		_, err = s.DB.ExecContext(ctx, `DELETE FROM residency_failures WHERE user_id = $1 AND at < $2`, userID, db.TS(now.Add(-24*time.Hour)))
@@ -311,7 +310,7 @@ func (s *Service) refuse(ctx context.Context, r refusal) error {
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		now := db.TS(s.now())
 		if _, err := tx.ExecContext(ctx, `INSERT INTO residency_refused (id, pesel_hash, user_id, holder_id, method, reason, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, uuid.Must(uuid.NewV7()).String(), r.hash, r.userID, r.holder, string(r.method), r.reason, now); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, db.NewID(), r.hash, r.userID, r.holder, string(r.method), r.reason, now); err != nil {
 			return fmt.Errorf("identity: record refusal: %w", db.MapError(err))
 		}
 		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: r.actorID, OnBehalfOf: onBehalf(r.claim), Action: "residency.refused",
