@@ -188,6 +188,20 @@ func (h *Handler) projectIn(r *http.Request, e *Edition) (*Project, error) {
 	return p, nil
 }
 
+// project loads the path's edition and its project: what every resident
+// page of a project starts from.
+func (h *Handler) project(r *http.Request) (*Edition, *Project, error) {
+	e, err := h.edition(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := h.projectIn(r, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, p, nil
+}
+
 func (h *Handler) districtName(n int) string {
 	for _, d := range h.Districts {
 		if d.Number == n {

@@ -105,13 +105,9 @@ func (h *Handler) apiEdition(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) apiResults(w http.ResponseWriter, r *http.Request) error {
-	e, err := h.resultsEdition(r)
+	e, pool, err := h.resultsPool(r)
 	if err != nil {
 		return err
-	}
-	pool, ok := e.Pool(r.PathValue("pool"))
-	if !ok {
-		return apperr.E(apperr.NotFound, "budget.error.no_pool")
 	}
 	res, err := h.Service.Result(r.Context(), pool)
 	if err != nil {

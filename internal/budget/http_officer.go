@@ -195,12 +195,15 @@ func (h *Handler) handleConfig(w http.ResponseWriter, r *http.Request) error {
 	return seeOther(w, r, "/officer/budget/"+c.Slug+"?done=saved")
 }
 
-func (h *Handler) handlePhase(w http.ResponseWriter, r *http.Request) error {
+// editionAction runs an officer's change on an edition and shows the
+// edition's page again with the problem, or goes back to it; done (with a
+// fragment if any) tells the page what happened.
+func (h *Handler) editionAction(w http.ResponseWriter, r *http.Request, do func(e *Edition) error, done string) error {
 	e, err := h.managedEdition(r)
 	if err != nil {
 		return err
 	}
-	if err := h.Service.SetPhase(r.Context(), actor(r), e.ID, Phase(r.PostFormValue("phase"))); err != nil {
+	if err := do(e); err != nil {
 		errs, ferr := h.formErrors(r, err)
 		if ferr != nil {
 			return ferr
@@ -211,7 +214,13 @@ func (h *Handler) handlePhase(w http.ResponseWriter, r *http.Request) error {
 		}
 		return h.render(w, r, "officer_edition", "budget.officer.title", errs, page)
 	}
-	return seeOther(w, r, "/officer/budget/"+e.Slug+"?done=phase")
+	return seeOther(w, r, "/officer/budget/"+e.Slug+"?done="+done)
+}
+
+func (h *Handler) handlePhase(w http.ResponseWriter, r *http.Request) error {
+	return h.editionAction(w, r, func(e *Edition) error {
+		return h.Service.SetPhase(r.Context(), actor(r), e.ID, Phase(r.PostFormValue("phase")))
+	}, "phase")
 }
 
 func (h *Handler) handleCount(w http.ResponseWriter, r *http.Request) error {
@@ -226,20 +235,7 @@ func (h *Handler) handleCount(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) handleRoster(w http.ResponseWriter, r *http.Request) error {
-	e, err := h.managedEdition(r)
-	if err != nil {
-		return err
-	}
-	if err := h.Service.AddToRoster(r.Context(), actor(r), e.ID, r.PostFormValue("email")); err != nil {
-		errs, ferr := h.formErrors(r, err)
-		if ferr != nil {
-			return ferr
-		}
-		page, perr := h.officerEditionPage(r, e, nil, errs)
-		if perr != nil {
-			return perr
-		}
-		return h.render(w, r, "officer_edition", "budget.officer.title", errs, page)
-	}
-	return seeOther(w, r, "/officer/budget/"+e.Slug+"?done=roster#roster")
+	return h.editionAction(w, r, func(e *Edition) error {
+		return h.Service.AddToRoster(r.Context(), actor(r), e.ID, r.PostFormValue("email"))
+	}, "roster#roster")
 }

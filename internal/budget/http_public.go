@@ -170,11 +170,7 @@ func fileViews(list []files.File) (images, attachments []FileView) {
 }
 
 func (h *Handler) handleProject(w http.ResponseWriter, r *http.Request) error {
-	e, err := h.edition(r)
-	if err != nil {
-		return err
-	}
-	p, err := h.projectIn(r, e)
+	e, p, err := h.project(r)
 	if err != nil {
 		return err
 	}

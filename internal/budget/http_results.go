@@ -40,6 +40,20 @@ func (h *Handler) resultsEdition(r *http.Request) (*Edition, error) {
 	return e, nil
 }
 
+// resultsPool loads the path's edition, once its results are out, and the
+// path's pool of it.
+func (h *Handler) resultsPool(r *http.Request) (*Edition, *Pool, error) {
+	e, err := h.resultsEdition(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	pool, ok := e.Pool(r.PathValue("pool"))
+	if !ok {
+		return nil, nil, apperr.E(apperr.NotFound, "budget.error.no_pool")
+	}
+	return e, pool, nil
+}
+
 func (h *Handler) handleResults(w http.ResponseWriter, r *http.Request) error {
 	e, err := h.resultsEdition(r)
 	if err != nil {
@@ -105,13 +119,9 @@ type TurnoutLine struct {
 }
 
 func (h *Handler) handlePoolResults(w http.ResponseWriter, r *http.Request) error {
-	e, err := h.resultsEdition(r)
+	e, pool, err := h.resultsPool(r)
 	if err != nil {
 		return err
-	}
-	pool, ok := e.Pool(r.PathValue("pool"))
-	if !ok {
-		return apperr.E(apperr.NotFound, "budget.error.no_pool")
 	}
 	ctx := r.Context()
 	lang := web.Lang(ctx)
@@ -252,13 +262,9 @@ func poolJSON(e *Edition, pool *Pool, res *PoolResult) PoolJSON {
 }
 
 func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) error {
-	e, err := h.resultsEdition(r)
+	e, pool, err := h.resultsPool(r)
 	if err != nil {
 		return err
-	}
-	pool, ok := e.Pool(r.PathValue("pool"))
-	if !ok {
-		return apperr.E(apperr.NotFound, "budget.error.no_pool")
 	}
 	ctx := r.Context()
 	name := e.Slug + "-" + pool.Slug

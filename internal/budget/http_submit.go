@@ -78,44 +78,47 @@ func (h *Handler) handleCreateProject(w http.ResponseWriter, r *http.Request) er
 }
 
 func (h *Handler) handleEditProject(w http.ResponseWriter, r *http.Request) error {
-	e, err := h.edition(r)
-	if err != nil {
-		return err
-	}
-	p, err := h.projectIn(r, e)
+	e, p, err := h.project(r)
 	if err != nil {
 		return err
 	}
 	if p.AuthorID != participant(r) {
 		return apperr.E(apperr.Forbidden, "budget.error.not_author")
 	}
-	in := ProjectInput{Title: p.Title, Description: p.Description, Category: p.Category, Address: p.Address}
-	if pool, ok := e.PoolByID(p.PoolID); ok {
-		in.Pool = pool.Slug
-	}
-	if p.HasPoint {
-		in.Lat, in.Lon = strconv.FormatFloat(p.Lat, 'f', -1, 64), strconv.FormatFloat(p.Lon, 'f', -1, 64)
-	}
-	for _, it := range p.CostItems {
-		in.CostItems = append(in.CostItems, CostItemInput{Label: it.Label, Amount: MoneyDecimal(it.Amount)})
-	}
-	page := h.formPage(r, e, p, in, nil)
-	list, err := h.Service.Files(r.Context(), p.ID)
+	page, err := h.savedProjectForm(r, e, p, nil)
 	if err != nil {
 		return err
 	}
-	imgs, atts := fileViews(list)
-	page.Files = append(imgs, atts...)
+	if p.HasPoint {
+		page.In.Lat, page.In.Lon = strconv.FormatFloat(p.Lat, 'f', -1, 64), strconv.FormatFloat(p.Lon, 'f', -1, 64)
+	}
 	page.Notice = r.URL.Query().Get("done")
 	return h.render(w, r, "project_form", "budget.submit.title", nil, page)
 }
 
-func (h *Handler) handleUpdateProject(w http.ResponseWriter, r *http.Request) error {
-	e, err := h.edition(r)
-	if err != nil {
-		return err
+// savedProjectForm is the form filled from a saved project, with its
+// uploads, for the edit page and for an upload's problem. It leaves out the
+// map point: only the edit page fills it in (as before this helper).
+func (h *Handler) savedProjectForm(r *http.Request, e *Edition, p *Project, errs web.FormErrors) (*ProjectFormPage, error) {
+	in := ProjectInput{Title: p.Title, Description: p.Description, Category: p.Category, Address: p.Address}
+	if pool, ok := e.PoolByID(p.PoolID); ok {
+		in.Pool = pool.Slug
 	}
-	p, err := h.projectIn(r, e)
+	for _, it := range p.CostItems {
+		in.CostItems = append(in.CostItems, CostItemInput{Label: it.Label, Amount: MoneyDecimal(it.Amount)})
+	}
+	page := h.formPage(r, e, p, in, errs)
+	list, err := h.Service.Files(r.Context(), p.ID)
+	if err != nil {
+		return nil, err
+	}
+	imgs, atts := fileViews(list)
+	page.Files = append(imgs, atts...)
+	return page, nil
+}
+
+func (h *Handler) handleUpdateProject(w http.ResponseWriter, r *http.Request) error {
+	_, p, err := h.project(r)
 	if err != nil {
 		return err
 	}
@@ -153,11 +156,7 @@ func (h *Handler) saveProject(w http.ResponseWriter, r *http.Request, cur *Proje
 const maxUpload = 12 << 20
 
 func (h *Handler) handleUpload(w http.ResponseWriter, r *http.Request) error {
-	e, err := h.edition(r)
-	if err != nil {
-		return err
-	}
-	p, err := h.projectIn(r, e)
+	e, p, err := h.project(r)
 	if err != nil {
 		return err
 	}
@@ -198,29 +197,15 @@ func (h *Handler) uploadError(w http.ResponseWriter, r *http.Request, e *Edition
 			errs["file"] = v
 		}
 	}
-	in := ProjectInput{Title: p.Title, Description: p.Description, Category: p.Category, Address: p.Address}
-	if pool, ok := e.PoolByID(p.PoolID); ok {
-		in.Pool = pool.Slug
+	page, err := h.savedProjectForm(r, e, p, errs)
+	if err != nil {
+		return err
 	}
-	for _, it := range p.CostItems {
-		in.CostItems = append(in.CostItems, CostItemInput{Label: it.Label, Amount: MoneyDecimal(it.Amount)})
-	}
-	page := h.formPage(r, e, p, in, errs)
-	list, lerr := h.Service.Files(r.Context(), p.ID)
-	if lerr != nil {
-		return lerr
-	}
-	imgs, atts := fileViews(list)
-	page.Files = append(imgs, atts...)
 	return h.render(w, r, "project_form", "budget.submit.title", errs, page)
 }
 
 func (h *Handler) handleDeleteFile(w http.ResponseWriter, r *http.Request) error {
-	e, err := h.edition(r)
-	if err != nil {
-		return err
-	}
-	p, err := h.projectIn(r, e)
+	e, p, err := h.project(r)
 	if err != nil {
 		return err
 	}
@@ -231,11 +216,7 @@ func (h *Handler) handleDeleteFile(w http.ResponseWriter, r *http.Request) error
 }
 
 func (h *Handler) handleWithdraw(w http.ResponseWriter, r *http.Request) error {
-	e, err := h.edition(r)
-	if err != nil {
-		return err
-	}
-	p, err := h.projectIn(r, e)
+	e, p, err := h.project(r)
 	if err != nil {
 		return err
 	}
@@ -249,11 +230,7 @@ func (h *Handler) handleWithdraw(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) handleSign(w http.ResponseWriter, r *http.Request) error {
-	e, err := h.edition(r)
-	if err != nil {
-		return err
-	}
-	p, err := h.projectIn(r, e)
+	e, p, err := h.project(r)
 	if err != nil {
 		return err
 	}
@@ -264,11 +241,7 @@ func (h *Handler) handleSign(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) handleAppeal(w http.ResponseWriter, r *http.Request) error {
-	e, err := h.edition(r)
-	if err != nil {
-		return err
-	}
-	p, err := h.projectIn(r, e)
+	e, p, err := h.project(r)
 	if err != nil {
 		return err
 	}
