@@ -1,9 +1,7 @@
 package consult
 
 import (
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -49,7 +47,8 @@ type Handler struct {
 	// link.
 	VerifyURL string
 
-	css string
+	css     string // the stylesheet's URL, with its hash
+	cssHash string
 }
 
 // DistrictOption is one district in a choice list.
@@ -72,8 +71,8 @@ var Officer = web.Officer("consultations")
 // RegisterPages registers the page templates.
 func (h *Handler) RegisterPages() {
 	h.Site.Renderer.Register("consult", templates, Pages...)
-	sum := sha256.Sum256(stylesheet)
-	h.css = "/consult-static/" + hex.EncodeToString(sum[:6]) + "/consult.css"
+	h.cssHash = web.ContentHash(stylesheet)
+	h.css = "/consult-static/" + h.cssHash + "/consult.css"
 }
 
 // Routes registers every consultations route.
@@ -130,14 +129,7 @@ type Base struct {
 func (h *Handler) base() Base { return Base{CSS: h.css} }
 
 func (h *Handler) handleCSS(w http.ResponseWriter, r *http.Request) error {
-	w.Header().Set("Content-Type", "text/css; charset=utf-8")
-	if "/consult-static/"+r.PathValue("hash")+"/consult.css" == h.css {
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
-		w.Header().Set("Cache-Control", "no-cache")
-	}
-	_, err := w.Write(stylesheet)
-	return err
+	return web.ServeVersioned(w, r, h.cssHash, "text/css; charset=utf-8", stylesheet)
 }
 
 // render shows a page: 200, or 422 when its form has errors.

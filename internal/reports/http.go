@@ -1,9 +1,7 @@
 package reports
 
 import (
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -43,6 +41,7 @@ type Handler struct {
 	outlines string
 	pick     []byte
 	css      string // the stylesheet's URL, with its hash
+	cssHash  string
 }
 
 // Pages lists the page templates.
@@ -63,7 +62,8 @@ func (h *Handler) RegisterPages() {
 		h.outlines = districtPaths(h.proj, set)
 	}
 	h.pick = pickMap(h.proj, h.outlines)
-	h.css = "/reports/static/" + shortHash(stylesheet) + "/reports.css"
+	h.cssHash = web.ContentHash(stylesheet)
+	h.css = "/reports/static/" + h.cssHash + "/reports.css"
 }
 
 // Routes registers every reports route; the Open311 API is registered by
@@ -162,12 +162,6 @@ func (h *Handler) addError(b *Base, lang, field, key string) {
 		anchor = "category"
 	}
 	b.Errors = append(b.Errors, FieldError{Anchor: anchor, Message: msg})
-}
-
-// shortHash names a version of a static file.
-func shortHash(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:6])
 }
 
 // number reads the {number} of a case route.
@@ -766,12 +760,5 @@ func (h *Handler) handlePickMap(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) handleCSS(w http.ResponseWriter, r *http.Request) error {
-	w.Header().Set("Content-Type", "text/css; charset=utf-8")
-	if "/reports/static/"+r.PathValue("hash")+"/reports.css" == h.css {
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
-		w.Header().Set("Cache-Control", "no-cache")
-	}
-	_, err := w.Write(stylesheet)
-	return err
+	return web.ServeVersioned(w, r, h.cssHash, "text/css; charset=utf-8", stylesheet)
 }

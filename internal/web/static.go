@@ -35,12 +35,11 @@ func NewAssets(fss ...fs.FS) (*Assets, error) {
 			if err != nil {
 				return err
 			}
-			sum := sha256.Sum256(b)
 			ct := mime.TypeByExtension(path.Ext(p))
 			if ct == "" {
 				ct = "application/octet-stream"
 			}
-			a.files[p] = asset{hash: hex.EncodeToString(sum[:6]), body: b, ctype: ct}
+			a.files[p] = asset{hash: ContentHash(b), body: b, ctype: ct}
 			return nil
 		})
 		if err != nil {
@@ -71,13 +70,25 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if r.PathValue("hash") != f.hash {
-		// An old hash: serve the current file but do not let it be cached
-		// for ever under the wrong name.
+	ServeVersioned(w, r, f.hash, f.ctype, f.body)
+}
+
+// ContentHash is the short digest of a static file that versions its URL.
+func ContentHash(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:6])
+}
+
+// ServeVersioned writes body, requested under a URL whose {hash} segment
+// versions it. Only the current hash may be cached for ever: an old one
+// still gets the current file, but it must not stick under the wrong name.
+func ServeVersioned(w http.ResponseWriter, r *http.Request, hash, ctype string, body []byte) error {
+	if r.PathValue("hash") != hash {
 		w.Header().Set("Cache-Control", "no-cache")
 	} else {
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	}
-	w.Header().Set("Content-Type", f.ctype)
-	w.Write(f.body)
+	w.Header().Set("Content-Type", ctype)
+	_, err := w.Write(body)
+	return err
 }
