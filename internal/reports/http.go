@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -171,6 +172,37 @@ func number(r *http.Request) (int64, error) {
 		return 0, apperr.E(apperr.NotFound, "reports.error.no_case")
 	}
 	return n, nil
+}
+
+// caseOf loads the case of a {number} route, with the category names in
+// the request's language (for the resident's and the officer's case pages).
+func (h *Handler) caseOf(r *http.Request) (*Case, map[string]string, error) {
+	n, err := number(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := h.Service.Get(r.Context(), n)
+	if err != nil {
+		return nil, nil, err
+	}
+	names, _, err := h.categoryNames(r, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, names, nil
+}
+
+// photoViews lists a case's photos as its pages show them.
+func (h *Handler) photoViews(ctx context.Context, c *Case) ([]PhotoView, error) {
+	photos, err := h.Service.Photos(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	var out []PhotoView
+	for i, f := range photos {
+		out = append(out, PhotoView{URL: files.URL(f), Name: f.Name, N: i + 1})
+	}
+	return out, nil
 }
 
 // Option is one choice of a select or radio group.
@@ -482,15 +514,7 @@ func (h *Handler) handleCase(w http.ResponseWriter, r *http.Request) error {
 // casePage loads everything the case page shows.
 func (h *Handler) casePage(r *http.Request, key string) (*CasePage, error) {
 	ctx, lang := r.Context(), web.Lang(r.Context())
-	n, err := number(r)
-	if err != nil {
-		return nil, err
-	}
-	c, err := h.Service.Get(ctx, n)
-	if err != nil {
-		return nil, err
-	}
-	names, _, err := h.categoryNames(r, true)
+	c, names, err := h.caseOf(r)
 	if err != nil {
 		return nil, err
 	}
@@ -508,12 +532,8 @@ func (h *Handler) casePage(r *http.Request, key string) (*CasePage, error) {
 	if c.DuplicateOf > 0 {
 		p.DuplicateURL = fmt.Sprintf("/reports/%d", c.DuplicateOf)
 	}
-	photos, err := h.Service.Photos(ctx, c)
-	if err != nil {
+	if p.Photos, err = h.photoViews(ctx, c); err != nil {
 		return nil, err
-	}
-	for i, f := range photos {
-		p.Photos = append(p.Photos, PhotoView{URL: files.URL(f), Name: f.Name, N: i + 1})
 	}
 	history, err := h.Service.History(ctx, c, false)
 	if err != nil {

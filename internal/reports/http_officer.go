@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/civitas-city/civitas/internal/apperr"
-	"github.com/civitas-city/civitas/internal/files"
 	"github.com/civitas-city/civitas/internal/web"
 )
 
@@ -115,15 +114,7 @@ type WorkPage struct {
 
 func (h *Handler) workPage(r *http.Request) (*WorkPage, error) {
 	ctx, lang := r.Context(), web.Lang(r.Context())
-	n, err := number(r)
-	if err != nil {
-		return nil, err
-	}
-	c, err := h.Service.Get(ctx, n)
-	if err != nil {
-		return nil, err
-	}
-	names, _, err := h.categoryNames(r, true)
+	c, names, err := h.caseOf(r)
 	if err != nil {
 		return nil, err
 	}
@@ -132,12 +123,8 @@ func (h *Handler) workPage(r *http.Request) (*WorkPage, error) {
 	if p.CanWork, err = h.Service.CanWork(ctx, web.CurrentUser(ctx), c); err != nil {
 		return nil, err
 	}
-	photos, err := h.Service.Photos(ctx, c)
-	if err != nil {
+	if p.Photos, err = h.photoViews(ctx, c); err != nil {
 		return nil, err
-	}
-	for i, f := range photos {
-		p.Photos = append(p.Photos, PhotoView{URL: files.URL(f), Name: f.Name, N: i + 1})
 	}
 	history, err := h.Service.History(ctx, c, true)
 	if err != nil {
