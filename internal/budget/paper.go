@@ -123,6 +123,23 @@ func (s *Service) Batch(ctx context.Context, id string) (*Batch, error) {
 	return scanBatch(s.DB.QueryRowContext(ctx, `SELECT `+batchCols+` FROM pb_paper_batches WHERE id = $1`, id))
 }
 
+// managedBatch loads a batch and its edition and checks that a may manage
+// it: what every change to a batch's sheets checks first.
+func (s *Service) managedBatch(ctx context.Context, a Actor, batchID string) (*Batch, *Edition, error) {
+	b, err := s.Batch(ctx, batchID)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := s.EditionByID(ctx, b.EditionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.mustManage(e, a); err != nil {
+		return nil, nil, err
+	}
+	return b, e, nil
+}
+
 // Batches lists an edition's batches by booth and label.
 func (s *Service) Batches(ctx context.Context, editionID string) ([]*Batch, error) {
 	rows, err := s.DB.QueryContext(ctx, `SELECT `+batchCols+` FROM pb_paper_batches WHERE edition_id = $1 ORDER BY booth, label, id`, editionID)
@@ -147,15 +164,8 @@ func (s *Service) Batches(ctx context.Context, editionID string) ([]*Batch, erro
 // no trace but the audit; a person who took part already gets the
 // edition's policy.
 func (s *Service) EnterPaper(ctx context.Context, a Actor, batchID string, in PaperInput) (string, error) {
-	b, err := s.Batch(ctx, batchID)
+	b, e, err := s.managedBatch(ctx, a, batchID)
 	if err != nil {
-		return "", err
-	}
-	e, err := s.EditionByID(ctx, b.EditionID)
-	if err != nil {
-		return "", err
-	}
-	if err := s.mustManage(e, a); err != nil {
 		return "", err
 	}
 	pool, ok := e.PoolByID(b.PoolID)
@@ -263,15 +273,8 @@ func (s *Service) EnterPaper(ctx context.Context, a Actor, batchID string, in Pa
 // DiscardSheet removes both keyings of a sheet whose keyings disagree, so
 // that it can be keyed again. Audited.
 func (s *Service) DiscardSheet(ctx context.Context, a Actor, batchID string, seq int) error {
-	b, err := s.Batch(ctx, batchID)
+	b, _, err := s.managedBatch(ctx, a, batchID)
 	if err != nil {
-		return err
-	}
-	e, err := s.EditionByID(ctx, b.EditionID)
-	if err != nil {
-		return err
-	}
-	if err := s.mustManage(e, a); err != nil {
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
@@ -290,15 +293,8 @@ func (s *Service) DiscardSheet(ctx context.Context, a Actor, batchID string, seq
 // CloseBatch ends a batch; a double-key batch must have no sheet waiting
 // for its second keying and no disagreement left.
 func (s *Service) CloseBatch(ctx context.Context, a Actor, batchID string) error {
-	b, err := s.Batch(ctx, batchID)
+	b, _, err := s.managedBatch(ctx, a, batchID)
 	if err != nil {
-		return err
-	}
-	e, err := s.EditionByID(ctx, b.EditionID)
-	if err != nil {
-		return err
-	}
-	if err := s.mustManage(e, a); err != nil {
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {

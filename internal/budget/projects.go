@@ -271,6 +271,40 @@ func (s *Service) Project(ctx context.Context, id string) (*Project, error) {
 	return loadProject(ctx, s.DB, id)
 }
 
+// managedProject loads a project and its edition and checks that a may
+// manage it.
+func (s *Service) managedProject(ctx context.Context, a Actor, projectID string) (*Project, *Edition, error) {
+	p, err := s.Project(ctx, projectID)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := s.EditionByID(ctx, p.EditionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.mustManage(e, a); err != nil {
+		return nil, nil, err
+	}
+	return p, e, nil
+}
+
+// loadAuthoredProject loads a project that userID wrote, and its edition:
+// what an author's own change checks first, within its transaction.
+func loadAuthoredProject(ctx context.Context, q db.Querier, userID, projectID string) (*Project, *Edition, error) {
+	p, err := loadProject(ctx, q, projectID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p.AuthorID != userID {
+		return nil, nil, apperr.E(apperr.Forbidden, "budget.error.not_author")
+	}
+	e, err := loadEdition(ctx, q, "id", p.EditionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, e, nil
+}
+
 // Projects lists projects.
 func (s *Service) Projects(ctx context.Context, f ProjectFilter) ([]*Project, error) {
 	ps, err := listProjects(ctx, s.DB, f)
@@ -306,14 +340,7 @@ func compareCodes(a, b string) int {
 // Withdraw takes the author's project out of the edition before the vote.
 func (s *Service) Withdraw(ctx context.Context, userID, id string) error {
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		p, err := loadProject(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if p.AuthorID != userID {
-			return apperr.E(apperr.Forbidden, "budget.error.not_author")
-		}
-		e, err := loadEdition(ctx, tx, "id", p.EditionID)
+		p, e, err := loadAuthoredProject(ctx, tx, userID, id)
 		if err != nil {
 			return err
 		}
@@ -389,15 +416,8 @@ const (
 // AddFile stores an image or attachment of the author's project while it
 // is a draft or waiting for review.
 func (s *Service) AddFile(ctx context.Context, userID, id, kind, name string, data []byte) (*files.File, error) {
-	p, err := s.Project(ctx, id)
-	if err != nil {
+	if err := s.checkFilesOpen(ctx, userID, id); err != nil {
 		return nil, err
-	}
-	if p.AuthorID != userID {
-		return nil, apperr.E(apperr.Forbidden, "budget.error.not_author")
-	}
-	if p.Status != StatusDraft && p.Status != StatusCollecting && p.Status != StatusSubmitted {
-		return nil, apperr.E(apperr.Invalid, "budget.project.error.files_locked")
 	}
 	policy := files.Attachments
 	if kind == UploadImage {
@@ -423,6 +443,15 @@ func (s *Service) AddFile(ctx context.Context, userID, id, kind, name string, da
 // DeleteFile removes a file from the author's project while it may still
 // change.
 func (s *Service) DeleteFile(ctx context.Context, userID, id, fileID string) error {
+	if err := s.checkFilesOpen(ctx, userID, id); err != nil {
+		return err
+	}
+	return files.Delete(ctx, s.DB, projectOwner(id), fileID)
+}
+
+// checkFilesOpen checks that userID wrote project id and that its files
+// may still change: while a draft, collecting signatures or submitted.
+func (s *Service) checkFilesOpen(ctx context.Context, userID, id string) error {
 	p, err := s.Project(ctx, id)
 	if err != nil {
 		return err
@@ -433,7 +462,7 @@ func (s *Service) DeleteFile(ctx context.Context, userID, id, fileID string) err
 	if p.Status != StatusDraft && p.Status != StatusCollecting && p.Status != StatusSubmitted {
 		return apperr.E(apperr.Invalid, "budget.project.error.files_locked")
 	}
-	return files.Delete(ctx, s.DB, projectOwner(id), fileID)
+	return nil
 }
 
 // Files lists a project's uploads.

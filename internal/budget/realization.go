@@ -103,6 +103,26 @@ func (s *Service) winner(ctx context.Context, q db.Querier, p *Project) (bool, e
 	return n > 0, err
 }
 
+// changeRealization runs change in a transaction on a project that a may
+// manage, once the transaction has checked that the project won: only
+// winners are realized.
+func (s *Service) changeRealization(ctx context.Context, a Actor, projectID string, change func(tx *sql.Tx, p *Project) error) error {
+	p, _, err := s.managedProject(ctx, a, projectID)
+	if err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		ok, err := s.winner(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return apperr.E(apperr.Invalid, "budget.real.error.not_winner")
+		}
+		return change(tx, p)
+	})
+}
+
 // UpdateRealization sets a winning project's status, progress and note.
 func (s *Service) UpdateRealization(ctx context.Context, a Actor, projectID string, in RealizationInput) error {
 	errs := FieldErrors{}
@@ -120,18 +140,7 @@ func (s *Service) UpdateRealization(ctx context.Context, a Actor, projectID stri
 	if err := errs.asError(); err != nil {
 		return err
 	}
-	p, _, err := s.managedProject(ctx, a, projectID)
-	if err != nil {
-		return err
-	}
-	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		ok, err := s.winner(ctx, tx, p)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return apperr.E(apperr.Invalid, "budget.real.error.not_winner")
-		}
+	return s.changeRealization(ctx, a, projectID, func(tx *sql.Tx, p *Project) error {
 		now := db.TS(s.now())
 		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_realization (project_id, status, progress, note, updated_by, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project_id) DO UPDATE SET status = excluded.status, progress = excluded.progress,
@@ -159,17 +168,7 @@ func (s *Service) AddMilestone(ctx context.Context, a Actor, projectID, title, d
 	if err := errs.asError(); err != nil {
 		return err
 	}
-	p, _, err := s.managedProject(ctx, a, projectID)
-	if err != nil {
-		return err
-	}
-	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		if ok, err := s.winner(ctx, tx, p); err != nil || !ok {
-			if err == nil {
-				err = apperr.E(apperr.Invalid, "budget.real.error.not_winner")
-			}
-			return err
-		}
+	return s.changeRealization(ctx, a, projectID, func(tx *sql.Tx, p *Project) error {
 		if err := startRealization(ctx, tx, p.ID, a.ID, s.now()); err != nil {
 			return err
 		}
@@ -206,17 +205,7 @@ func (s *Service) CompleteMilestone(ctx context.Context, a Actor, projectID, mil
 
 // AddRealizationPhoto stores a photo of a winning project's realization.
 func (s *Service) AddRealizationPhoto(ctx context.Context, a Actor, projectID, name string, data []byte) error {
-	p, _, err := s.managedProject(ctx, a, projectID)
-	if err != nil {
-		return err
-	}
-	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		if ok, err := s.winner(ctx, tx, p); err != nil || !ok {
-			if err == nil {
-				err = apperr.E(apperr.Invalid, "budget.real.error.not_winner")
-			}
-			return err
-		}
+	return s.changeRealization(ctx, a, projectID, func(tx *sql.Tx, p *Project) error {
 		f, err := files.Save(ctx, tx, realizationOwner(p.ID), name, data, files.Images)
 		if err != nil {
 			if ae, ok := err.(*apperr.Error); ok && ae.Field == "" {
@@ -231,21 +220,4 @@ func (s *Service) AddRealizationPhoto(ctx context.Context, a Actor, projectID, n
 // RealizationPhotos lists a realization's photos.
 func (s *Service) RealizationPhotos(ctx context.Context, projectID string) ([]files.File, error) {
 	return files.List(ctx, s.DB, realizationOwner(projectID))
-}
-
-// managedProject loads a project and its edition and checks that a may
-// manage it.
-func (s *Service) managedProject(ctx context.Context, a Actor, projectID string) (*Project, *Edition, error) {
-	p, err := s.Project(ctx, projectID)
-	if err != nil {
-		return nil, nil, err
-	}
-	e, err := s.EditionByID(ctx, p.EditionID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := s.mustManage(e, a); err != nil {
-		return nil, nil, err
-	}
-	return p, e, nil
 }

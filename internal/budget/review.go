@@ -46,15 +46,8 @@ func (e *Edition) reviewable() bool {
 // (on the ballot) once every stage is positive. The author is mailed.
 // Everything is audited.
 func (s *Service) RecordReview(ctx context.Context, a Actor, projectID string, in ReviewInput) error {
-	p, err := s.Project(ctx, projectID)
+	p, e, err := s.managedProject(ctx, a, projectID)
 	if err != nil {
-		return err
-	}
-	e, err := s.EditionByID(ctx, p.EditionID)
-	if err != nil {
-		return err
-	}
-	if err := s.mustManage(e, a); err != nil {
 		return err
 	}
 	if !e.reviewable() {
@@ -206,14 +199,7 @@ func (s *Service) FileAppeal(ctx context.Context, a Actor, userID, projectID, bo
 		return apperr.Fieldf("appeal", "budget.appeal.error.body")
 	}
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		p, err := loadProject(ctx, tx, projectID)
-		if err != nil {
-			return err
-		}
-		if p.AuthorID != userID {
-			return apperr.E(apperr.Forbidden, "budget.error.not_author")
-		}
-		e, err := loadEdition(ctx, tx, "id", p.EditionID)
+		p, e, err := loadAuthoredProject(ctx, tx, userID, projectID)
 		if err != nil {
 			return err
 		}
@@ -258,15 +244,8 @@ func (s *Service) DecideAppeal(ctx context.Context, a Actor, appealID, outcome, 
 	if pending != "" {
 		return apperr.E(apperr.Conflict, "budget.appeal.error.decided")
 	}
-	p, err := s.Project(ctx, projectID)
+	p, e, err := s.managedProject(ctx, a, projectID)
 	if err != nil {
-		return err
-	}
-	e, err := s.EditionByID(ctx, p.EditionID)
-	if err != nil {
-		return err
-	}
-	if err := s.mustManage(e, a); err != nil {
 		return err
 	}
 	if e.Votes() && e.Phase.Index() >= PhaseVoting.Index() {
@@ -304,26 +283,35 @@ func (s *Service) DecideAppeal(ctx context.Context, a Actor, appealID, outcome, 
 	})
 }
 
+const appealCols = `id, project_id, body, filed_at, outcome, reasons, decided_by, decided_at`
+
+func scanAppeal(row scanner) (*Appeal, error) {
+	var (
+		ap      Appeal
+		filed   db.Time
+		decided db.NullTime
+	)
+	if err := row.Scan(&ap.ID, &ap.ProjectID, &ap.Body, &filed, &ap.Outcome, &ap.Reasons, &ap.DecidedBy, &decided); err != nil {
+		return nil, db.MapError(err)
+	}
+	ap.FiledAt, ap.DecidedAt = filed.Time, decided.Time
+	return &ap, nil
+}
+
 // Appeals lists a project's appeals, oldest first.
 func (s *Service) Appeals(ctx context.Context, projectID string) ([]Appeal, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT id, project_id, body, filed_at, outcome, reasons, decided_by, decided_at
-		FROM pb_appeals WHERE project_id = $1 ORDER BY filed_at, id`, projectID)
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+appealCols+` FROM pb_appeals WHERE project_id = $1 ORDER BY filed_at, id`, projectID)
 	if err != nil {
 		return nil, fmt.Errorf("budget: appeals: %w", err)
 	}
 	defer rows.Close()
 	var out []Appeal
 	for rows.Next() {
-		var (
-			ap      Appeal
-			filed   db.Time
-			decided db.NullTime
-		)
-		if err := rows.Scan(&ap.ID, &ap.ProjectID, &ap.Body, &filed, &ap.Outcome, &ap.Reasons, &ap.DecidedBy, &decided); err != nil {
+		ap, err := scanAppeal(rows)
+		if err != nil {
 			return nil, err
 		}
-		ap.FiledAt, ap.DecidedAt = filed.Time, decided.Time
-		out = append(out, ap)
+		out = append(out, *ap)
 	}
 	return out, rows.Err()
 }
@@ -364,16 +352,5 @@ func (s *Service) notify(ctx context.Context, q db.Querier, c Contact, p *Projec
 
 // Appeal returns one appeal.
 func (s *Service) Appeal(ctx context.Context, id string) (*Appeal, error) {
-	var (
-		ap      Appeal
-		filed   db.Time
-		decided db.NullTime
-	)
-	err := s.DB.QueryRowContext(ctx, `SELECT id, project_id, body, filed_at, outcome, reasons, decided_by, decided_at
-		FROM pb_appeals WHERE id = $1`, id).Scan(&ap.ID, &ap.ProjectID, &ap.Body, &filed, &ap.Outcome, &ap.Reasons, &ap.DecidedBy, &decided)
-	if err != nil {
-		return nil, db.MapError(err)
-	}
-	ap.FiledAt, ap.DecidedAt = filed.Time, decided.Time
-	return &ap, nil
+	return scanAppeal(s.DB.QueryRowContext(ctx, `SELECT `+appealCols+` FROM pb_appeals WHERE id = $1`, id))
 }
