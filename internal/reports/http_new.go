@@ -274,6 +274,7 @@ func (h *Handler) readPhotos(r *http.Request, field string) ([]Photo, error) {
 	}
 	var out []Photo
 	max := h.Service.PhotoPolicy().MaxBytes
+	tooLarge := &apperr.Error{Kind: apperr.Invalid, Field: "photo", Message: "files.error.too_large"}
 	for _, fh := range r.MultipartForm.File[field] {
 		if fh.Size == 0 && fh.Filename == "" {
 			continue // an empty file input
@@ -281,7 +282,7 @@ func (h *Handler) readPhotos(r *http.Request, field string) ([]Photo, error) {
 		if len(out) == MaxPhotos {
 			return nil, invalid("photo", "reports.error.photos_many")
 		}
-		data, err := readUpload(fh, max)
+		data, err := readUpload(fh, max, tooLarge)
 		if err != nil {
 			return nil, err
 		}
@@ -290,8 +291,9 @@ func (h *Handler) readPhotos(r *http.Request, field string) ([]Photo, error) {
 	return out, nil
 }
 
-func readUpload(fh *multipart.FileHeader, max int64) ([]byte, error) {
-	tooLarge := &apperr.Error{Kind: apperr.Invalid, Field: "photo", Message: "files.error.too_large"}
+// readUpload reads an uploaded file, stopping just past max so an oversized
+// one is refused (with tooLarge) without reading it all.
+func readUpload(fh *multipart.FileHeader, max int64, tooLarge error) ([]byte, error) {
 	if fh.Size > max {
 		return nil, tooLarge
 	}

@@ -3,8 +3,6 @@ package reports
 import (
 	"context"
 	"errors"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -529,34 +527,14 @@ func (o *Open311) readForm(r *http.Request) (url.Values, []Photo, error) {
 		if len(photos) == MaxPhotos {
 			return nil, nil, o311Invalid("media", "reports.error.photos_many")
 		}
-		data, err := readPart(fh, o.Service.PhotoPolicy().MaxBytes)
+		data, err := readUpload(fh, o.Service.PhotoPolicy().MaxBytes,
+			&apperr.Error{Kind: apperr.TooLarge, Field: "media", Message: "files.error.too_large"})
 		if err != nil {
 			return nil, nil, err
 		}
 		photos = append(photos, Photo{Name: fh.Filename, Data: data})
 	}
 	return r.MultipartForm.Value, photos, nil
-}
-
-// readPart reads an uploaded file, stopping just past max so an oversized
-// one is refused without reading it all.
-func readPart(fh *multipart.FileHeader, max int64) ([]byte, error) {
-	if fh.Size > max {
-		return nil, &apperr.Error{Kind: apperr.TooLarge, Field: "media", Message: "files.error.too_large"}
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
-		return nil, &apperr.Error{Kind: apperr.TooLarge, Field: "media", Message: "files.error.too_large"}
-	}
-	return data, nil
 }
 
 func o311Body(err error) error {
