@@ -6,24 +6,17 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
+
+	"github.com/civitas-city/civitas/internal/web/webtest"
 )
 
 // Every template is registered, and every message key the module uses —
 // in templates, in Go, and the ones built from statuses and kinds — exists
 // in every language.
 func TestTemplatesAndMessages(t *testing.T) {
-	files, err := fs.Glob(templates, "templates/*.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		if !slices.Contains(Pages, f) {
-			t.Errorf("%s is not in Pages", f)
-		}
-	}
+	files := webtest.CheckPages(t, templates, Pages)
 	keys := map[string]map[string]json.RawMessage{}
 	for _, lang := range []string{"pl", "en", "uk"} {
 		b, err := fs.ReadFile(locales, "locales/"+lang+".json")
