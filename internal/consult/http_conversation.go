@@ -108,14 +108,9 @@ func (h *Handler) handleVote(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return ErrNoStatement
 	}
-	value := 99
-	switch r.PostFormValue("vote") {
-	case "agree":
-		value = VoteAgree
-	case "disagree":
-		value = VoteDisagree
-	case "pass":
-		value = VotePass
+	value, ok := voteValues[r.PostFormValue("vote")]
+	if !ok {
+		value = 99 // no vote: the service refuses it with the form's message
 	}
 	if err := h.Service.Vote(r.Context(), actor(r), &c, &conv, tid, value); err != nil {
 		return err

@@ -39,7 +39,11 @@ type PointRow struct {
 	Current string // agree, disagree, pass or ""
 }
 
-var voteNames = map[int]string{VoteAgree: "agree", VoteDisagree: "disagree", VotePass: "pass"}
+// voteNames and voteValues are the votes as the forms name them.
+var (
+	voteNames  = map[int]string{VoteAgree: "agree", VoteDisagree: "disagree", VotePass: "pass"}
+	voteValues = map[string]int{"agree": VoteAgree, "disagree": VoteDisagree, "pass": VotePass}
+)
 
 func (h *Handler) handlePoint(w http.ResponseWriter, r *http.Request) error {
 	return h.pointPage(w, r, "", nil)
@@ -114,15 +118,8 @@ func (h *Handler) handlePointSave(w http.ResponseWriter, r *http.Request) error 
 	}
 	recorded := 0
 	for _, st := range sts {
-		var value int
-		switch r.PostFormValue("v" + strconv.FormatInt(st.TID, 10)) {
-		case "agree":
-			value = VoteAgree
-		case "disagree":
-			value = VoteDisagree
-		case "pass":
-			value = VotePass
-		default:
+		value, ok := voteValues[r.PostFormValue("v"+strconv.FormatInt(st.TID, 10))]
+		if !ok {
 			continue
 		}
 		if v, ok := mine[st.TID]; ok && v == value {
