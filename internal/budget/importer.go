@@ -283,13 +283,13 @@ func voteExtra(el *pabulib.Election, v pabulib.Vote, col int) (string, bool) {
 	return "", false
 }
 
-// slugify makes a URL slug of a name: ASCII letters and digits, Polish
-// letters folded, other runs as "-".
-func slugify(name string) string {
-	fold := strings.NewReplacer("ą", "a", "ć", "c", "ę", "e", "ł", "l", "ń", "n", "ó", "o", "ś", "s", "ź", "z", "ż", "z")
+// Slug makes a URL slug of s: its ASCII letters and digits in lower case,
+// every other run as one "-", at most 60 bytes; "" when nothing is left.
+// Pool slugs here and the edition slugs of `civitas pb import` share it.
+func Slug(s string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range fold.Replace(strings.ToLower(name)) {
+	for _, r := range strings.ToLower(s) {
 		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
 			b.WriteRune(r)
 			dash = false
@@ -298,12 +298,19 @@ func slugify(name string) string {
 			dash = true
 		}
 	}
-	s := strings.TrimRight(b.String(), "-")
-	if len(s) > 60 {
-		s = strings.TrimRight(s[:60], "-")
+	out := strings.TrimRight(b.String(), "-")
+	if len(out) > 60 {
+		out = strings.TrimRight(out[:60], "-")
 	}
-	if s == "" {
-		s = "pool"
+	return out
+}
+
+// slugify makes a pool's slug of its name: Polish letters folded first,
+// "pool" when nothing is left.
+func slugify(name string) string {
+	fold := strings.NewReplacer("ą", "a", "ć", "c", "ę", "e", "ł", "l", "ń", "n", "ó", "o", "ś", "s", "ź", "z", "ż", "z")
+	if s := Slug(fold.Replace(strings.ToLower(name))); s != "" {
+		return s
 	}
-	return s
+	return "pool"
 }

@@ -138,21 +138,5 @@ func knownRule(name string) bool {
 // slugOf makes an edition slug of a file name: "Poland_Krakow_2025_Stare_Miasto.pb" ->
 // "poland-krakow-2025-stare-miasto".
 func slugOf(name string) string {
-	name = strings.TrimSuffix(name, filepath.Ext(name))
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	s := strings.TrimRight(b.String(), "-")
-	if len(s) > 60 {
-		s = strings.TrimRight(s[:60], "-")
-	}
-	return s
+	return budget.Slug(strings.TrimSuffix(name, filepath.Ext(name)))
 }
