@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/civitas-city/civitas/internal/app"
+	"github.com/civitas-city/civitas/internal/app/apptest"
 	"github.com/civitas-city/civitas/internal/db/dbtest"
 	"github.com/civitas-city/civitas/internal/web"
 )
@@ -140,7 +141,7 @@ func TestSignInLimitAcrossNodes(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
 			dsn := dbtest.DSN(t, engine)
-			a, b := startNode(t, dsn), startNode(t, dsn)
+			a, b := apptest.Start(t, dsn), apptest.Start(t, dsn)
 			signedIn(t, a, "limit@example.org")
 			wrong := url.Values{"email": {"limit@example.org"}, "password": {"wrong password!"}}
 			for i := range 5 {

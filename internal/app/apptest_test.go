@@ -12,45 +12,13 @@ import (
 
 	"github.com/civitas-city/civitas/internal/accounts"
 	"github.com/civitas-city/civitas/internal/app"
-	"github.com/civitas-city/civitas/internal/config"
+	"github.com/civitas-city/civitas/internal/app/apptest"
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/db/dbtest"
 	"github.com/civitas-city/civitas/internal/web"
 )
 
-// testConfig is a node on dsn listening on a free loopback port.
-func testConfig(t testing.TB, dsn string) config.Config {
-	t.Helper()
-	cfg, err := config.Load([]string{"serve", "--db", dsn, "--addr", "127.0.0.1:0", "--log-level", "error"},
-		func(name string) string {
-			if name == "CIVITAS_SECRET_KEY" {
-				return "test-secret-key-test-secret-key-0123456789"
-			}
-			return ""
-		}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Stderr, cfg.Stdout = io.Discard, io.Discard
-	return cfg
-}
-
-// startNode starts a whole node on dsn and stops it when the test ends.
-func startNode(t testing.TB, dsn string, edit ...func(*config.Config)) *app.Server {
-	t.Helper()
-	cfg := testConfig(t, dsn)
-	for _, e := range edit {
-		e(&cfg)
-	}
-	srv, err := app.Start(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Shutdown() })
-	return srv
-}
-
-func startSQLite(t testing.TB) *app.Server { return startNode(t, dbtest.DSN(t, db.SQLite)) }
+func startSQLite(t testing.TB) *app.Server { return apptest.Start(t, dbtest.DSN(t, db.SQLite)) }
 
 // client is a browser-like client with cookies that does not follow
 // redirects, so tests can see them.

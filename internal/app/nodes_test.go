@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/civitas-city/civitas/internal/app/apptest"
 	"github.com/civitas-city/civitas/internal/config"
 	"github.com/civitas-city/civitas/internal/db/dbtest"
 	"github.com/civitas-city/civitas/internal/jobs"
@@ -21,8 +22,8 @@ func TestTwoNodesShareSessionsAndJobs(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
 			dsn := dbtest.DSN(t, engine)
-			a := startNode(t, dsn)
-			b := startNode(t, dsn)
+			a := apptest.Start(t, dsn)
+			b := apptest.Start(t, dsn)
 
 			c := signedIn(t, a, "admin@nodes.test", web.Role{Name: web.RoleAdmin})
 			// The session cookie is for host 127.0.0.1, so the jar sends it to
@@ -90,14 +91,14 @@ func TestTwoNodesShareSessionsAndJobs(t *testing.T) {
 // A job enqueued before a node stops runs after the next node starts.
 func TestJobsSurviveRestart(t *testing.T) {
 	dsn := dbtest.DSN(t, "sqlite")
-	first := startNode(t, dsn, func(c *config.Config) { c.Workers = 0 })
+	first := apptest.Start(t, dsn, func(c *config.Config) { c.Workers = 0 })
 	if err := mail.Enqueue(t.Context(), first.DB, mail.Message{To: "r@example.org", Subject: "after restart", Text: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := first.Shutdown(); err != nil {
 		t.Fatal(err)
 	}
-	second := startNode(t, dsn)
+	second := apptest.Start(t, dsn)
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		var n int

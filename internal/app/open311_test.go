@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/civitas-city/civitas/internal/app"
+	"github.com/civitas-city/civitas/internal/app/apptest"
 	"github.com/civitas-city/civitas/internal/city"
 	"github.com/civitas-city/civitas/internal/db/dbtest"
 	"github.com/civitas-city/civitas/internal/reports"
@@ -411,7 +412,7 @@ func smallPNG(t *testing.T) []byte {
 func TestOpen311Client(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
-			srv := startNode(t, dbtest.DSN(t, engine))
+			srv := apptest.Start(t, dbtest.DSN(t, engine))
 			seedReportsDemo(t, srv)
 			admin := signedIn(t, srv, "admin@open311.test", web.Role{Name: web.RoleAdmin})
 			key := issueKey(t, srv, admin, "Fix My Street Kraków")

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/civitas-city/civitas/internal/app/apptest"
 	"github.com/civitas-city/civitas/internal/config"
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/db/dbtest"
@@ -153,7 +154,7 @@ func TestSecurityHeaders(t *testing.T) {
 		t.Error("HSTS over plain HTTP")
 	}
 	// Behind a trusted TLS-terminating proxy HSTS is sent.
-	proxied := startNode(t, dbtest.DSN(t, db.SQLite), func(c *config.Config) { c.TrustProxy = true })
+	proxied := apptest.Start(t, dbtest.DSN(t, db.SQLite), func(c *config.Config) { c.TrustProxy = true })
 	r = get(t, client(t), proxied.URL+"/", "X-Forwarded-Proto", "https")
 	if !strings.Contains(r.Header.Get("Strict-Transport-Security"), "max-age=") {
 		t.Error("no HSTS behind a TLS proxy")

@@ -20,8 +20,8 @@ import (
 
 	"github.com/civitas-city/civitas/internal/accounts"
 	"github.com/civitas-city/civitas/internal/app"
+	"github.com/civitas-city/civitas/internal/app/apptest"
 	"github.com/civitas-city/civitas/internal/city"
-	"github.com/civitas-city/civitas/internal/config"
 	"github.com/civitas-city/civitas/internal/db/dbtest"
 	"github.com/civitas-city/civitas/internal/reports"
 	"github.com/civitas-city/civitas/internal/web"
@@ -39,22 +39,7 @@ func startNode(t *testing.T, dsn string) *app.Server {
 // five reports, stopped when the test ends.
 func startNodeB(t testing.TB, dsn string) *app.Server {
 	t.Helper()
-	cfg, err := config.Load([]string{"serve", "--db", dsn, "--addr", "127.0.0.1:0", "--log-level", "error"},
-		func(name string) string {
-			if name == "CIVITAS_SECRET_KEY" {
-				return "reports-test-secret-key-0123456789abcdef"
-			}
-			return ""
-		}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Stdout, cfg.Stderr = io.Discard, io.Discard
-	srv, err := app.Start(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Shutdown() })
+	srv := apptest.Start(t, dsn)
 	k := city.Krakow()
 	svc := &reports.Service{DB: srv.DB, Districts: k.Districts, Catalog: srv.Catalog, Location: k.Location, Secret: []byte("x")}
 	if err := reports.SeedDemo(t.Context(), svc, reports.DemoOptions{Reports: 5}); err != nil {
