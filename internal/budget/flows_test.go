@@ -89,13 +89,7 @@ func TestSignaturesAndWithdraw(t *testing.T) {
 		s, res, _ := newService(t, d)
 		c := cityConfig("bo-sig")
 		c.Signatures = 2
-		e, err := s.CreateEdition(ctx, officer, c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.SetPhase(ctx, officer, e.ID, budget.PhaseSubmission); err != nil {
-			t.Fatal(err)
-		}
+		e := submissionEdition(t, s, c)
 		res.add("author", "00000000000", 1, adult)
 		res.add("s1", "10000000001", 1, adult)
 		res.add("s2", "10000000002", 2, adult)

@@ -127,6 +127,20 @@ func acceptedProject(t testing.TB, s *budget.Service, e *budget.Edition, author,
 	return p
 }
 
+// submissionEdition creates an edition from c and opens its submissions.
+func submissionEdition(t testing.TB, s *budget.Service, c budget.Config) *budget.Edition {
+	t.Helper()
+	ctx := context.Background()
+	e, err := s.CreateEdition(ctx, officer, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPhase(ctx, officer, e.ID, budget.PhaseSubmission); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 // votingEdition makes an edition with accepted projects in every pool and
 // opens the vote. It returns the edition and the projects by pool slug.
 func votingEdition(t testing.TB, s *budget.Service, res *residents, slug string, edit ...func(*budget.Config)) (*budget.Edition, map[string][]*budget.Project) {
@@ -136,13 +150,7 @@ func votingEdition(t testing.TB, s *budget.Service, res *residents, slug string,
 	for _, f := range edit {
 		f(&c)
 	}
-	e, err := s.CreateEdition(ctx, officer, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SetPhase(ctx, officer, e.ID, budget.PhaseSubmission); err != nil {
-		t.Fatal(err)
-	}
+	e := submissionEdition(t, s, c)
 	res.add("author", "00000000000", 1, adult)
 	projects := map[string][]*budget.Project{}
 	for _, p := range e.Pools {
@@ -159,7 +167,7 @@ func votingEdition(t testing.TB, s *budget.Service, res *residents, slug string,
 	if err := s.SetPhase(ctx, officer, e.ID, budget.PhaseVoting); err != nil {
 		t.Fatal(err)
 	}
-	e, err = s.EditionByID(ctx, e.ID)
+	e, err := s.EditionByID(ctx, e.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

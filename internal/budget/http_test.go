@@ -86,6 +86,12 @@ func (b *browser) do(method, path string, form url.Values) page {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	req.Header.Set("Accept-Language", "en")
+	return b.send(req)
+}
+
+// send sends req with the browser's cookies and reads the answer.
+func (b *browser) send(req *http.Request) page {
+	b.t.Helper()
 	resp, err := b.c.Do(req)
 	if err != nil {
 		b.t.Fatal(err)
@@ -398,13 +404,7 @@ func (b *browser) apiCast(path, body string) page {
 	b.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, b.n.srv.URL+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return page{resp.StatusCode, string(raw), resp.Header}
+	return b.send(req)
 }
 
 // TestConcurrentBallotsOverHTTP: 50 simultaneous ballots of one resident
@@ -415,13 +415,7 @@ func TestConcurrentBallotsOverHTTP(t *testing.T) {
 			n := startNode(t, engine)
 			ctx := context.Background()
 			svc := &budget.Service{DB: n.srv.DB, Key: []byte(testKey), Residents: everyoneVerified{}}
-			e, err := svc.CreateEdition(ctx, officer, cityConfig("bo-race"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := svc.SetPhase(ctx, officer, e.ID, budget.PhaseSubmission); err != nil {
-				t.Fatal(err)
-			}
+			e := submissionEdition(t, svc, cityConfig("bo-race"))
 			p := acceptedProject(t, svc, e, "author", "city", "Projekt", "1000")
 			if err := svc.SetPhase(ctx, officer, e.ID, budget.PhaseVoting); err != nil {
 				t.Fatal(err)
