@@ -320,17 +320,8 @@ func (s *suite) check(v Viewer, lang, u string) (*checked, error) {
 	if c.MIME != "text/html" {
 		return c, nil
 	}
-	if c.Lang, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`)); err != nil {
-		return nil, err
-	}
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](s.axe+"\n;true")); err != nil {
-		return nil, fmt.Errorf("load axe-core into %s: %w", u, err)
-	}
-	if c.Violations, err = chromedp.Run(ctx, chromedp.Evaluate[[]violation](axeRun, chromedp.EvalAwaitPromise)); err != nil {
-		return nil, fmt.Errorf("run axe-core on %s: %w", u, err)
-	}
-	if c.Links, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](linksJS)); err != nil {
-		return nil, err
+	if err := s.inspect(ctx, c); err != nil {
+		return nil, fmt.Errorf("%s: %w", u, err)
 	}
 	if dir := os.Getenv("CIVITAS_E2E_SHOTS"); dir != "" && lang != "" {
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
@@ -342,6 +333,22 @@ func (s *suite) check(v Viewer, lang, u string) (*checked, error) {
 		}
 	}
 	return c, nil
+}
+
+// inspect fills in what the page open in ctx shows: its language, its
+// axe-core violations and its links.
+func (s *suite) inspect(ctx context.Context, c *checked) (err error) {
+	if c.Lang, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`)); err != nil {
+		return err
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](s.axe+"\n;true")); err != nil {
+		return fmt.Errorf("load axe-core: %w", err)
+	}
+	if c.Violations, err = chromedp.Run(ctx, chromedp.Evaluate[[]violation](axeRun, chromedp.EvalAwaitPromise)); err != nil {
+		return fmt.Errorf("run axe-core: %w", err)
+	}
+	c.Links, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](linksJS))
+	return err
 }
 
 var (
