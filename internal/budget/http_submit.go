@@ -89,18 +89,18 @@ func (h *Handler) handleEditProject(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if p.HasPoint {
-		page.In.Lat, page.In.Lon = strconv.FormatFloat(p.Lat, 'f', -1, 64), strconv.FormatFloat(p.Lon, 'f', -1, 64)
-	}
 	page.Notice = r.URL.Query().Get("done")
 	return h.render(w, r, "project_form", "budget.submit.title", nil, page)
 }
 
 // savedProjectForm is the form filled from a saved project, with its
-// uploads, for the edit page and for an upload's problem. It leaves out the
-// map point: only the edit page fills it in (as before this helper).
+// uploads, for the edit page and for an upload's problem (whose form must
+// not lose the point: saving from it would erase the point).
 func (h *Handler) savedProjectForm(r *http.Request, e *Edition, p *Project, errs web.FormErrors) (*ProjectFormPage, error) {
 	in := ProjectInput{Title: p.Title, Description: p.Description, Category: p.Category, Address: p.Address}
+	if p.HasPoint {
+		in.Lat, in.Lon = strconv.FormatFloat(p.Lat, 'f', -1, 64), strconv.FormatFloat(p.Lon, 'f', -1, 64)
+	}
 	if pool, ok := e.PoolByID(p.PoolID); ok {
 		in.Pool = pool.Slug
 	}

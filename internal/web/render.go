@@ -85,6 +85,8 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 			return t.In(r.loc).Format("2006-01-02 15:04")
 		},
 		"isoTime": func(t time.Time) string { return t.In(r.loc).Format(time.RFC3339) },
+		// ordinal is a range index as people count: 1 for the first.
+		"ordinal": func(i int) int { return i + 1 },
 	}
 }
 
