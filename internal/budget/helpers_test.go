@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/civitas-city/civitas/internal/app/apptest"
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/budget"
 	"github.com/civitas-city/civitas/internal/db"
@@ -63,7 +64,7 @@ var (
 	now0  = time.Date(2027, 3, 1, 10, 0, 0, 0, time.UTC)
 )
 
-const testKey = "test-secret-key-test-secret-key-0123456789"
+const testKey = apptest.Key
 
 // clock is a settable time.
 type clock struct {

@@ -22,10 +22,10 @@ import (
 	"github.com/civitas-city/civitas/internal/accounts/identity"
 	"github.com/civitas-city/civitas/internal/accounts/pesel"
 	"github.com/civitas-city/civitas/internal/app"
+	"github.com/civitas-city/civitas/internal/app/apptest"
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/budget"
 	"github.com/civitas-city/civitas/internal/budget/pbcli"
-	"github.com/civitas-city/civitas/internal/config"
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/db/dbtest"
 	"github.com/civitas-city/civitas/internal/web"
@@ -40,23 +40,7 @@ type node struct {
 
 func startNode(t *testing.T, engine db.Dialect) *node {
 	t.Helper()
-	cfg, err := config.Load([]string{"serve", "--db", dbtest.DSN(t, engine), "--addr", "127.0.0.1:0", "--log-level", "error"},
-		func(name string) string {
-			if name == "CIVITAS_SECRET_KEY" {
-				return testKey
-			}
-			return ""
-		}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Stdout, cfg.Stderr = io.Discard, io.Discard
-	srv, err := app.Start(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Shutdown() })
-	return &node{srv: srv, t: t}
+	return &node{srv: apptest.Start(t, dbtest.DSN(t, engine)), t: t}
 }
 
 type browser struct {

@@ -30,6 +30,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/civitas-city/civitas/internal/app"
+	"github.com/civitas-city/civitas/internal/app/apptest"
 	"github.com/civitas-city/civitas/internal/config"
 	"github.com/civitas-city/civitas/internal/web"
 )
@@ -716,23 +717,7 @@ func TestEveryPageIsListed(t *testing.T) {
 // content, for tests that need only its routes.
 func startPlain(t *testing.T) *app.Server {
 	t.Helper()
-	cfg, err := config.Load([]string{"serve", "--db", "sqlite:" + filepath.Join(t.TempDir(), "e2e.db"), "--addr", "127.0.0.1:0", "--log-level", "error"},
-		func(name string) string {
-			if name == "CIVITAS_SECRET_KEY" {
-				return "e2e-secret-key-e2e-secret-key-0123456789"
-			}
-			return ""
-		}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Stdout, cfg.Stderr = io.Discard, io.Discard
-	srv, err := app.Start(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Shutdown() })
-	return srv
+	return apptest.Start(t, "sqlite:"+filepath.Join(t.TempDir(), "e2e.db"))
 }
 
 // routeMux is a mux with the app's route patterns, to tell which pattern
