@@ -82,6 +82,18 @@ func (f *flow) choose(sel, value string) {
 	f.do(chromedp.SetValue(chromedp.CSS(sel), value))
 }
 
+// click clicks the element sel (a radio button, a check box).
+func (f *flow) click(sel string) {
+	f.t.Helper()
+	f.do(chromedp.Click(chromedp.CSS(sel)))
+}
+
+// attr is the attribute name of the element sel.
+func (f *flow) attr(sel, name string) string {
+	f.t.Helper()
+	return get(f, chromedp.Evaluate[string](`document.querySelector(` + jsString(sel) + `).getAttribute(` + jsString(name) + `)`))
+}
+
 // value is the value attribute of the element sel.
 func (f *flow) value(sel string) string {
 	f.t.Helper()

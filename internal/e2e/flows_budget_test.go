@@ -10,7 +10,8 @@ import (
 // JavaScript off, in every language: a resident votes (first a ballot with
 // one project twice, refused with the reason, then a valid one, answered
 // with a receipt) and saves a draft local initiative (first with a cost
-// that is not a number); an officer opens a paper-ballot batch and keys sheets (a wrong
+// that is not a number); an officer records a negative decision without
+// reasons (refused), opens a paper-ballot batch and keys sheets (a wrong
 // PESEL, then a real one). Every page on the way must pass axe-core.
 func TestBudgetFlows(t *testing.T) {
 	s := start(t)
@@ -49,6 +50,15 @@ func TestBudgetFlows(t *testing.T) {
 				f.press(save, `main .notice[role="status"]`)
 				f.page("the saved draft")
 				f.absent(".error-summary")
+			})
+			t.Run("review a local initiative", func(t *testing.T) {
+				f := s.startFlow(t, Admin, lang)
+				f.open("/officer/budget/" + budget.DemoLocalSlug + "/review")
+				f.page("the review queue")
+				f.open(f.attr(`main a[href*="/projects/"]`, "href"))
+				f.click("#outcome-negative")
+				f.press(`main form[aria-labelledby="review-heading"] button[type="submit"]`, ".error-summary")
+				f.page("a negative decision without reasons")
 			})
 			t.Run("key paper ballots", func(t *testing.T) {
 				f := s.startFlow(t, Admin, lang)
