@@ -91,7 +91,7 @@ func (f *flow) click(sel string) {
 // attr is the attribute name of the element sel.
 func (f *flow) attr(sel, name string) string {
 	f.t.Helper()
-	return get(f, chromedp.Evaluate[string](`document.querySelector(` + jsString(sel) + `).getAttribute(` + jsString(name) + `)`))
+	return get(f, chromedp.Evaluate[string](`document.querySelector(`+jsString(sel)+`).getAttribute(`+jsString(name)+`)`))
 }
 
 // value is the value attribute of the element sel.
