@@ -15,12 +15,24 @@ import (
 )
 
 // EnvPostgres names the PostgreSQL database tests may use. Each test gets a
-// schema of its own there, dropped when the test ends.
-const EnvPostgres = "CIVITAS_TEST_POSTGRES"
+// schema of its own there, dropped when the test ends. EnvPostgresAlias,
+// the name the shared engineering guide (go-style.md) uses, works too.
+const (
+	EnvPostgres      = "CIVITAS_TEST_POSTGRES"
+	EnvPostgresAlias = "TEST_POSTGRES_URL"
+)
+
+// postgresURL is the PostgreSQL database tests may use, or "".
+func postgresURL() string {
+	if u := os.Getenv(EnvPostgres); u != "" {
+		return u
+	}
+	return os.Getenv(EnvPostgresAlias)
+}
 
 // Engines lists the engines a store test should run on.
 func Engines() []db.Dialect {
-	if os.Getenv(EnvPostgres) != "" {
+	if postgresURL() != "" {
 		return []db.Dialect{db.SQLite, db.Postgres}
 	}
 	return []db.Dialect{db.SQLite}
@@ -59,7 +71,7 @@ func DSN(t testing.TB, engine db.Dialect) string {
 	case db.SQLite:
 		return "sqlite:" + filepath.Join(t.TempDir(), "test.db")
 	case db.Postgres:
-		base := os.Getenv(EnvPostgres)
+		base := postgresURL()
 		if base == "" {
 			t.Skipf("dbtest: %s is not set", EnvPostgres)
 		}
