@@ -15,6 +15,7 @@ func init() {
 		routeCase{"GET /officer/residents/{id}", "officer:residents", "/officer/residents/no-such-id"},
 		routeCase{"POST /officer/residents/{id}/verify", "officer:residents", "/officer/residents/no-such-id/verify"},
 		routeCase{"POST /officer/residents/{id}/claim-code", "officer:residents", "/officer/residents/no-such-id/claim-code"},
+		routeCase{"POST /officer/residents/{id}/revoke", "officer:residents", "/officer/residents/no-such-id/revoke"},
 		routeCase{"GET /officer/verification/refused", "officer:residents", "/officer/verification/refused"},
 	)
 }

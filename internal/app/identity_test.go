@@ -195,7 +195,7 @@ func TestIdentityThroughANode(t *testing.T) {
 				t.Fatalf("census import said %q", out)
 			}
 			srv := idNode(t, dsn, nil)
-			anna, _ := idSignIn(t, srv, "anna@identity.test")
+			anna, annaID := idSignIn(t, srv, "anna@identity.test")
 			page := idDo(t, anna, http.MethodGet, srv.URL+"/account/verify", nil)
 			wantStatus(t, page, http.StatusOK, `action="/account/verify/census"`, "email address confirmed")
 			if strings.Contains(page.Body, "/account/verify/oidc") {
@@ -222,6 +222,23 @@ func TestIdentityThroughANode(t *testing.T) {
 			officer, officerID := idSignIn(t, srv, "officer@identity.test", web.Role{Name: web.RoleOfficer, Domain: "residents"})
 			wantStatus(t, idDo(t, officer, http.MethodGet, srv.URL+"/officer/verification/refused", nil), http.StatusOK,
 				"bob@identity.test", "Resident anna@identity.test", "the PESEL verifies another account")
+
+			// Bob proves at the desk that the PESEL is his: the officer
+			// revokes Anna's verification (a reason is required), and Bob's
+			// claim then goes through.
+			revoke := srv.URL + "/officer/residents/" + annaID + "/revoke"
+			wantStatus(t, idDo(t, officer, http.MethodGet, srv.URL+"/officer/residents/"+annaID, nil), http.StatusOK, `action="/officer/residents/`+annaID+`/revoke"`)
+			wantStatus(t, idDo(t, officer, http.MethodPost, revoke, url.Values{"reason": {" "}}), http.StatusBadRequest, `href="#reason"`, "Write the reason")
+			r = idDo(t, officer, http.MethodPost, revoke, url.Values{"reason": {"Bob showed his identity card."}})
+			if r.StatusCode != http.StatusSeeOther {
+				t.Fatalf("revoke: %d\n%s", r.StatusCode, r.Body)
+			}
+			wantStatus(t, idDo(t, officer, http.MethodGet, srv.URL+r.Header.Get("Location"), nil), http.StatusOK, "The verification is revoked")
+			wantStatus(t, idDo(t, officer, http.MethodPost, revoke, url.Values{"reason": {"again"}}), http.StatusConflict, "nothing to revoke")
+			r = idDo(t, bob, http.MethodPost, srv.URL+"/account/verify/census", url.Values{"pesel": {ps[0].pesel}, "birth_date": {ps[0].date()}})
+			if r.StatusCode != http.StatusSeeOther {
+				t.Fatalf("Bob's claim after the revocation: %d\n%s", r.StatusCode, r.Body)
+			}
 
 			// A managed profile for a resident without internet.
 			r = idDo(t, officer, http.MethodPost, srv.URL+"/officer/residents", url.Values{"name": {"Zofia Bez-Internetu"}, "pesel": {ps[1].pesel}})

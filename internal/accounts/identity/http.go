@@ -60,6 +60,7 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("GET /officer/residents/{id}", officer, h.handleResident)
 	handle("POST /officer/residents/{id}/verify", officer, h.handleInPerson)
 	handle("POST /officer/residents/{id}/claim-code", officer, h.handleClaimCode)
+	handle("POST /officer/residents/{id}/revoke", officer, h.handleRevoke)
 	handle("GET /officer/verification/refused", officer, h.handleRefused)
 }
 

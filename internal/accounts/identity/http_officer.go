@@ -130,7 +130,9 @@ type ResidentPage struct {
 	// The in-person verification form.
 	PESEL, BirthDate string
 	District         int
-	Errors           map[string]string
+	// The revocation form.
+	Reason string
+	Errors map[string]string
 }
 
 func (h *Handler) residentPage(r *http.Request) (ResidentPage, error) {
@@ -140,7 +142,7 @@ func (h *Handler) residentPage(r *http.Request) (ResidentPage, error) {
 	}
 	p := ResidentPage{Person: person, Status: h.statusView(r.Context(), person.Status), Districts: h.districtOptions()}
 	switch d := r.URL.Query().Get("done"); d {
-	case "verified", "claimed":
+	case "verified", "claimed", "revoked":
 		p.Done = d
 	}
 	return p, nil
@@ -176,6 +178,25 @@ func (h *Handler) handleInPerson(w http.ResponseWriter, r *http.Request) error {
 		done = "claimed"
 	}
 	http.Redirect(w, r, "/officer/residents/"+res.UserID+"?done="+done, http.StatusSeeOther)
+	return nil
+}
+
+// handleRevoke takes a verification away (a disputed PESEL), with the
+// officer's reason.
+func (h *Handler) handleRevoke(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := h.residentPage(r)
+	if err != nil {
+		return err
+	}
+	if err := h.Service.Revoke(ctx, web.CurrentUser(ctx).ID, p.Person.UserID, r.PostFormValue("reason")); err != nil {
+		if !isFormError(err) {
+			return err
+		}
+		p.Reason, p.Errors = r.PostFormValue("reason"), h.formErrors(ctx, err)
+		return h.Site.Render(w, r, web.StatusOf(err), "identity/resident", "identity.resident.title", p)
+	}
+	http.Redirect(w, r, "/officer/residents/"+p.Person.UserID+"?done=revoked", http.StatusSeeOther)
 	return nil
 }
 

@@ -6,8 +6,10 @@
 //
 // A PESEL verifies one account only, whatever the method: the residency
 // table keys each verification by the PESEL's keyed hash (census.Hash),
-// UNIQUE. A second claim is refused and listed for officers. No PESEL is
-// stored, logged or shown in clear.
+// UNIQUE. A second claim is refused and listed for officers; when the
+// PESEL turns out to be the second claimant's, an officer revokes the first
+// verification with a reason (revoke.go, audited) and verifies the rightful
+// resident. No PESEL is stored, logged or shown in clear.
 package identity
 
 import (
