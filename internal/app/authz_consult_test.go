@@ -34,6 +34,8 @@ func init() {
 		routeCase{"POST /officer/consultations/{id}/documents/{doc}", officer, "/officer/consultations/none/documents/none"},
 		routeCase{"POST /officer/consultations/{id}/meetings", officer, "/officer/consultations/none/meetings"},
 		routeCase{"GET /officer/consultations/{id}/meetings/{meeting}", officer, "/officer/consultations/none/meetings/none"},
+		routeCase{"POST /officer/consultations/{id}/meetings/{meeting}", officer, "/officer/consultations/none/meetings/none"},
+		routeCase{"POST /officer/consultations/{id}/meetings/{meeting}/cancel", officer, "/officer/consultations/none/meetings/none/cancel"},
 		routeCase{"POST /officer/consultations/{id}/conversation", officer, "/officer/consultations/none/conversation"},
 		routeCase{"POST /officer/consultations/{id}/conversation/statements", officer, "/officer/consultations/none/conversation/statements"},
 		routeCase{"POST /officer/consultations/{id}/conversation/map", officer, "/officer/consultations/none/conversation/map"},

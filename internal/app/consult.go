@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/civitas-city/civitas/internal/accounts"
 	"github.com/civitas-city/civitas/internal/consult"
 	"github.com/civitas-city/civitas/internal/jobs"
 	"github.com/civitas-city/civitas/internal/web"
@@ -19,6 +20,9 @@ func wireConsult(p *platform) (wired, error) {
 		Residents:  newIdentityService(p),
 		IsDistrict: func(n int) bool { _, ok := p.profile.Districts.ByNumber(n); return ok },
 		Location:   p.profile.Location,
+		Contacts:   consultContacts{p.accounts},
+		Catalog:    p.site.Catalog,
+		BaseURL:    baseURL(p.cfg),
 		Log:        p.log,
 	}
 	h := &consult.Handler{Site: p.site, Service: svc, Location: p.profile.Location,
@@ -34,6 +38,18 @@ func wireConsult(p *platform) (wired, error) {
 		jobs:    map[string]jobs.Handler{consult.JobMap: svc.MapJobHandler()},
 		section: consult.Section{H: h},
 	}, nil
+}
+
+// consultContacts finds the email and language of those registered for a
+// meeting (accounts).
+type consultContacts struct{ acc *accounts.Service }
+
+func (c consultContacts) Contact(ctx context.Context, userID string) (consult.Contact, error) {
+	u, err := c.acc.FindByID(ctx, userID)
+	if err != nil {
+		return consult.Contact{}, err
+	}
+	return consult.Contact{Email: u.Email, Lang: u.Language}, nil
 }
 
 // seedConsult loads the demo consultation "Nocna sprzedaż alkoholu", whose

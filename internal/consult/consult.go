@@ -141,7 +141,14 @@ type Meeting struct {
 	// Capacity is how many may register; 0 means no limit.
 	Capacity   int
 	Registered int
+	// CancelledAt is when an officer cancelled the meeting (zero: it
+	// takes place), and CancelReason what residents were told.
+	CancelledAt  time.Time
+	CancelReason string
 }
+
+// Cancelled reports whether the meeting was called off.
+func (m Meeting) Cancelled() bool { return !m.CancelledAt.IsZero() }
 
 // Full reports whether no place is left.
 func (m *Meeting) Full() bool { return m.Capacity > 0 && m.Registered >= m.Capacity }
@@ -218,6 +225,7 @@ var (
 	ErrVerifiedOnly  = apperr.E(apperr.Forbidden, "consult.error.verified_only")
 	ErrOtherDistrict = apperr.E(apperr.Forbidden, "consult.error.other_district")
 	ErrMeetingFull   = apperr.E(apperr.Conflict, "consult.error.meeting_full")
+	ErrCancelled     = apperr.E(apperr.Conflict, "consult.error.meeting_cancelled")
 	ErrHasComments   = apperr.E(apperr.Conflict, "consult.error.has_comments")
 	ErrNotActing     = apperr.E(apperr.Invalid, "consult.error.not_acting")
 )

@@ -16,7 +16,7 @@ import (
 	"github.com/civitas-city/civitas/internal/web"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/partials/*.html
 var templates embed.FS
 
 //go:embed locales/*.json
@@ -70,7 +70,7 @@ var Officer = web.Officer("consultations")
 
 // RegisterPages registers the page templates.
 func (h *Handler) RegisterPages() {
-	h.Site.Renderer.Register("consult", templates, Pages...)
+	h.Site.Renderer.RegisterWith("consult", templates, []string{"templates/partials/meeting.html"}, Pages...)
 	h.cssHash = web.ContentHash(stylesheet)
 	h.css = "/consult-static/" + h.cssHash + "/consult.css"
 }
@@ -108,6 +108,8 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("POST /officer/consultations/{id}/documents/{doc}", Officer, h.handleUpdateDocument)
 	handle("POST /officer/consultations/{id}/meetings", Officer, h.handleAddMeeting)
 	handle("GET /officer/consultations/{id}/meetings/{meeting}", Officer, h.handleMeeting)
+	handle("POST /officer/consultations/{id}/meetings/{meeting}", Officer, h.handleUpdateMeeting)
+	handle("POST /officer/consultations/{id}/meetings/{meeting}/cancel", Officer, h.handleCancelMeeting)
 	handle("POST /officer/consultations/{id}/conversation", Officer, h.handleSetConversation)
 	handle("POST /officer/consultations/{id}/conversation/statements", Officer, h.handleSeed)
 	handle("POST /officer/consultations/{id}/conversation/map", Officer, h.handleRecompute)
@@ -283,16 +285,25 @@ func intParam(r *http.Request, name string) (int, error) {
 // parseLocal reads a datetime-local input ("2026-05-01T18:00") in the
 // city's time zone; the zero time when empty or invalid.
 func (h *Handler) parseLocal(v string) time.Time {
-	loc := h.Location
-	if loc == nil {
-		loc = time.UTC
-	}
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, strings.TrimSpace(v), loc); err == nil {
+		if t, err := time.ParseInLocation(layout, strings.TrimSpace(v), h.location()); err == nil {
 			return t
 		}
 	}
 	return time.Time{}
+}
+
+// formatLocal writes t for a datetime-local input, in the city's time zone.
+func (h *Handler) formatLocal(t time.Time) string {
+	return t.In(h.location()).Format("2006-01-02T15:04")
+}
+
+// location is the city's time zone (UTC when not configured).
+func (h *Handler) location() *time.Location {
+	if h.Location == nil {
+		return time.UTC
+	}
+	return h.Location
 }
 
 // notice translates a ?notice= code of the page (after a redirect).

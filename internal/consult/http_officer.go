@@ -109,6 +109,37 @@ type DocForm struct{ Title, Body string }
 // MeetingForm is a new meeting as typed.
 type MeetingForm struct{ Title, Place, Description, Starts, Ends, Capacity string }
 
+// MeetingFields is what the meeting fields partial shows: the values and
+// their problems.
+type MeetingFields struct {
+	Form   MeetingForm
+	Errors web.FormErrors
+}
+
+// MeetingFields feeds the "add a meeting" form.
+func (p EditPage) MeetingFields() MeetingFields { return MeetingFields{p.MeetingForm, p.Errors} }
+
+// meetingForm reads the meeting fields of a request.
+func meetingForm(r *http.Request) MeetingForm {
+	return MeetingForm{Title: r.PostFormValue("meeting_title"), Place: r.PostFormValue("meeting_place"),
+		Description: r.PostFormValue("meeting_description"), Starts: r.PostFormValue("meeting_starts"),
+		Ends: r.PostFormValue("meeting_ends"), Capacity: r.PostFormValue("meeting_capacity")}
+}
+
+// input turns the typed fields into a MeetingInput.
+func (h *Handler) meetingInput(form MeetingForm) (MeetingInput, error) {
+	capacity := 0
+	if form.Capacity != "" {
+		n, err := strconv.Atoi(form.Capacity)
+		if err != nil {
+			return MeetingInput{}, field("meeting_capacity", "consult.error.capacity")
+		}
+		capacity = n
+	}
+	return MeetingInput{Title: form.Title, Place: form.Place, Description: form.Description,
+		StartsAt: h.parseLocal(form.Starts), EndsAt: h.parseLocal(form.Ends), Capacity: capacity}, nil
+}
+
 func (h *Handler) handleEdit(w http.ResponseWriter, r *http.Request) error {
 	return h.editPage(w, r, nil, nil)
 }
@@ -278,36 +309,40 @@ func (h *Handler) handleUpdateDocument(w http.ResponseWriter, r *http.Request) e
 }
 
 func (h *Handler) handleAddMeeting(w http.ResponseWriter, r *http.Request) error {
-	form := MeetingForm{Title: r.PostFormValue("meeting_title"), Place: r.PostFormValue("meeting_place"),
-		Description: r.PostFormValue("meeting_description"), Starts: r.PostFormValue("meeting_starts"),
-		Ends: r.PostFormValue("meeting_ends"), Capacity: r.PostFormValue("meeting_capacity")}
+	form := meetingForm(r)
 	return h.officerForm(w, r, "meetings", "saved",
 		func() error {
-			capacity := 0
-			if form.Capacity != "" {
-				n, err := strconv.Atoi(form.Capacity)
-				if err != nil {
-					return field("meeting_capacity", "consult.error.capacity")
-				}
-				capacity = n
+			in, err := h.meetingInput(form)
+			if err != nil {
+				return err
 			}
-			_, err := h.Service.AddMeeting(r.Context(), officerActor(r), r.PathValue("id"), MeetingInput{Title: form.Title, Place: form.Place,
-				Description: form.Description, StartsAt: h.parseLocal(form.Starts), EndsAt: h.parseLocal(form.Ends), Capacity: capacity})
+			_, err = h.Service.AddMeeting(r.Context(), officerActor(r), r.PathValue("id"), in)
 			return err
 		},
 		func(p *EditPage) { p.MeetingForm = form })
 }
 
-// MeetingPage lists who registered for a meeting.
+// MeetingPage is a meeting for officers: who registered, and the forms to
+// change or cancel it.
 type MeetingPage struct {
 	Base
 	C             Consultation
 	Meeting       Meeting
 	Registrations []Registration
 	BackURL       string
+	Action        string
+	Form          MeetingForm
+	Reason        string
+	Errors        web.FormErrors
+	Notice        string
 }
 
-func (h *Handler) handleMeeting(w http.ResponseWriter, r *http.Request) error {
+// MeetingFields feeds the "change the meeting" form.
+func (p MeetingPage) MeetingFields() MeetingFields { return MeetingFields{p.Form, p.Errors} }
+
+// meetingPage renders a meeting's officer page with status; fill, when
+// set, puts what was typed back into its forms.
+func (h *Handler) meetingPage(w http.ResponseWriter, r *http.Request, status int, errs web.FormErrors, fill func(*MeetingPage)) error {
 	ctx := r.Context()
 	c, err := h.Service.Get(ctx, r.PathValue("id"))
 	if err != nil {
@@ -321,8 +356,58 @@ func (h *Handler) handleMeeting(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, "officer_meeting", "consult.officer.meeting_title", nil,
-		MeetingPage{Base: h.base(), C: c, Meeting: m, Registrations: regs, BackURL: officerURL(c.ID) + "#meetings"})
+	p := MeetingPage{Base: h.base(), C: c, Meeting: m, Registrations: regs, BackURL: officerURL(c.ID) + "#meetings",
+		Action: officerURL(c.ID) + "/meetings/" + m.ID, Errors: errs, Notice: h.notice(r),
+		Form: MeetingForm{Title: m.Title, Place: m.Place, Description: m.Description, Starts: h.formatLocal(m.StartsAt),
+			Ends: h.formatLocal(m.EndsAt), Capacity: strconv.Itoa(m.Capacity)}}
+	if fill != nil {
+		fill(&p)
+	}
+	return h.Site.Render(w, r, status, "consult/officer_meeting", "consult.officer.meeting_title", p)
+}
+
+func (h *Handler) handleMeeting(w http.ResponseWriter, r *http.Request) error {
+	return h.meetingPage(w, r, http.StatusOK, nil, nil)
+}
+
+// meetingAction runs an officer's change of a meeting, then shows the
+// meeting's page again: with the problem, or with notice.
+func (h *Handler) meetingAction(w http.ResponseWriter, r *http.Request, notice string, do func() error, fill func(*MeetingPage)) error {
+	if err := do(); err != nil {
+		errs, ferr := h.formErrors(r, err)
+		if ferr != nil {
+			return ferr
+		}
+		status := web.StatusOf(err) // a conflict: 409
+		if apperr.Is(err, apperr.Invalid) {
+			status = http.StatusUnprocessableEntity // as every form of this module
+		}
+		return h.meetingPage(w, r, status, errs, fill)
+	}
+	return redirect(w, r, withNotice(officerURL(r.PathValue("id"))+"/meetings/"+r.PathValue("meeting"), notice))
+}
+
+func (h *Handler) handleUpdateMeeting(w http.ResponseWriter, r *http.Request) error {
+	form := meetingForm(r)
+	return h.meetingAction(w, r, "saved",
+		func() error {
+			in, err := h.meetingInput(form)
+			if err != nil {
+				return err
+			}
+			_, err = h.Service.UpdateMeeting(r.Context(), officerActor(r), r.PathValue("id"), r.PathValue("meeting"), in)
+			return err
+		},
+		func(p *MeetingPage) { p.Form = form })
+}
+
+func (h *Handler) handleCancelMeeting(w http.ResponseWriter, r *http.Request) error {
+	reason := r.PostFormValue("cancel_reason")
+	return h.meetingAction(w, r, "cancelled",
+		func() error {
+			return h.Service.CancelMeeting(r.Context(), officerActor(r), r.PathValue("id"), r.PathValue("meeting"), reason)
+		},
+		func(p *MeetingPage) { p.Reason = reason })
 }
 
 func (h *Handler) handleSetConversation(w http.ResponseWriter, r *http.Request) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/audit"
 	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/i18n"
 )
 
 // Residents tells whether an account is a verified resident now, and of
@@ -36,6 +37,12 @@ type Service struct {
 	MapDebounce time.Duration
 	// Location is the city's time zone, for the exports' datetimes.
 	Location *time.Location
+	// Contacts, Catalog and BaseURL let the service mail those registered
+	// for a meeting when it changes or is cancelled; without Contacts
+	// nobody is mailed.
+	Contacts Contacts
+	Catalog  *i18n.Catalog
+	BaseURL  string
 	Log      *slog.Logger
 	Now      func() time.Time
 }
@@ -487,48 +494,6 @@ func (s *Service) Queue(ctx context.Context, limit int) (ModerationQueue, error)
 	return q, err
 }
 
-// --- meetings --------------------------------------------------------------------------------
-
-// MeetingInput is a meeting as an officer types it.
-type MeetingInput struct {
-	Title, Place, Description string
-	StartsAt, EndsAt          time.Time
-	Capacity                  int
-}
-
-// AddMeeting adds a meeting.
-func (s *Service) AddMeeting(ctx context.Context, a Actor, consultationID string, in MeetingInput) (Meeting, error) {
-	title, err := text("meeting_title", in.Title, MaxTitle)
-	if err != nil {
-		return Meeting{}, err
-	}
-	place, err := text("meeting_place", in.Place, MaxTitle)
-	if err != nil {
-		return Meeting{}, err
-	}
-	if in.StartsAt.IsZero() {
-		return Meeting{}, field("meeting_starts", "consult.error.date")
-	}
-	if in.EndsAt.IsZero() || in.EndsAt.Before(in.StartsAt) {
-		return Meeting{}, field("meeting_ends", "consult.error.date_order")
-	}
-	if in.Capacity < 0 {
-		return Meeting{}, field("meeting_capacity", "consult.error.capacity")
-	}
-	m := Meeting{ID: db.NewID(), ConsultationID: consultationID, Title: title, Place: place, Description: strings.TrimSpace(in.Description),
-		StartsAt: in.StartsAt, EndsAt: in.EndsAt, Capacity: in.Capacity}
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		if _, err := getConsultation(ctx, tx, consultationID); err != nil {
-			return err
-		}
-		if err := insertMeeting(ctx, tx, &m); err != nil {
-			return err
-		}
-		return s.auditOfficer(ctx, tx, a, "consult.meeting.add", "consultation", consultationID, map[string]string{"meeting": m.ID})
-	})
-	return m, err
-}
-
 // Meetings lists a consultation's meetings with their registration counts.
 func (s *Service) Meetings(ctx context.Context, consultationID string) ([]Meeting, error) {
 	return listMeetings(ctx, s.DB, consultationID)
@@ -562,6 +527,9 @@ func (s *Service) Register(ctx context.Context, a Actor, c *Consultation, meetin
 		}
 		if !m.EndsAt.After(s.now()) {
 			return ErrClosed
+		}
+		if m.Cancelled() {
+			return ErrCancelled
 		}
 		mine, err := registeredFor(ctx, tx, c.ID, a.UserID)
 		if err != nil || mine[meetingID] {

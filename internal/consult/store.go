@@ -409,16 +409,56 @@ func insertMeeting(ctx context.Context, q db.Querier, m *Meeting) error {
 	return nil
 }
 
+// updateMeeting writes an officer's change of a meeting's details.
+func updateMeeting(ctx context.Context, q db.Querier, m *Meeting) error {
+	_, err := q.ExecContext(ctx, `UPDATE consult_meetings SET title = $1, place = $2, description = $3, starts_at = $4, ends_at = $5,
+		capacity = $6 WHERE id = $7`, m.Title, m.Place, m.Description, db.TS(m.StartsAt), db.TS(m.EndsAt), m.Capacity, m.ID)
+	if err != nil {
+		return fmt.Errorf("consult: update meeting: %w", db.MapError(err))
+	}
+	return nil
+}
+
+// cancelMeeting marks a meeting called off.
+func cancelMeeting(ctx context.Context, q db.Querier, id string, at time.Time, reason string) error {
+	_, err := q.ExecContext(ctx, `UPDATE consult_meetings SET cancelled_at = $1, cancel_reason = $2 WHERE id = $3`, db.TS(at), reason, id)
+	if err != nil {
+		return fmt.Errorf("consult: cancel meeting: %w", db.MapError(err))
+	}
+	return nil
+}
+
+// registrantIDs lists the accounts registered for a meeting.
+func registrantIDs(ctx context.Context, q db.Querier, meetingID string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT user_id FROM consult_registrations WHERE meeting_id = $1 ORDER BY created_at, user_id`, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("consult: registrants: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("consult: registrants: %w", err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
 const meetingSelect = `SELECT m.id, m.consultation_id, m.title, m.place, m.description, m.starts_at, m.ends_at, m.capacity,
+	m.cancelled_at, m.cancel_reason,
 	(SELECT count(*) FROM consult_registrations r WHERE r.meeting_id = m.id) FROM consult_meetings m`
 
 func scanMeeting(sc interface{ Scan(...any) error }) (Meeting, error) {
 	var (
 		m          Meeting
 		start, end db.Time
+		cancelled  db.NullTime
 	)
-	err := sc.Scan(&m.ID, &m.ConsultationID, &m.Title, &m.Place, &m.Description, &start, &end, &m.Capacity, &m.Registered)
-	m.StartsAt, m.EndsAt = start.Time, end.Time
+	err := sc.Scan(&m.ID, &m.ConsultationID, &m.Title, &m.Place, &m.Description, &start, &end, &m.Capacity,
+		&cancelled, &m.CancelReason, &m.Registered)
+	m.StartsAt, m.EndsAt, m.CancelledAt = start.Time, end.Time, cancelled.Time
 	return m, err
 }
 

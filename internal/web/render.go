@@ -33,6 +33,13 @@ func NewRenderer(cat *i18n.Catalog, assets *Assets, loc *time.Location) *Rendere
 // templates/signin.html is "accounts/signin". It panics on a parse error or
 // a duplicate, at start-up.
 func (r *Renderer) Register(namespace string, fsys fs.FS, files ...string) {
+	r.RegisterWith(namespace, fsys, nil, files...)
+}
+
+// RegisterWith is Register with a module's partials: files of fsys whose
+// {{define}} blocks every page of the module may use. Keep them out of the
+// page list's directory (e.g. templates/partials/) so they are not pages.
+func (r *Renderer) RegisterWith(namespace string, fsys fs.FS, partials []string, files ...string) {
 	for _, name := range files {
 		key := namespace + "/" + strings.TrimSuffix(path.Base(name), ".html")
 		if _, dup := r.pages[key]; dup {
@@ -42,6 +49,9 @@ func (r *Renderer) Register(namespace string, fsys fs.FS, files ...string) {
 		for _, lang := range r.cat.Languages() {
 			t := template.New("layout.html").Funcs(r.funcs(lang))
 			template.Must(t.ParseFS(layoutFS, "templates/layout.html", "templates/partials.html"))
+			if len(partials) > 0 {
+				template.Must(t.ParseFS(fsys, partials...))
+			}
 			template.Must(t.ParseFS(fsys, name))
 			sets[lang] = t
 		}
