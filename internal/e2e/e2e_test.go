@@ -266,6 +266,9 @@ type checked struct {
 	Lang       string // <html lang>
 	Violations []violation
 	Links      []string // absolute URLs of the page's links
+	// DuplicateIDs are ids that more than one element has: a label or
+	// an error message may then point at the wrong field.
+	DuplicateIDs []string
 }
 
 // violation is one failed axe rule with the elements that fail it.
@@ -348,9 +351,19 @@ func (s *suite) inspect(ctx context.Context, c *checked) (err error) {
 	if c.Violations, err = chromedp.Run(ctx, chromedp.Evaluate[[]violation](axeRun, chromedp.EvalAwaitPromise)); err != nil {
 		return fmt.Errorf("run axe-core: %w", err)
 	}
+	if c.DuplicateIDs, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](duplicateIDsJS)); err != nil {
+		return err
+	}
 	c.Links, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](linksJS))
 	return err
 }
+
+// duplicateIDsJS lists the ids that more than one element has.
+const duplicateIDsJS = `(() => {
+  const seen = new Set(), dup = new Set();
+  for (const e of document.querySelectorAll('[id]')) { if (seen.has(e.id)) dup.add(e.id); seen.add(e.id); }
+  return Array.from(dup);
+})()`
 
 var (
 	unsafeName = regexp.MustCompile(`[^a-zA-Z0-9.-]+`)
@@ -437,6 +450,9 @@ func TestAxe(t *testing.T) {
 					if len(c.Violations) > 0 {
 						t.Errorf("%d axe-core violations (WCAG 2.0/2.1 A, AA):%s", len(c.Violations), report(c.Violations))
 					}
+					if len(c.DuplicateIDs) > 0 {
+						t.Errorf("ids used more than once: %v", c.DuplicateIDs)
+					}
 					accept(p.As, p.Path, c)
 				})
 			}
@@ -474,6 +490,9 @@ func TestAxe(t *testing.T) {
 					}
 					if len(c.Violations) > 0 {
 						t.Errorf("%d axe-core violations (WCAG 2.0/2.1 A, AA), linked from %s:%s", len(c.Violations), l.from, report(c.Violations))
+					}
+					if len(c.DuplicateIDs) > 0 {
+						t.Errorf("ids used more than once (linked from %s): %v", l.from, c.DuplicateIDs)
 					}
 					accept(l.as, path, c)
 				})

@@ -158,6 +158,9 @@ func (f *flow) page(what string) {
 	if c.Lang != f.lang {
 		f.t.Errorf(`%s: <html lang=%q>, want %q`, what, c.Lang, f.lang)
 	}
+	if len(c.DuplicateIDs) > 0 {
+		f.t.Errorf("%s: ids used more than once: %v", what, c.DuplicateIDs)
+	}
 	if len(c.Violations) > 0 {
 		f.t.Errorf("%s: %d axe-core violations (WCAG 2.0/2.1 A, AA):%s", what, len(c.Violations), report(c.Violations))
 	}

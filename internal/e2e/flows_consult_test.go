@@ -12,6 +12,7 @@ func TestConsultMeetingFlows(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			f := s.startFlow(t, Admin, lang)
 			f.open("/officer/consultations/krakow-nocna-sprzedaz-alkoholu")
+			f.page("the consultation's management page")
 			f.open(f.attr(`main #meetings a[href*="/meetings/"]`, "href"))
 			f.page("a meeting")
 			f.fill("#meeting_title", " ")
