@@ -105,10 +105,11 @@ type DocumentRow struct {
 	Paragraphs int
 }
 
-// MeetingView is a meeting with the visitor's registration.
+// MeetingView is a meeting with the visitor's registration. (Mine, not
+// Registered: that name would hide the meeting's count of registrations.)
 type MeetingView struct {
 	Meeting
-	Registered, Past bool
+	Mine, Past bool
 	Left             int // places left, when limited
 	RegisterURL      string
 	UnregisterURL    string
@@ -165,7 +166,7 @@ func (h *Handler) handleShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, m := range meetings {
-		mv := MeetingView{Meeting: m, Registered: mine[m.ID], Past: !m.EndsAt.After(now),
+		mv := MeetingView{Meeting: m, Mine: mine[m.ID], Past: !m.EndsAt.After(now),
 			RegisterURL:   consultationURL(c.ID) + "/meetings/" + m.ID + "/register",
 			UnregisterURL: consultationURL(c.ID) + "/meetings/" + m.ID + "/unregister"}
 		if m.Capacity > 0 {

@@ -50,6 +50,32 @@ func queuedMail(t *testing.T, d *db.DB) []mail.Message {
 	return out
 }
 
+// A meeting without a limit of places shows how many registered (its page
+// once failed to render: the visitor's own registration hid the count).
+func TestMeetingWithoutLimit(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		hs := newHarness(t, d)
+		c, _ := hs.consultation(ConsultationInput{})
+		start := hs.svc.now().AddDate(0, 0, 3)
+		m, err := hs.svc.AddMeeting(t.Context(), Actor{UserID: "u-officer"}, c.ID, MeetingInput{Title: "Bez limitu", Place: "Sala",
+			StartsAt: start, EndsAt: start.Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs.user("ola")
+		hs.user("jan")
+		hs.must(hs.post(consultationURL(c.ID)+"/meetings/"+m.ID+"/register", "ola", nil), 303, "register")
+		r := hs.must(hs.get(consultationURL(c.ID), "jan"), 200, "the consultation")
+		if !strings.Contains(r.Body, "Zapisała się 1 osoba.") {
+			t.Errorf("the count of registrations is missing:\n%s", excerptBody(r.Body))
+		}
+		r = hs.must(hs.get(consultationURL(c.ID), "ola"), 200, "the consultation, registered")
+		if !strings.Contains(r.Body, "/unregister") {
+			t.Error("a registered resident is not offered to unregister")
+		}
+	})
+}
+
 // An officer changes a meeting's details and later cancels it, through
 // the meeting's page: those registered are mailed, in their language,
 // when the time or place changes and when it is cancelled, not for a new
