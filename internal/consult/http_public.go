@@ -109,10 +109,10 @@ type DocumentRow struct {
 // Registered: that name would hide the meeting's count of registrations.)
 type MeetingView struct {
 	Meeting
-	Mine, Past bool
-	Left             int // places left, when limited
-	RegisterURL      string
-	UnregisterURL    string
+	Mine, Past    bool
+	Left          int // places left, when limited
+	RegisterURL   string
+	UnregisterURL string
 }
 
 // ConversationSummary is the conversation's box on the consultation page.
