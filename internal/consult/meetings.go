@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/mail"
 )
@@ -72,7 +73,7 @@ func (s *Service) UpdateMeeting(ctx context.Context, a Actor, consultationID, me
 		return Meeting{}, err
 	}
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		cur, err := getMeeting(ctx, tx, consultationID, meetingID)
+		cur, err := lockMeeting(ctx, tx, consultationID, meetingID)
 		if err != nil {
 			return err
 		}
@@ -111,7 +112,7 @@ func (s *Service) CancelMeeting(ctx context.Context, a Actor, consultationID, me
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		m, err := getMeeting(ctx, tx, consultationID, meetingID)
+		m, err := lockMeeting(ctx, tx, consultationID, meetingID)
 		if err != nil {
 			return err
 		}
@@ -160,8 +161,11 @@ func (s *Service) mailRegistrants(ctx context.Context, tx *sql.Tx, m *Meeting, k
 	link := s.BaseURL + "/consultations/" + m.ConsultationID + "#meetings"
 	for _, id := range ids {
 		c, err := s.Contacts.Contact(ctx, id)
-		if err != nil || c.Email == "" {
+		if apperr.Is(err, apperr.NotFound) || (err == nil && c.Email == "") {
 			continue // an account gone or without email: nobody to mail
+		}
+		if err != nil {
+			return err
 		}
 		lang := c.Lang
 		if !s.Catalog.Supports(lang) {

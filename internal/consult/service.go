@@ -514,14 +514,9 @@ func (s *Service) Register(ctx context.Context, a Actor, c *Consultation, meetin
 		return ErrClosed
 	}
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		// Take the meeting's row lock first (a no-op update: PostgreSQL
-		// locks the row, SQLite's immediate transaction already holds the
-		// write lock), so two registrations for the last place cannot both
-		// count the same free seat.
-		if _, err := tx.ExecContext(ctx, `UPDATE consult_meetings SET capacity = capacity WHERE id = $1`, meetingID); err != nil {
-			return fmt.Errorf("consult: register: %w", err)
-		}
-		m, err := getMeeting(ctx, tx, c.ID, meetingID)
+		// Locked, so two registrations for the last place cannot both count
+		// the same free seat, nor one slip in beside a cancellation.
+		m, err := lockMeeting(ctx, tx, c.ID, meetingID)
 		if err != nil {
 			return err
 		}

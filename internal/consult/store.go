@@ -462,6 +462,18 @@ func scanMeeting(sc interface{ Scan(...any) error }) (Meeting, error) {
 	return m, err
 }
 
+// lockMeeting reads a meeting after taking its row lock (a no-op update:
+// PostgreSQL locks the row; SQLite's immediate transaction already holds
+// the write lock), for a change that depends on what it reads: a
+// registration against the capacity, a new capacity against the
+// registrations, a cancellation against a registration in flight.
+func lockMeeting(ctx context.Context, tx *sql.Tx, consultationID, id string) (Meeting, error) {
+	if _, err := tx.ExecContext(ctx, `UPDATE consult_meetings SET capacity = capacity WHERE id = $1`, id); err != nil {
+		return Meeting{}, fmt.Errorf("consult: lock meeting: %w", err)
+	}
+	return getMeeting(ctx, tx, consultationID, id)
+}
+
 func getMeeting(ctx context.Context, q db.Querier, consultationID, id string) (Meeting, error) {
 	m, err := scanMeeting(q.QueryRowContext(ctx, meetingSelect+` WHERE m.id = $1 AND m.consultation_id = $2`, id, consultationID))
 	if err != nil {
