@@ -126,7 +126,7 @@ func meetingForm(r *http.Request) MeetingForm {
 		Ends: r.PostFormValue("meeting_ends"), Capacity: r.PostFormValue("meeting_capacity")}
 }
 
-// input turns the typed fields into a MeetingInput.
+// meetingInput turns the typed fields into a MeetingInput.
 func (h *Handler) meetingInput(form MeetingForm) (MeetingInput, error) {
 	capacity := 0
 	if form.Capacity != "" {
