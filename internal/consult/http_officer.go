@@ -348,7 +348,7 @@ func (h *Handler) meetingPage(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	m, err := getMeeting(ctx, h.Service.DB, c.ID, r.PathValue("meeting"))
+	m, err := h.Service.Meeting(ctx, c.ID, r.PathValue("meeting"))
 	if err != nil {
 		return err
 	}

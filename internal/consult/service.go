@@ -494,6 +494,11 @@ func (s *Service) Queue(ctx context.Context, limit int) (ModerationQueue, error)
 	return q, err
 }
 
+// Meeting returns one meeting of a consultation, with its registration count.
+func (s *Service) Meeting(ctx context.Context, consultationID, id string) (Meeting, error) {
+	return getMeeting(ctx, s.DB, consultationID, id)
+}
+
 // Meetings lists a consultation's meetings with their registration counts.
 func (s *Service) Meetings(ctx context.Context, consultationID string) ([]Meeting, error) {
 	return listMeetings(ctx, s.DB, consultationID)
