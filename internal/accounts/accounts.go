@@ -190,6 +190,18 @@ func (s *Service) FindByID(ctx context.Context, id string) (*User, error) {
 	return &u, rows.Err()
 }
 
+// FindByEmail returns the user with this email (as typed: case and spaces
+// around it do not matter).
+func (s *Service) FindByEmail(ctx context.Context, email string) (*User, error) {
+	var id string
+	err := s.DB.QueryRowContext(ctx, `SELECT id FROM users WHERE email = $1 AND deleted_at IS NULL`,
+		strings.ToLower(strings.TrimSpace(email))).Scan(&id)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	return s.FindByID(ctx, id)
+}
+
 // WebUser loads the signed-in user as the web layer sees them; every
 // account is at least a resident.
 func (s *Service) WebUser(ctx context.Context, id string) (*web.User, error) {

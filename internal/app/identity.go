@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -8,17 +9,6 @@ import (
 	"github.com/civitas-city/civitas/internal/accounts/census"
 	"github.com/civitas-city/civitas/internal/accounts/identity"
 )
-
-// newIdentityService is the verified-residency service: PESEL hashes keyed
-// with CIVITAS_SECRET_KEY, districts of the city profile. Modules that
-// need IsVerifiedResident or FindByPESEL get this value.
-func newIdentityService(p *platform) *identity.Service {
-	return &identity.Service{
-		DB:         p.db,
-		Key:        []byte(p.cfg.SecretKey),
-		IsDistrict: func(n int) bool { _, ok := p.profile.Districts.ByNumber(n); return ok },
-	}
-}
 
 // oidcConfig is the identity provider's configuration. Until
 // config.Config carries it, it is read from the CIVITAS_OIDC_* variables
@@ -44,7 +34,7 @@ func wireIdentity(p *platform) (wired, error) {
 	}
 	h := &identity.Handler{
 		Site:       p.site,
-		Service:    newIdentityService(p),
+		Service:    p.residents,
 		Sessions:   p.sessions,
 		OIDC:       identity.NewOIDC(oc),
 		Districts:  p.profile.Districts,
@@ -52,5 +42,13 @@ func wireIdentity(p *platform) (wired, error) {
 		TrustProxy: p.cfg.TrustProxy,
 	}
 	h.RegisterPages()
-	return wired{locales: sub(identity.Locales(), "locales"), routes: h.Routes, section: identity.Section{H: h}}, nil
+	return wired{
+		locales: sub(identity.Locales(), "locales"),
+		routes:  h.Routes,
+		section: identity.Section{H: h},
+		// The synthetic register; the demo resident is verified against it.
+		seed: func(ctx context.Context, demo demoUsers) error {
+			return identity.SeedDemo(ctx, p.db, []byte(p.cfg.SecretKey), demo.id(demoResident))
+		},
+	}, nil
 }

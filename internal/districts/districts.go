@@ -69,6 +69,12 @@ func (s *Set) ByNumber(n int) (District, bool) {
 	return s.districts[i], true
 }
 
+// Has reports whether the city has a district numbered n.
+func (s *Set) Has(n int) bool {
+	_, ok := s.byNumber[n]
+	return ok
+}
+
 // BySlug returns the district with the given slug, or false if there is none.
 func (s *Set) BySlug(slug string) (District, bool) {
 	i, ok := s.bySlug[slug]
