@@ -10,6 +10,7 @@ import (
 	"github.com/civitas-city/civitas/internal/audit"
 	"github.com/civitas-city/civitas/internal/session"
 	"github.com/civitas-city/civitas/internal/web"
+	"github.com/civitas-city/civitas/internal/web/profile"
 )
 
 //go:embed templates/*.html
@@ -26,8 +27,8 @@ type Handler struct {
 	Site     *web.Site
 	Service  *Service
 	Sessions *session.Store
-	// Sections are the modules' parts of "my profile".
-	Sections []Section
+	// Sections are the modules' parts of "my profile", handed over by app.
+	Sections []profile.Section
 	// Districts lists the city's districts for the district choice.
 	Districts []DistrictOption
 	// TrustProxy: take the client address from X-Forwarded-For.

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"github.com/civitas-city/civitas/internal/accounts"
@@ -31,7 +30,7 @@ func wireBudget(p *platform) (wired, error) {
 		routes:  h.Routes,
 		jobs:    svc.JobHandlers(),
 		openapi: budget.OpenAPIPaths,
-		section: budgetSection{svc},
+		section: budget.Section{S: svc},
 		seed: func(ctx context.Context, demo demoUsers) error {
 			return budget.SeedDemo(ctx, svc, budget.DemoOptions{
 				Districts: districts, ResidentID: demo.id(demoResident), OfficerID: demo.id(demoOfficer),
@@ -75,30 +74,4 @@ func (p budgetPeople) UserByEmail(ctx context.Context, email string) (string, er
 		return "", err
 	}
 	return u.ID, nil
-}
-
-// budgetSection is the budget's part of "my profile".
-type budgetSection struct{ s *budget.Service }
-
-func (budgetSection) Key() string      { return "budget" }
-func (budgetSection) TitleKey() string { return "budget.profile.title" }
-
-func (b budgetSection) Items(ctx context.Context, userID string) ([]accounts.Item, error) {
-	items, err := b.s.ProfileItems(ctx, web.Lang(ctx), userID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]accounts.Item, len(items))
-	for i, it := range items {
-		out[i] = accounts.Item{Title: it.Title, Status: it.Status, URL: it.URL, At: it.At}
-	}
-	return out, nil
-}
-
-func (b budgetSection) PersonalData(ctx context.Context, userID string) (any, error) {
-	return b.s.PersonalData(ctx, userID)
-}
-
-func (b budgetSection) Erase(ctx context.Context, tx *sql.Tx, userID string) error {
-	return b.s.Erase(ctx, tx, userID)
 }

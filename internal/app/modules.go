@@ -17,6 +17,7 @@ import (
 	"github.com/civitas-city/civitas/internal/mail"
 	"github.com/civitas-city/civitas/internal/session"
 	"github.com/civitas-city/civitas/internal/web"
+	"github.com/civitas-city/civitas/internal/web/profile"
 )
 
 // platform is what every module is wired from.
@@ -44,7 +45,7 @@ type wired struct {
 	routes  func(web.Registrar)     // its routes
 	jobs    map[string]jobs.Handler // its background jobs
 	openapi []byte                  // its paths in /api/v1/openapi.json
-	section accounts.Section        // its part of "my profile"
+	section profile.Section         // its part of "my profile"
 	// seed loads its demo content (civitas demo), after the demo accounts.
 	seed func(ctx context.Context, demo demoUsers) error
 }
