@@ -50,14 +50,16 @@ func (h *Handler) validDistrict(n int) bool {
 	return false
 }
 
-// RegisterPages registers the page templates.
-func (h *Handler) RegisterPages() {
-	h.Site.Renderer.Register("accounts", templates,
-		"templates/signin.html", "templates/register.html", "templates/registered.html", "templates/confirm.html",
-		"templates/forgot.html", "templates/reset.html", "templates/done.html", "templates/profile.html",
-		"templates/security.html", "templates/tokens.html", "templates/data.html", "templates/delete.html",
-		"templates/admin_users.html", "templates/admin_user.html")
+// Pages lists the page templates.
+var Pages = []string{
+	"templates/signin.html", "templates/register.html", "templates/registered.html", "templates/confirm.html",
+	"templates/forgot.html", "templates/reset.html", "templates/done.html", "templates/profile.html",
+	"templates/security.html", "templates/tokens.html", "templates/data.html", "templates/delete.html",
+	"templates/admin_users.html", "templates/admin_user.html",
 }
+
+// RegisterPages registers the page templates.
+func (h *Handler) RegisterPages() { h.Site.Renderer.Register("accounts", templates, Pages...) }
 
 // Routes registers the accounts routes.
 func (h *Handler) Routes(handle web.Registrar) {
