@@ -127,6 +127,20 @@ func TestCreateAndFind(t *testing.T) {
 		if got, err := s.Authenticate(ctx, "ala@EXAMPLE.test", password); err != nil || got.ID != u.ID {
 			t.Errorf("Authenticate = %+v, %v", got, err)
 		}
+		// An account brought in with its password already hashed.
+		hash, err := accounts.HashPassword("a hashed password 1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Create(ctx, d, accounts.NewUser{Email: "ola@example.test", DisplayName: "Ola", PasswordHash: "$argon2id$nonsense"}); err == nil {
+			t.Error("a malformed password hash was accepted")
+		}
+		if _, err := s.Create(ctx, d, accounts.NewUser{Email: "ola@example.test", DisplayName: "Ola", PasswordHash: hash}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Authenticate(ctx, "ola@example.test", "a hashed password 1"); err != nil {
+			t.Errorf("signing in with the hashed password: %v", err)
+		}
 		for _, c := range [][2]string{{"ala@example.test", "wrong password!"}, {"nobody@example.test", password}} {
 			_, err := s.Authenticate(ctx, c[0], c[1])
 			if !apperr.Is(err, apperr.Unauthenticated) || apperr.MessageOf(err) != "accounts.error.signin_failed" {
