@@ -203,7 +203,7 @@ func setupVoters(ctx context.Context, d *db.DB, key []byte, districts, n int, ah
 	if err := d.InTx(ctx, func(tx *sql.Tx) error { return census.Replace(ctx, tx, entries, now) }); err != nil {
 		return nil, err
 	}
-	// One password hash for all: hashing each (argon2id) would take an hour.
+	// One password hash for all: hashing each (argon2id, 0.13 s) would take hours.
 	hash, err := accounts.HashPassword(rand.Text())
 	if err != nil {
 		return nil, err

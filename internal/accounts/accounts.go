@@ -61,7 +61,8 @@ type NewUser struct {
 	Password    string
 	// PasswordHash, when set, is the password already hashed by
 	// HashPassword, and Password is not used: for accounts brought in by a
-	// tool (load-test residents), where hashing each would take minutes.
+	// tool (load-test residents), where hashing each one (argon2id, 0.13 s
+	// on the project's 2-core VM) would take hours for 70,000.
 	PasswordHash   string
 	EmailConfirmed bool
 }

@@ -33,7 +33,7 @@ func wireBudget(p *platform) (wired, error) {
 		section: budget.Section{S: svc},
 		seed: func(ctx context.Context, demo demoUsers) error {
 			return budget.SeedDemo(ctx, svc, budget.DemoOptions{
-				Districts: districts, ResidentID: demo.id(demoResident), OfficerID: demo.id(demoOfficer),
+				Districts: districts, ResidentID: demo[demoResident].ID, OfficerID: demo[demoOfficer].ID,
 			})
 		},
 	}, nil

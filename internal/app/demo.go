@@ -43,11 +43,8 @@ const (
 )
 
 // demoUsers are the demo accounts as created, by their place in
-// demoAccounts; modules' seeds take their ids from it.
+// demoAccounts (demo[demoResident].ID); modules' seeds take them.
 type demoUsers []*accounts.User
-
-func (d demoUsers) user(i int) *accounts.User { return d[i] }
-func (d demoUsers) id(i int) string           { return d[i].ID }
 
 // prepareDemo points cfg at the demo database: DIR/civitas.db with --data
 // DIR, else a fresh temporary directory. A demo directory keeps its own

@@ -31,7 +31,7 @@ func wireIdentity(p *platform) (wired, error) {
 		section: identity.Section{H: h},
 		// The synthetic register; the demo resident is verified against it.
 		seed: func(ctx context.Context, demo demoUsers) error {
-			return identity.SeedDemo(ctx, p.db, []byte(p.cfg.SecretKey), demo.id(demoResident))
+			return identity.SeedDemo(ctx, p.db, []byte(p.cfg.SecretKey), demo[demoResident].ID)
 		},
 	}, nil
 }

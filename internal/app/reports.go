@@ -40,7 +40,7 @@ func wireReports(p *platform) (wired, error) {
 		section: reports.Section{S: svc},
 		// The demo's units, categories and reports.
 		seed: func(ctx context.Context, demo demoUsers) error {
-			resident := demo.user(demoResident)
+			resident := demo[demoResident]
 			return reports.SeedDemo(ctx, svc, reports.DemoOptions{
 				OfficerEmail: demoAccounts[demoOfficer].Email,
 				ResidentID:   resident.ID, ResidentEmail: resident.Email, ResidentName: resident.DisplayName,
