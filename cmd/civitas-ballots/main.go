@@ -53,7 +53,6 @@ import (
 	"github.com/civitas-city/civitas/internal/budget"
 	"github.com/civitas-city/civitas/internal/city"
 	"github.com/civitas-city/civitas/internal/db"
-	"github.com/google/uuid"
 )
 
 func main() {
@@ -194,7 +193,7 @@ func setupVoters(ctx context.Context, d *db.DB, key []byte, districts, n int, ah
 		h := census.Hash(key, p)
 		var b [32]byte
 		rand.Read(b[:])
-		voters[i] = voter{id: uuid.Must(uuid.NewV7()).String(), hash: h, token: base64.RawURLEncoding.EncodeToString(b[:])}
+		voters[i] = voter{id: db.NewID(), hash: h, token: base64.RawURLEncoding.EncodeToString(b[:])}
 		entries = append(entries, census.Entry{Hash: h, BirthDate: birth, District: 1 + i%districts})
 	}
 	if err := d.InTx(ctx, func(tx *sql.Tx) error { return census.Replace(ctx, tx, entries, now) }); err != nil {

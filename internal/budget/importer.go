@@ -12,6 +12,7 @@ import (
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/budget/pabulib"
 	"github.com/civitas-city/civitas/internal/budget/rules"
+	"github.com/civitas-city/civitas/internal/db"
 )
 
 // ImportOptions says where an imported election goes.
@@ -131,7 +132,7 @@ func (s *Service) Import(ctx context.Context, el *pabulib.Election, o ImportOpti
 	ballots := make([]ballot, 0, len(el.Votes))
 	codeToID := map[string]string{}
 	for _, p := range el.Projects {
-		codeToID[p.ID] = newID()
+		codeToID[p.ID] = db.NewID()
 	}
 	maxSum := 0
 	for i, v := range el.Votes {
@@ -184,7 +185,7 @@ func (s *Service) Import(ctx context.Context, el *pabulib.Election, o ImportOpti
 		e, err := loadEdition(ctx, tx, "slug", o.Slug)
 		switch {
 		case apperr.Is(err, apperr.NotFound):
-			e = &Edition{ID: newID(), Slug: o.Slug, Kind: KindCity, Title: oneLine(title), Phase: PhaseResults,
+			e = &Edition{ID: db.NewID(), Slug: o.Slug, Kind: KindCity, Title: oneLine(title), Phase: PhaseResults,
 				Starts: map[Phase]time.Time{}, PoolPolicy: PolicyAny, PaperPolicy: FirstWins, Source: o.Source,
 				CreatedAt: now, UpdatedAt: now}
 			if !slugRE.MatchString(e.Slug) || e.Title == "" {
@@ -202,7 +203,7 @@ func (s *Service) Import(ctx context.Context, el *pabulib.Election, o ImportOpti
 		if _, dup := e.Pool(pool.Slug); dup {
 			return fmt.Errorf("budget: import: edition %s already has a pool %q", e.Slug, pool.Slug)
 		}
-		pool.ID, pool.EditionID, pool.Position = newID(), e.ID, len(e.Pools)
+		pool.ID, pool.EditionID, pool.Position = db.NewID(), e.ID, len(e.Pools)
 		if err := insertPool(ctx, tx, &pool); err != nil {
 			return err
 		}

@@ -60,7 +60,7 @@ type PaperInput struct {
 
 // CreateBatch opens a batch for a pool's paper ballots.
 func (s *Service) CreateBatch(ctx context.Context, a Actor, editionID, poolSlug, booth, label string) (*Batch, error) {
-	return s.createBatch(ctx, a, editionID, poolSlug, booth, label, newID())
+	return s.createBatch(ctx, a, editionID, poolSlug, booth, label, db.NewID())
 }
 
 func (s *Service) createBatch(ctx context.Context, a Actor, editionID, poolSlug, booth, label, id string) (*Batch, error) {
@@ -253,7 +253,7 @@ func (s *Service) EnterPaper(ctx context.Context, a Actor, batchID string, in Pa
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_paper_entries (id, batch_id, seq, keying, officer_id, voter_key, choices_mac, outcome, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, newID(), b.ID, in.Seq, keying, a.ID, r.Person, sum, outcome, db.TS(now)); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, db.NewID(), b.ID, in.Seq, keying, a.ID, r.Person, sum, outcome, db.TS(now)); err != nil {
 			if apperr.Is(db.MapError(err), apperr.Conflict) {
 				return apperr.Fieldf("seq", "budget.paper.error.seq_taken")
 			}

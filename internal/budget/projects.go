@@ -206,7 +206,7 @@ func (s *Service) SaveProject(ctx context.Context, a Actor, userID, editionID, i
 	var saved *Project
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if id == "" {
-			p.ID, p.EditionID, p.AuthorID, p.Status, p.CreatedAt = newID(), e.ID, userID, StatusDraft, now
+			p.ID, p.EditionID, p.AuthorID, p.Status, p.CreatedAt = db.NewID(), e.ID, userID, StatusDraft, now
 		} else {
 			cur, err := loadProject(ctx, tx, id)
 			if err != nil {

@@ -177,7 +177,7 @@ func (s *Service) AddMilestone(ctx context.Context, a Actor, projectID, title, d
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_milestones (id, project_id, title, due, position) VALUES ($1, $2, $3, $4, $5)`,
-			newID(), p.ID, title, due, n); err != nil {
+			db.NewID(), p.ID, title, due, n); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "budget.milestone.add", "pb_project", p.ID, map[string]string{"title": title})

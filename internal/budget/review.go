@@ -97,7 +97,7 @@ func (s *Service) RecordReview(ctx context.Context, a Actor, projectID string, i
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_reviews (id, project_id, stage, outcome, reasons, cost_before, cost_after, officer_id, at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			newID(), p.ID, in.Stage, in.Outcome, reasons, p.FinalCost(), after, a.ID, db.TS(now)); err != nil {
+			db.NewID(), p.ID, in.Stage, in.Outcome, reasons, p.FinalCost(), after, a.ID, db.TS(now)); err != nil {
 			return fmt.Errorf("budget: review: %w", err)
 		}
 		if cost > 0 {
@@ -210,7 +210,7 @@ func (s *Service) FileAppeal(ctx context.Context, a Actor, userID, projectID, bo
 			return apperr.Fieldf("appeal", "budget.appeal.error.phase")
 		}
 		now := s.now()
-		id := newID()
+		id := db.NewID()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_appeals (id, project_id, author_id, body, filed_at) VALUES ($1, $2, $3, $4, $5)`,
 			id, p.ID, userID, body, db.TS(now)); err != nil {
 			return fmt.Errorf("budget: appeal: %w", err)

@@ -145,13 +145,13 @@ func (s *Service) CreateEdition(ctx context.Context, a Actor, c Config) (*Editio
 	}
 	e := c.edition()
 	now := s.now()
-	e.ID, e.Phase, e.CreatedAt, e.UpdatedAt = newID(), PhaseDraft, now, now
+	e.ID, e.Phase, e.CreatedAt, e.UpdatedAt = db.NewID(), PhaseDraft, now, now
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if err := insertEdition(ctx, tx, e); err != nil {
 			return err
 		}
 		for i := range e.Pools {
-			e.Pools[i].ID, e.Pools[i].EditionID = newID(), e.ID
+			e.Pools[i].ID, e.Pools[i].EditionID = db.NewID(), e.ID
 			if err := insertPool(ctx, tx, &e.Pools[i]); err != nil {
 				return err
 			}
@@ -221,7 +221,7 @@ func (s *Service) UpdateEdition(ctx context.Context, a Actor, editionID string, 
 					problems = append(problems, Problem{fmt.Sprintf("pools[%d]", i), "budget.config.error.pools_locked"})
 					continue
 				}
-				np.ID = newID()
+				np.ID = db.NewID()
 				if err := insertPool(ctx, tx, np); err != nil {
 					return err
 				}

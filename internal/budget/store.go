@@ -8,20 +8,10 @@ import (
 	"time"
 
 	"github.com/civitas-city/civitas/internal/db"
-	"github.com/google/uuid"
 )
 
 // The SQL of editions, pools and projects. Every function takes a
 // db.Querier, so it runs inside or outside a transaction.
-
-func newID() string { return uuid.Must(uuid.NewV7()).String() }
-
-func nullTS(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return db.TS(t)
-}
 
 const editionCols = `id, slug, kind, title, description, school, phase, auto_phases,
 	starts_submission, starts_review, starts_appeals, starts_voting, starts_results, starts_realization,
@@ -60,7 +50,7 @@ func scanEdition(row scanner) (*Edition, error) {
 func startsArgs(e *Edition) []any {
 	out := make([]any, len(ScheduledPhases))
 	for i, p := range ScheduledPhases {
-		out[i] = nullTS(e.Starts[p])
+		out[i] = db.NullTimeOf(e.Starts[p])
 	}
 	return out
 }
@@ -216,13 +206,6 @@ func scanProject(row scanner) (*Project, error) {
 	return &p, nil
 }
 
-func nullStr(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 func pointArgs(p *Project) (any, any) {
 	if !p.HasPoint {
 		return nil, nil
@@ -239,8 +222,8 @@ func insertProject(ctx context.Context, q db.Querier, p *Project) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO pb_projects (id, edition_id, pool_id, code, author_id, title, description,
 		category, address, lat, lon, cost, cost_final, status, created_at, submitted_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-		p.ID, p.EditionID, p.PoolID, nullStr(p.Code), nullStr(p.AuthorID), p.Title, p.Description, p.Category, p.Address,
-		lat, lon, p.Cost, final, p.Status, db.TS(p.CreatedAt), nullTS(p.SubmittedAt), db.TS(p.UpdatedAt))
+		p.ID, p.EditionID, p.PoolID, db.Null(p.Code), db.Null(p.AuthorID), p.Title, p.Description, p.Category, p.Address,
+		lat, lon, p.Cost, final, p.Status, db.TS(p.CreatedAt), db.NullTimeOf(p.SubmittedAt), db.TS(p.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("budget: insert project: %w", db.MapError(err))
 	}

@@ -308,7 +308,7 @@ func (s *Service) castBatch(ctx context.Context, tx *sql.Tx, batch []*castReq, o
 	}
 	pids := make([]string, len(batch))
 	for _, i := range live {
-		pids[i] = newID()
+		pids[i] = db.NewID()
 	}
 	inserted, err := s.insertParticipations(ctx, tx, batch, live, pids)
 	if err != nil {
@@ -363,7 +363,7 @@ func (s *Service) insertParticipations(ctx context.Context, tx *sql.Tx, batch []
 	args := make([]any, 0, len(idx)*participationCols)
 	for _, i := range idx {
 		r := batch[i]
-		args = append(args, pids[i], r.edition.ID, r.pool.ID, r.slot, r.voter, nullStr(r.userID), r.channel, nullStr(r.batchID),
+		args = append(args, pids[i], r.edition.ID, r.pool.ID, r.slot, r.voter, db.Null(r.userID), r.channel, db.Null(r.batchID),
 			r.district, r.ageBand, db.TS(r.at))
 	}
 	var (
@@ -410,7 +410,7 @@ func (s *Service) insertBallots(ctx context.Context, tx *sql.Tx, batch []*castRe
 	for _, i := range idx {
 		r := batch[i]
 		args = append(args, randomID(), r.edition.ID, r.pool.ID, results[i].receipt, s.ballotLink(pids[i]), r.channel,
-			nullStr(r.batchID), r.choices, r.points)
+			db.Null(r.batchID), r.choices, r.points)
 	}
 	var err error
 	if len(idx) == 1 {

@@ -254,12 +254,10 @@ func scanComment(sc interface{ Scan(...any) error }) (Comment, error) {
 	return c, err
 }
 
-func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
-
 func insertComment(ctx context.Context, q db.Querier, c *Comment) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO consult_comments (`+commentCols+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		c.ID, c.DocumentID, c.Paragraph, nullString(c.ParentID), nullString(c.AuthorID), c.AuthorName, c.RecordedBy,
+		c.ID, c.DocumentID, c.Paragraph, db.Null(c.ParentID), db.Null(c.AuthorID), c.AuthorName, c.RecordedBy,
 		string(c.Stance), c.Body, string(c.Status), c.Flags, db.TS(c.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("consult: insert comment: %w", db.MapError(err))
@@ -646,7 +644,7 @@ func addParticipant(ctx context.Context, q db.Querier, conversationID, userID st
 		return 0, fmt.Errorf("consult: add participant: %w", err)
 	}
 	if _, err := q.ExecContext(ctx, `INSERT INTO consult_participants (conversation_id, pid, user_id, created_at) VALUES ($1, $2, $3, $4)`,
-		conversationID, pid, nullString(userID), db.TS(at)); err != nil {
+		conversationID, pid, db.Null(userID), db.TS(at)); err != nil {
 		return 0, fmt.Errorf("consult: add participant: %w", db.MapError(err))
 	}
 	return pid, nil

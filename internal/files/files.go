@@ -17,7 +17,6 @@ import (
 
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/db"
-	"github.com/google/uuid"
 )
 
 // File is a stored upload.
@@ -70,7 +69,7 @@ func Save(ctx context.Context, q db.Querier, owner, name string, data []byte, p 
 	}
 	sum := sha256.Sum256(data)
 	f := &File{
-		ID: uuid.Must(uuid.NewV7()).String(), Owner: owner, Name: cleanName(name), ContentType: ct,
+		ID: db.NewID(), Owner: owner, Name: cleanName(name), ContentType: ct,
 		Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), CreatedAt: db.TS(time.Now()), Data: data,
 	}
 	_, err = q.ExecContext(ctx, `INSERT INTO files (id, owner, name, content_type, size, sha256, created_at, data)

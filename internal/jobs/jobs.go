@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/civitas-city/civitas/internal/db"
-	"github.com/google/uuid"
 )
 
 // Job states.
@@ -54,14 +53,10 @@ func Enqueue(ctx context.Context, q db.Querier, kind string, payload any, opt Op
 	if opt.MaxAttempts <= 0 {
 		opt.MaxAttempts = 10
 	}
-	var dedupe any
-	if opt.DedupeKey != "" {
-		dedupe = opt.DedupeKey
-	}
 	_, err = q.ExecContext(ctx, `INSERT INTO jobs (id, kind, payload, state, dedupe_key, run_at, max_attempts, created_at)
 		VALUES ($1, $2, $3, 'ready', $4, $5, $6, $7)
 		ON CONFLICT (dedupe_key) WHERE state = 'ready' DO NOTHING`,
-		uuid.Must(uuid.NewV7()).String(), kind, string(body), dedupe, db.TS(opt.RunAt), opt.MaxAttempts, db.TS(now))
+		db.NewID(), kind, string(body), db.Null(opt.DedupeKey), db.TS(opt.RunAt), opt.MaxAttempts, db.TS(now))
 	if err != nil {
 		return fmt.Errorf("jobs: enqueue %s: %w", kind, db.MapError(err))
 	}

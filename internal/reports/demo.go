@@ -362,7 +362,7 @@ func (s *Service) demoCase(ctx context.Context, tx *sql.Tx, rng *rand.Rand, dc *
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE report_cases SET status = $1, status_notes = $2, updated_at = $3, resolved_at = $4,
 		closed_at = $5, duplicate_of = $6, referred_to = $7, supporters = $8, reopen_count = $9 WHERE id = $10`,
-		string(c.Status), c.StatusNotes, db.TS(c.UpdatedAt), db.NullTimeOf(c.ResolvedAt), db.NullTimeOf(c.ClosedAt), nullInt(c.DuplicateOf),
+		string(c.Status), c.StatusNotes, db.TS(c.UpdatedAt), db.NullTimeOf(c.ResolvedAt), db.NullTimeOf(c.ClosedAt), db.Null(c.DuplicateOf),
 		c.ReferredTo, c.Supporters, c.ReopenCount, c.ID); err != nil {
 		return 0, err
 	}
@@ -398,11 +398,4 @@ func (s *Service) demoCase(ctx context.Context, tx *sql.Tx, rng *rand.Rand, dc *
 		}
 	}
 	return c.Number, nil
-}
-
-func nullInt(n int64) any {
-	if n == 0 {
-		return nil
-	}
-	return n
 }

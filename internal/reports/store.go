@@ -212,20 +212,13 @@ func insertCase(ctx context.Context, tx db.Querier, c *Case) error {
 		lat, lon, address, district, channel, lang, reporter_id, reporter_email, reporter_name, reporter_phone, token,
 		api_key_id, device_id, account_id, media_url, attributes, entered_by, photos, photo_url, created_at, updated_at, expected_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)`,
-		c.ID, c.Number, c.Category, nullString(c.UnitID), string(c.Status), c.Description,
-		lat, lon, c.Address, c.District, c.Channel, c.Lang, nullString(c.ReporterID), c.ReporterEmail, c.ReporterName, c.ReporterPhone, c.Token,
-		nullString(c.APIKeyID), c.DeviceID, c.AccountID, c.MediaURL, attrs, c.EnteredBy, c.Photos, c.PhotoURL, db.TS(c.CreatedAt), db.TS(c.UpdatedAt), db.NullTimeOf(c.ExpectedAt))
+		c.ID, c.Number, c.Category, db.Null(c.UnitID), string(c.Status), c.Description,
+		lat, lon, c.Address, c.District, c.Channel, c.Lang, db.Null(c.ReporterID), c.ReporterEmail, c.ReporterName, c.ReporterPhone, c.Token,
+		db.Null(c.APIKeyID), c.DeviceID, c.AccountID, c.MediaURL, attrs, c.EnteredBy, c.Photos, c.PhotoURL, db.TS(c.CreatedAt), db.TS(c.UpdatedAt), db.NullTimeOf(c.ExpectedAt))
 	if err != nil {
 		return fmt.Errorf("reports: insert case: %w", db.MapError(err))
 	}
 	return nil
-}
-
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 func insertUpdate(ctx context.Context, tx db.Querier, caseID string, u Update) error {
@@ -346,7 +339,7 @@ func upsertCategory(ctx context.Context, q db.Querier, c Category, now time.Time
 		attributes = excluded.attributes, active = excluded.active, position = excluded.position,
 		updated_at = excluded.updated_at`,
 		c.Code, c.Group, jsonText(nonNil(c.Names)), jsonText(nonNil(c.Descriptions)), jsonText(nonNil(c.Notices)), c.Keywords,
-		c.ExpectedDays, nullString(c.UnitID), c.ServiceType, jsonText(c.Attributes), c.Active, c.Position, db.TS(now))
+		c.ExpectedDays, db.Null(c.UnitID), c.ServiceType, jsonText(c.Attributes), c.Active, c.Position, db.TS(now))
 	if err != nil {
 		return fmt.Errorf("reports: save category %s: %w", c.Code, db.MapError(err))
 	}
