@@ -43,7 +43,7 @@ type Service struct {
 
 	writerOnce sync.Once
 	writer     *db.GroupCommit[*castReq, castResult] // see commit.go
-	stmts      castStmts
+	stmts      db.StmtCache                          // the ballot path's statements, see commit.go
 	cacheMu    sync.Mutex
 	sheets     map[string]*sheet // by pool id, see vote.go
 }

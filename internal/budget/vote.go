@@ -290,11 +290,7 @@ func (s *Service) castBatch(ctx context.Context, tx *sql.Tx, batch []*castReq, o
 				phase string
 				end   db.NullTime
 			)
-			st, err := s.castStmt(ctx, tx, stmtPhase)
-			if err != nil {
-				return nil, fmt.Errorf("budget: phase: %w", err)
-			}
-			if err := st.QueryRowContext(ctx, r.edition.ID).Scan(&phase, &end); err != nil {
+			if err := s.stmts.Querier(s.DB, tx).QueryRowContext(ctx, castPhaseSQL, r.edition.ID).Scan(&phase, &end); err != nil {
 				return nil, fmt.Errorf("budget: phase: %w", err)
 			}
 			isOpen = Phase(phase) == PhaseVoting && (!end.Valid || r.at.Before(end.Time))
@@ -371,11 +367,7 @@ func (s *Service) insertParticipations(ctx context.Context, tx *sql.Tx, batch []
 		err  error
 	)
 	if len(idx) == 1 {
-		st, perr := s.castStmt(ctx, tx, stmtParticipate)
-		if perr != nil {
-			return nil, fmt.Errorf("budget: insert participation: %w", perr)
-		}
-		rows, err = st.QueryContext(ctx, args...)
+		rows, err = s.stmts.Querier(s.DB, tx).QueryContext(ctx, castParticipationSQL, args...)
 	} else {
 		rows, err = tx.QueryContext(ctx, `INSERT INTO pb_participations (id, edition_id, pool_id, slot, voter_key, user_id, channel,
 			batch_id, district, age_band, at) VALUES `+placeholders(len(idx), participationCols)+`
@@ -414,11 +406,7 @@ func (s *Service) insertBallots(ctx context.Context, tx *sql.Tx, batch []*castRe
 	}
 	var err error
 	if len(idx) == 1 {
-		st, perr := s.castStmt(ctx, tx, stmtBallot)
-		if perr != nil {
-			return fmt.Errorf("budget: insert ballot: %w", perr)
-		}
-		_, err = st.ExecContext(ctx, args...)
+		_, err = s.stmts.Querier(s.DB, tx).ExecContext(ctx, castBallotSQL, args...)
 	} else {
 		_, err = tx.ExecContext(ctx, `INSERT INTO pb_ballots (id, edition_id, pool_id, receipt, link, channel, batch_id, choices, points)
 			VALUES `+placeholders(len(idx), ballotCols), args...)

@@ -248,7 +248,7 @@ func (s *Service) KeyFor(ctx context.Context, raw string) (*APIKey, error) {
 	if len(raw) > 200 {
 		return nil, apperr.E(apperr.Forbidden, "reports.open311.error.key_invalid")
 	}
-	k, err := keyByHash(ctx, s.cached(nil), hashKey(raw))
+	k, err := keyByHash(ctx, s.stmts.Querier(s.DB, nil), hashKey(raw))
 	if apperr.Is(err, apperr.NotFound) || (err == nil && !k.Active()) {
 		return nil, apperr.E(apperr.Forbidden, "reports.open311.error.key_invalid")
 	}
