@@ -3,7 +3,6 @@ package budget
 import (
 	"embed"
 	"errors"
-	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
@@ -302,8 +301,5 @@ func (h *Handler) projectView(r *http.Request, e *Edition, p *Project) ProjectVi
 	}
 	return v
 }
-
-// markdownHTML is a project description for a page.
-func markdownHTML(src string) template.HTML { return RenderMarkdown(src) }
 
 func trimmed(r *http.Request, name string) string { return strings.TrimSpace(r.PostFormValue(name)) }

@@ -4,7 +4,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"html/template"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -331,6 +330,3 @@ func withNotice(to, code string) string {
 	}
 	return fmt.Sprintf("%s%snotice=%s%s", to, sep, url.QueryEscape(code), frag)
 }
-
-// markdown is renderMarkdown for templates' data.
-func markdown(src string, shift int) template.HTML { return renderMarkdown(src, shift) }

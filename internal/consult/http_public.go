@@ -133,9 +133,9 @@ func (h *Handler) handleShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	a := actor(r)
 	p := ShowPage{Base: h.base(), C: c, StatusLabel: h.statusLabel(r, c.Status), Scope: h.scopeLabel(r, c.District),
-		Summary: markdown(c.Summary, 1), SignedIn: a.UserID != "", SignInURL: signInURL(r), Notice: h.notice(r), CanManage: isOfficer(r), VerifyURL: h.VerifyURL}
+		Summary: web.Markdown(c.Summary, 1), SignedIn: a.UserID != "", SignInURL: signInURL(r), Notice: h.notice(r), CanManage: isOfficer(r), VerifyURL: h.VerifyURL}
 	if c.Report != "" && !c.ReportPublishedAt.IsZero() {
-		p.Report = markdown(c.Report, 2)
+		p.Report = web.Markdown(c.Report, 2)
 	}
 	if a.UserID != "" {
 		if p.Blocked, err = h.blocked(r, h.Service.CanTakePart(ctx, &c, a.UserID)); err != nil {
