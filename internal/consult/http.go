@@ -21,8 +21,8 @@ var templates embed.FS
 //go:embed locales/*.json
 var locales embed.FS
 
-//go:embed static/consult.css
-var stylesheet []byte
+//go:embed static
+var static embed.FS
 
 // Locales are the consultations messages, for the catalog.
 func Locales() fs.FS {
@@ -45,9 +45,6 @@ type Handler struct {
 	// VerifyURL is where residents verify their residency; "" shows no
 	// link.
 	VerifyURL string
-
-	css     string // the stylesheet's URL, with its hash
-	cssHash string
 }
 
 // DistrictOption is one district in a choice list.
@@ -70,15 +67,14 @@ var Officer = web.Officer("consultations")
 // RegisterPages registers the page templates.
 func (h *Handler) RegisterPages() {
 	h.Site.Renderer.RegisterWith("consult", templates, []string{"templates/partials/meeting.html"}, Pages...)
-	h.cssHash = web.ContentHash(stylesheet)
-	h.css = "/consult-static/" + h.cssHash + "/consult.css"
+	sub, _ := fs.Sub(static, "static")
+	h.Site.Renderer.RegisterStatic("consult", sub)
 }
 
 // Routes registers every consultations route.
 func (h *Handler) Routes(handle web.Registrar) {
 	// Residents and the public.
 	handle("GET /consultations", web.Public, h.handleIndex)
-	handle("GET /consult-static/{hash}/consult.css", web.Public, h.handleCSS)
 	handle("GET /consultations/{id}", web.Public, h.handleShow)
 	handle("POST /consultations/{id}/meetings/{meeting}/register", web.SignedIn, h.handleRegister)
 	handle("POST /consultations/{id}/meetings/{meeting}/unregister", web.SignedIn, h.handleUnregister)
@@ -120,17 +116,6 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("GET /moderation/consultations", web.Moderator, h.handleQueue)
 	handle("POST /moderation/consultations/comments/{comment}", web.Moderator, h.handleModerateComment)
 	handle("POST /moderation/consultations/statements/{conversation}/{tid}", web.Moderator, h.handleModerateStatement)
-}
-
-// Base is what every consultations page has.
-type Base struct {
-	CSS string
-}
-
-func (h *Handler) base() Base { return Base{CSS: h.css} }
-
-func (h *Handler) handleCSS(w http.ResponseWriter, r *http.Request) error {
-	return web.ServeVersioned(w, r, h.cssHash, "text/css; charset=utf-8", stylesheet)
 }
 
 // render shows a page: 200, or 422 when its form has errors.

@@ -59,6 +59,15 @@ func (r *Renderer) RegisterWith(namespace string, fsys fs.FS, partials []string,
 	}
 }
 
+// RegisterStatic adds a module's static files to the site's (see
+// Assets.Add): its pages link them with {{asset "namespace/NAME"}}. It
+// panics on an error, at start-up.
+func (r *Renderer) RegisterStatic(namespace string, fsys fs.FS) {
+	if err := r.assets.Add(namespace, fsys); err != nil {
+		panic(err)
+	}
+}
+
 // Pages lists the registered page names.
 func (r *Renderer) Pages() []string {
 	out := make([]string, 0, len(r.pages))
