@@ -141,7 +141,7 @@ func (h *Handler) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	next := web.LocalPath(r.PostFormValue("next"))
 	u, signInErr := h.Service.SignIn(ctx, email, password, h.clientAddr(r))
 	if signInErr != nil {
-		errs, err := h.Site.FormError(web.Lang(ctx), signInErr)
+		errs, err := h.Site.FormError(web.Lang(ctx), signInErr, apperr.Unauthenticated)
 		if err != nil {
 			return err
 		}

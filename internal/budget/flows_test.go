@@ -105,7 +105,7 @@ func TestSignaturesAndWithdraw(t *testing.T) {
 		// A draft is the author's; too expensive is refused with the field.
 		_, err = s.SaveProject(ctx, budget.Actor{}, "author", e.ID, "", budget.ProjectInput{Pool: "d1", Title: "Za drogi projekt",
 			CostItems: []budget.CostItemInput{{Label: "Wszystko", Amount: "400000"}}}, false)
-		var fe budget.FieldErrors
+		var fe apperr.Fields
 		if !errors.As(err, &fe) || fe["cost"] != "budget.project.error.cost_pool" {
 			t.Errorf("too expensive: %v", err)
 		}

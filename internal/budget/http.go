@@ -121,24 +121,16 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, page, title str
 	return h.Site.Render(w, r, status, "budget/"+page, title, data)
 }
 
-// formErrors turns an input problem into translated form errors; any
-// other error comes back for the error page.
-func (h *Handler) formErrors(r *http.Request, err error) (web.FormErrors, error) {
+// formErrors turns an input problem into translated form errors (see
+// web.Site.FormError; budget forms also show Unauthenticated, and the kinds
+// in also); any other error comes back for the error page. A configuration
+// with problems is one error about the whole configuration, counted.
+func (h *Handler) formErrors(r *http.Request, err error, also ...apperr.Kind) (web.FormErrors, error) {
 	lang := web.Lang(r.Context())
-	if fe, ok := errors.AsType[FieldErrors](err); ok {
-		out := web.FormErrors{}
-		for field, key := range fe {
-			out[field] = h.Site.Catalog.T(lang, key)
-		}
-		return out, nil
-	}
 	if ce, ok := errors.AsType[*ConfigError](err); ok {
 		return web.FormErrors{"config": h.Site.Catalog.N(lang, "budget.config.problems", len(ce.Problems))}, nil
 	}
-	if e, ok := errors.AsType[*apperr.Error](err); ok && e.Kind == apperr.NotFound && e.Field != "" {
-		return web.FormErrors{e.Field: h.Site.Catalog.T(lang, e.Message)}, nil
-	}
-	return h.Site.FormError(lang, err)
+	return h.Site.FormError(lang, err, append(also, apperr.Unauthenticated)...)
 }
 
 // actor is who makes the request, for the audit log.

@@ -246,12 +246,9 @@ func (h *Handler) handleCast(w http.ResponseWriter, r *http.Request) error {
 		_, err = h.Service.Cast(ctx, actor(r), participant(r), e.Slug, pool.Slug, in)
 	}
 	if err != nil {
-		errs, err := h.formErrors(r, err)
+		errs, err := h.formErrors(r, err, apperr.Forbidden)
 		if err != nil {
-			if !apperr.Is(err, apperr.Forbidden) {
-				return err
-			}
-			errs = web.FormErrors{"": h.t(r, apperr.MessageOf(err))}
+			return err
 		}
 		page, perr := h.ballotPage(r, e, pool, in, errs)
 		if perr != nil {

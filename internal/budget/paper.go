@@ -79,14 +79,14 @@ func (s *Service) createBatch(ctx context.Context, a Actor, editionID, poolSlug,
 		return nil, apperr.Fieldf("pool", "budget.project.error.pool")
 	}
 	booth, label = strings.TrimSpace(booth), strings.TrimSpace(label)
-	errs := FieldErrors{}
+	errs := apperr.Fields{}
 	if booth == "" || utf8.RuneCountInString(booth) > 100 {
 		errs["booth"] = "budget.paper.error.booth"
 	}
 	if label == "" || utf8.RuneCountInString(label) > 100 {
 		errs["label"] = "budget.paper.error.label"
 	}
-	if err := errs.asError(); err != nil {
+	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	b := &Batch{ID: id, EditionID: e.ID, PoolID: pool.ID, Booth: booth, Label: label, DoubleKey: e.DoubleKey,

@@ -38,45 +38,10 @@ const (
 	maxCostItems   = 30
 )
 
-// FieldErrors are problems with an input, by field, each a catalog key.
-type FieldErrors map[string]string
-
-func (f FieldErrors) Error() string {
-	var parts []string
-	for k, v := range f {
-		parts = append(parts, k+": "+v)
-	}
-	slices.Sort(parts)
-	return "budget: invalid input: " + strings.Join(parts, "; ")
-}
-
-// Unwrap presents f as an Invalid apperr.Error about its first field, so
-// that it maps to 400 and a safe message wherever it goes; pages use
-// every field (Handler.formErrors).
-func (f FieldErrors) Unwrap() error {
-	fields := make([]string, 0, len(f))
-	for k := range f {
-		fields = append(fields, k)
-	}
-	slices.Sort(fields)
-	if len(fields) == 0 {
-		return nil
-	}
-	return &apperr.Error{Kind: apperr.Invalid, Field: fields[0], Message: f[fields[0]]}
-}
-
-// asError returns f as an error, or nil when empty.
-func (f FieldErrors) asError() error {
-	if len(f) == 0 {
-		return nil
-	}
-	return f
-}
-
 // project builds the project fields from the input. final asks for the
 // checks of a submission; a draft needs only a title and a valid pool.
-func (in ProjectInput) project(e *Edition, final bool) (*Project, FieldErrors) {
-	errs := FieldErrors{}
+func (in ProjectInput) project(e *Edition, final bool) (*Project, apperr.Fields) {
+	errs := apperr.Fields{}
 	p := &Project{
 		Title: strings.TrimSpace(in.Title), Description: strings.TrimSpace(in.Description),
 		Category: strings.TrimSpace(in.Category), Address: strings.TrimSpace(in.Address),
@@ -199,7 +164,7 @@ func (s *Service) SaveProject(ctx context.Context, a Actor, userID, editionID, i
 		return nil, err
 	}
 	p, errs := in.project(e, submit)
-	if err := errs.asError(); err != nil {
+	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	now := s.now()

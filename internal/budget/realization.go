@@ -125,7 +125,7 @@ func (s *Service) changeRealization(ctx context.Context, a Actor, projectID stri
 
 // UpdateRealization sets a winning project's status, progress and note.
 func (s *Service) UpdateRealization(ctx context.Context, a Actor, projectID string, in RealizationInput) error {
-	errs := FieldErrors{}
+	errs := apperr.Fields{}
 	if !slices.Contains(RealizationStatuses, in.Status) {
 		errs["status"] = "budget.real.error.status"
 	}
@@ -137,7 +137,7 @@ func (s *Service) UpdateRealization(ctx context.Context, a Actor, projectID stri
 	if utf8.RuneCountInString(note) > 5000 {
 		errs["note"] = "budget.real.error.note"
 	}
-	if err := errs.asError(); err != nil {
+	if err := errs.Err(); err != nil {
 		return err
 	}
 	return s.changeRealization(ctx, a, projectID, func(tx *sql.Tx, p *Project) error {
@@ -156,7 +156,7 @@ func (s *Service) UpdateRealization(ctx context.Context, a Actor, projectID stri
 // AddMilestone adds a milestone to a winning project's realization.
 func (s *Service) AddMilestone(ctx context.Context, a Actor, projectID, title, due string) error {
 	title, due = strings.TrimSpace(title), strings.TrimSpace(due)
-	errs := FieldErrors{}
+	errs := apperr.Fields{}
 	if n := utf8.RuneCountInString(title); n < 2 || n > 200 {
 		errs["milestone_title"] = "budget.real.error.milestone"
 	}
@@ -165,7 +165,7 @@ func (s *Service) AddMilestone(ctx context.Context, a Actor, projectID, title, d
 			errs["milestone_due"] = "budget.real.error.due"
 		}
 	}
-	if err := errs.asError(); err != nil {
+	if err := errs.Err(); err != nil {
 		return err
 	}
 	return s.changeRealization(ctx, a, projectID, func(tx *sql.Tx, p *Project) error {

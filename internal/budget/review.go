@@ -53,7 +53,7 @@ func (s *Service) RecordReview(ctx context.Context, a Actor, projectID string, i
 	if !e.reviewable() {
 		return apperr.E(apperr.Invalid, "budget.review.error.phase")
 	}
-	errs := FieldErrors{}
+	errs := apperr.Fields{}
 	if !slices.Contains(e.stages(), in.Stage) {
 		errs["stage"] = "budget.review.error.stage"
 	}
@@ -80,7 +80,7 @@ func (s *Service) RecordReview(ctx context.Context, a Actor, projectID string, i
 			cost = c
 		}
 	}
-	if err := errs.asError(); err != nil {
+	if err := errs.Err(); err != nil {
 		return err
 	}
 	switch p.Status {

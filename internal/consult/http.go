@@ -169,18 +169,12 @@ func (h *Handler) consultation(r *http.Request) (Consultation, error) {
 	return h.Service.GetPublic(r.Context(), r.PathValue("id"))
 }
 
-// formErrors turns an input error into the form's errors; other errors
-// come back for the error page.
+// formErrors turns an input error into the form's errors (see
+// web.Site.FormError); consultation forms also show refusals (Forbidden:
+// not verified, another district). Other errors come back for the error
+// page.
 func (h *Handler) formErrors(r *http.Request, err error) (web.FormErrors, error) {
-	e, ok := errors.AsType[*apperr.Error](err)
-	if !ok {
-		return nil, err
-	}
-	switch e.Kind {
-	case apperr.Invalid, apperr.Conflict, apperr.Forbidden:
-		return web.FormErrors{e.Field: h.t(r, e.Message)}, nil
-	}
-	return nil, err
+	return h.Site.FormError(web.Lang(r.Context()), err, apperr.Forbidden)
 }
 
 // blocked is why the participant cannot take part, translated ("" when

@@ -3,10 +3,10 @@ package reports
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -124,28 +124,26 @@ type FieldError struct {
 	Message string
 }
 
-// fail turns an input error into the page's error summary; other errors
-// come back for the error page.
+// fail turns an input error into the page's error summary (see
+// web.Site.FormError); other errors come back for the error page.
 func (h *Handler) fail(b *Base, lang string, err error) error {
-	e, ok := errors.AsType[*apperr.Error](err)
-	if !ok {
+	errs, err := h.Site.FormError(lang, err)
+	if err != nil {
 		return err
 	}
-	switch e.Kind {
-	case apperr.Invalid, apperr.Conflict, apperr.TooLarge:
-	case apperr.NotFound:
-		if e.Field == "" {
-			return err
-		}
-	default:
-		return err
+	for _, field := range slices.Sorted(maps.Keys(errs)) {
+		b.add(field, errs[field])
 	}
-	h.addError(b, lang, e.Field, e.Message)
 	return nil
 }
 
+// addError adds the message of key about field to the page's errors.
 func (h *Handler) addError(b *Base, lang, field, key string) {
-	msg := h.Site.Catalog.T(lang, key)
+	b.add(field, h.Site.Catalog.T(lang, key))
+}
+
+// add adds a translated message about field.
+func (b *Base) add(field, msg string) {
 	if b.Err == nil {
 		b.Err = map[string]string{}
 	}

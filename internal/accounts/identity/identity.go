@@ -281,27 +281,3 @@ func Lapsed(ctx context.Context, q db.Querier) (int, error) {
 	}
 	return n, nil
 }
-
-// FieldErrors gathers the field errors in err (which may join several):
-// field name to catalog key. Errors without a field are under "".
-func FieldErrors(err error) map[string]string {
-	out := map[string]string{}
-	var walk func(error)
-	walk = func(err error) {
-		switch e := err.(type) {
-		case nil:
-		case *apperr.Error:
-			if _, seen := out[e.Field]; !seen && e.Kind != apperr.Internal {
-				out[e.Field] = e.Message
-			}
-		case interface{ Unwrap() []error }:
-			for _, x := range e.Unwrap() {
-				walk(x)
-			}
-		case interface{ Unwrap() error }:
-			walk(e.Unwrap())
-		}
-	}
-	walk(err)
-	return out
-}
