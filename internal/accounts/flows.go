@@ -268,18 +268,5 @@ func (s *Service) UpdatePreferences(ctx context.Context, userID string, p Prefer
 
 // NewsDistricts lists the districts whose news a user follows.
 func (s *Service) NewsDistricts(ctx context.Context, userID string) ([]int, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT district FROM user_news_districts WHERE user_id = $1 ORDER BY district`, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int
-	for rows.Next() {
-		var d int
-		if err := rows.Scan(&d); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return db.Query(ctx, s.DB, db.Value[int], `SELECT district FROM user_news_districts WHERE user_id = $1 ORDER BY district`, userID)
 }

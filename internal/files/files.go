@@ -95,22 +95,13 @@ func Get(ctx context.Context, q db.Querier, id string) (*File, error) {
 
 // List returns an owner's files without their content, oldest first.
 func List(ctx context.Context, q db.Querier, owner string) ([]File, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, owner, name, content_type, size, sha256, created_at FROM files WHERE owner = $1 ORDER BY id`, owner)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []File
-	for rows.Next() {
+	return db.Query(ctx, q, func(row db.Scanner) (File, error) {
 		var f File
 		var created db.Time
-		if err := rows.Scan(&f.ID, &f.Owner, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &created); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&f.ID, &f.Owner, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &created)
 		f.CreatedAt = created.Time
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		return f, err
+	}, `SELECT id, owner, name, content_type, size, sha256, created_at FROM files WHERE owner = $1 ORDER BY id`, owner)
 }
 
 // Delete removes an owner's file (e.g. a draft's attachment).

@@ -73,21 +73,18 @@ func Backoff(attempt int) time.Duration {
 // Counts reports how many jobs are in each state, for metrics and the
 // admin page.
 func Counts(ctx context.Context, q db.Querier) (map[string]int, error) {
-	rows, err := q.QueryContext(ctx, `SELECT state, count(*) FROM jobs GROUP BY state`)
+	out := map[string]int{}
+	err := db.Each(ctx, q, func(row db.Scanner) error {
+		var s string
+		var n int
+		err := row.Scan(&s, &n)
+		out[s] = n
+		return err
+	}, `SELECT state, count(*) FROM jobs GROUP BY state`)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: counts: %w", err)
 	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, err
-		}
-		out[s] = n
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SweepFinished deletes done and failed jobs finished before cutoff; the
