@@ -26,14 +26,3 @@ func (s *Service) ballotWriter() *db.GroupCommit[*castReq, castResult] {
 	})
 	return s.writer
 }
-
-// The statements of the ballot path run prepared (db.StmtCache, Service.stmts):
-// parsing was a fifth of the CPU of a ballot on SQLite.
-const (
-	castPhaseSQL         = `SELECT phase, starts_results FROM pb_editions WHERE id = $1`
-	castParticipationSQL = `INSERT INTO pb_participations (id, edition_id, pool_id, slot, voter_key, user_id, channel,
-		batch_id, district, age_band, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-		ON CONFLICT (edition_id, slot, voter_key) DO NOTHING RETURNING id`
-	castBallotSQL = `INSERT INTO pb_ballots (id, edition_id, pool_id, receipt, link, channel, batch_id, choices, points)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
-)
