@@ -57,7 +57,7 @@ func (h *Handler) officerProjectPage(r *http.Request, e *Edition, p *Project, er
 	page := &OfficerProjectPage{ProjectPage: pp, Stages: e.stages(), Reviewable: e.reviewable(), RealStatus: RealizationStatuses}
 	page.Errors = errs
 	page.Notice = r.URL.Query().Get("done")
-	if page.Winner, err = h.Service.winner(r.Context(), h.Service.DB, p); err != nil {
+	if page.Winner, err = h.Service.winner(r.Context(), p); err != nil {
 		return nil, err
 	}
 	for i := range pp.Appeals {

@@ -256,3 +256,23 @@ func ballotByReceipt(ctx context.Context, q db.Querier, editionID, receipt strin
 		WHERE edition_id = $1 AND receipt = $2`, editionID, receipt), &pool)
 	return b, pool, err
 }
+
+// insertImportedBallot stores a ballot from a Pabulib file: a fresh
+// receipt, no participation.
+func insertImportedBallot(ctx context.Context, q db.Querier, editionID, poolID, choices, points string) error {
+	if _, err := q.ExecContext(ctx, `INSERT INTO pb_ballots (id, edition_id, pool_id, receipt, channel, choices, points)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, randomID(), editionID, poolID, newReceipt(), ChannelImported, choices, points); err != nil {
+		return fmt.Errorf("budget: import: ballot: %w", err)
+	}
+	return nil
+}
+
+// participationIDs and ballotLinks are an edition's two halves of its
+// votes, for the integrity check.
+func participationIDs(ctx context.Context, q db.Querier, editionID string) ([]string, error) {
+	return queryStrings(ctx, q, `SELECT id FROM pb_participations WHERE edition_id = $1`, editionID)
+}
+
+func ballotLinks(ctx context.Context, q db.Querier, editionID string) ([]string, error) {
+	return queryStrings(ctx, q, `SELECT link FROM pb_ballots WHERE edition_id = $1 AND link IS NOT NULL`, editionID)
+}
