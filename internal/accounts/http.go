@@ -117,11 +117,7 @@ func (h *Handler) clientAddr(r *http.Request) string {
 
 // render shows a page with status 200, or 422 when its form has errors.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, page, title string, errs web.FormErrors, data any) error {
-	status := http.StatusOK
-	if errs.Has() {
-		status = http.StatusUnprocessableEntity
-	}
-	return h.Site.Render(w, r, status, "accounts/"+page, title, data)
+	return h.Site.Render(w, r, errs.Status(), "accounts/"+page, title, data)
 }
 
 // SignInPage is the sign-in form's data.

@@ -114,11 +114,7 @@ func (h *Handler) Routes(handle web.Registrar) {
 
 // render shows a page with status 200, or 422 when its form has errors.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, page, title string, errs web.FormErrors, data any) error {
-	status := http.StatusOK
-	if errs.Has() {
-		status = http.StatusUnprocessableEntity
-	}
-	return h.Site.Render(w, r, status, "budget/"+page, title, data)
+	return h.Site.Render(w, r, errs.Status(), "budget/"+page, title, data)
 }
 
 // formErrors turns an input problem into translated form errors (see

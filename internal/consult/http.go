@@ -67,8 +67,7 @@ var Officer = web.Officer("consultations")
 // RegisterPages registers the page templates.
 func (h *Handler) RegisterPages() {
 	h.Site.Renderer.RegisterWith("consult", templates, []string{"templates/partials/meeting.html"}, Pages...)
-	sub, _ := fs.Sub(static, "static")
-	h.Site.Renderer.RegisterStatic("consult", sub)
+	h.Site.Renderer.RegisterStatic("consult", static)
 }
 
 // Routes registers every consultations route.
@@ -120,11 +119,7 @@ func (h *Handler) Routes(handle web.Registrar) {
 
 // render shows a page: 200, or 422 when its form has errors.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, page, title string, errs web.FormErrors, data any) error {
-	status := http.StatusOK
-	if errs.Has() {
-		status = http.StatusUnprocessableEntity
-	}
-	return h.Site.Render(w, r, status, "consult/"+page, title, data)
+	return h.Site.Render(w, r, errs.Status(), "consult/"+page, title, data)
 }
 
 // actor is who acts in a request: the participant (the resident an officer

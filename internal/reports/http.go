@@ -5,7 +5,6 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"maps"
 	"net/http"
 	"net/url"
@@ -62,8 +61,7 @@ func (h *Handler) RegisterPages() {
 		h.outlines = districtPaths(h.proj, set)
 	}
 	h.pick = pickMap(h.proj, h.outlines)
-	sub, _ := fs.Sub(static, "static")
-	h.Site.Renderer.RegisterStatic("reports", sub)
+	h.Site.Renderer.RegisterStatic("reports", static)
 }
 
 // Routes registers every reports route; the Open311 API is registered by

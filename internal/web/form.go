@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"net/http"
 	"slices"
 	"strconv"
 
@@ -14,6 +15,15 @@ type FormErrors map[string]string
 
 // Has reports whether there is any error.
 func (f FormErrors) Has() bool { return len(f) > 0 }
+
+// Status is the HTTP status of a page showing the form: 422 Unprocessable
+// Entity when it has errors, else 200.
+func (f FormErrors) Status() int {
+	if f.Has() {
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusOK
+}
 
 // formKinds are the errors every form shows beside its fields: problems the
 // resident puts right on the form.

@@ -59,3 +59,12 @@ func TestFormError(t *testing.T) {
 		})
 	}
 }
+
+func TestFormErrorsStatus(t *testing.T) {
+	if got := (FormErrors{}).Status(); got != 200 {
+		t.Errorf("no errors: %d, want 200", got)
+	}
+	if got := (FormErrors{"title": "A title, please"}).Status(); got != 422 {
+		t.Errorf("errors: %d, want 422", got)
+	}
+}

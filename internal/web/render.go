@@ -59,11 +59,16 @@ func (r *Renderer) RegisterWith(namespace string, fsys fs.FS, partials []string,
 	}
 }
 
-// RegisterStatic adds a module's static files to the site's (see
-// Assets.Add): its pages link them with {{asset "namespace/NAME"}}. It
-// panics on an error, at start-up.
+// RegisterStatic adds the files of a module's static/ folder (fsys holds
+// it, as //go:embed static gives it) to the site's (see Assets.Add): its
+// pages link them with {{asset "namespace/NAME"}}. It panics on an error,
+// at start-up.
 func (r *Renderer) RegisterStatic(namespace string, fsys fs.FS) {
-	if err := r.assets.Add(namespace, fsys); err != nil {
+	sub, err := fs.Sub(fsys, "static")
+	if err == nil {
+		err = r.assets.Add(namespace, sub)
+	}
+	if err != nil {
 		panic(err)
 	}
 }
