@@ -178,19 +178,28 @@ func (h *Handler) handleVerifyCensus(w http.ResponseWriter, r *http.Request) err
 	}
 	res, err := h.Service.VerifyCensus(ctx, u.ID, r.PostFormValue("pesel"), r.PostFormValue("birth_date"), r.PostFormValue("claim_code"))
 	if err != nil {
-		errs, ferr := h.Site.FormError(web.Lang(ctx), err)
-		if ferr != nil {
-			return ferr
-		}
-		p, perr := h.verifyPage(r)
-		if perr != nil {
-			return perr
-		}
-		p.PESEL, p.BirthDate, p.ClaimCode = r.PostFormValue("pesel"), r.PostFormValue("birth_date"), r.PostFormValue("claim_code")
-		p.Errors = errs
-		return h.renderVerify(w, r, web.StatusOf(err), p)
+		return h.verifyAgain(w, r, err, func(p *VerifyPage, errs web.FormErrors) {
+			p.PESEL, p.BirthDate, p.ClaimCode = r.PostFormValue("pesel"), r.PostFormValue("birth_date"), r.PostFormValue("claim_code")
+			p.Errors = errs
+		})
 	}
 	return h.verified(w, r, res, "/account/verify")
+}
+
+// verifyAgain shows the verification page again with err's problems, which
+// fill puts on it, or returns err for the error page when the resident
+// cannot put it right.
+func (h *Handler) verifyAgain(w http.ResponseWriter, r *http.Request, err error, fill func(p *VerifyPage, errs web.FormErrors)) error {
+	errs, ferr := h.Site.FormError(web.Lang(r.Context()), err)
+	if ferr != nil {
+		return ferr
+	}
+	p, perr := h.verifyPage(r)
+	if perr != nil {
+		return perr
+	}
+	fill(&p, errs)
+	return h.renderVerify(w, r, web.StatusOf(err), p)
 }
 
 // verified ends a successful verification: after a claim the browser is
@@ -293,18 +302,11 @@ func (h *Handler) handleOIDCCallback(w http.ResponseWriter, r *http.Request) err
 	}
 	res, err := h.Service.VerifyOIDC(ctx, u.ID, digits)
 	if err != nil {
-		errs, ferr := h.Site.FormError(web.Lang(ctx), err)
-		if ferr != nil {
-			return ferr
-		}
-		p, perr := h.verifyPage(r)
-		if perr != nil {
-			return perr
-		}
-		// The provider's answer fills no field of the page: its problems
-		// are about the whole verification.
-		p.Errors = map[string]string{"": strings.Join(slices.Sorted(maps.Values(errs)), " ")}
-		return h.renderVerify(w, r, web.StatusOf(err), p)
+		return h.verifyAgain(w, r, err, func(p *VerifyPage, errs web.FormErrors) {
+			// The provider's answer fills no field of the page: its
+			// problems are about the whole verification.
+			p.Errors = map[string]string{"": strings.Join(slices.Sorted(maps.Values(errs)), " ")}
+		})
 	}
 	next := ""
 	if flow.Next != "" {
