@@ -77,6 +77,19 @@ func (s *Service) IsReporter(c *Case, r Reporter) bool {
 	return r.Key != "" && len(s.Secret) > 0 && hmac.Equal([]byte(r.Key), []byte(s.Key(c)))
 }
 
+// reportersCase loads a case that who claims to have reported; anyone
+// else is Forbidden.
+func (s *Service) reportersCase(ctx context.Context, number int64, who Reporter) (*Case, error) {
+	c, err := getCase(ctx, s.DB, number)
+	if err != nil {
+		return nil, err
+	}
+	if !s.IsReporter(c, who) {
+		return nil, apperr.E(apperr.Forbidden, "reports.error.not_reporter")
+	}
+	return c, nil
+}
+
 // CanReopen reports whether the case may be reopened now, and until when.
 func (s *Service) CanReopen(ctx context.Context, c *Case) (bool, time.Time, error) {
 	if c.Status != Resolved && c.Status != Closed {
@@ -104,12 +117,9 @@ func (s *Service) Reopen(ctx context.Context, number int64, who Reporter, reason
 	if utf8.RuneCountInString(reason) > MaxNote || !utf8.ValidString(reason) {
 		return nil, invalid("reason", "reports.error.note_long")
 	}
-	c, err := getCase(ctx, s.DB, number)
+	c, err := s.reportersCase(ctx, number, who)
 	if err != nil {
 		return nil, err
-	}
-	if !s.IsReporter(c, who) {
-		return nil, apperr.E(apperr.Forbidden, "reports.error.not_reporter")
 	}
 	ok, _, err := s.CanReopen(ctx, c)
 	if err != nil {
@@ -150,12 +160,9 @@ func (s *Service) SaveFeedback(ctx context.Context, number int64, who Reporter, 
 	case utf8.RuneCountInString(comment) > MaxNote || !utf8.ValidString(comment):
 		return nil, invalid("comment", "reports.error.note_long")
 	}
-	c, err := getCase(ctx, s.DB, number)
+	c, err := s.reportersCase(ctx, number, who)
 	if err != nil {
 		return nil, err
-	}
-	if !s.IsReporter(c, who) {
-		return nil, apperr.E(apperr.Forbidden, "reports.error.not_reporter")
 	}
 	if !FeedbackAsked(c.Status) {
 		return nil, apperr.E(apperr.Conflict, "reports.error.feedback_open")
