@@ -1,39 +1,28 @@
 package db
 
-import (
-	"context"
-	"database/sql"
-)
+import "context"
 
 // Scanner is a *sql.Row or *sql.Rows: what a scan function reads one row
 // from, so the same function serves a single row and a list.
 type Scanner interface{ Scan(dest ...any) error }
 
-// Collect reads every row of rows with scan, in order, and closes rows.
-// No rows is a nil slice.
-func Collect[T any](rows *sql.Rows, scan func(Scanner) (T, error)) ([]T, error) {
-	defer rows.Close()
+// Query runs query on q and reads every row with scan, in order. No rows
+// is a nil slice. A scan function reads one row into a value; the same one
+// serves QueryRowContext (a *sql.Row is a Scanner too).
+func Query[T any](ctx context.Context, q Querier, scan func(Scanner) (T, error), query string, args ...any) ([]T, error) {
 	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
+	err := Each(ctx, q, func(row Scanner) error {
+		v, err := scan(row)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// Query runs query on q and reads its rows with scan (see Collect).
-func Query[T any](ctx context.Context, q Querier, scan func(Scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
+		return nil
+	}, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	return Collect(rows, scan)
+	return out, nil
 }
 
 // Each runs query on q and calls fn for every row, in order, until fn
