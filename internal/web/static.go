@@ -60,7 +60,7 @@ func (a *Assets) add(prefix string, fsys fs.FS, override bool) error {
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
-		a.files[name] = asset{hash: ContentHash(b), body: b, ctype: ct}
+		a.files[name] = asset{hash: contentHash(b), body: b, ctype: ct}
 		return nil
 	})
 }
@@ -86,19 +86,19 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	ServeVersioned(w, r, f.hash, f.ctype, f.body)
+	serveVersioned(w, r, f.hash, f.ctype, f.body)
 }
 
-// ContentHash is the short digest of a static file that versions its URL.
-func ContentHash(b []byte) string {
+// contentHash is the short digest of a static file that versions its URL.
+func contentHash(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:6])
 }
 
-// ServeVersioned writes body, requested under a URL whose {hash} segment
+// serveVersioned writes body, requested under a URL whose {hash} segment
 // versions it. Only the current hash may be cached for ever: an old one
 // still gets the current file, but it must not stick under the wrong name.
-func ServeVersioned(w http.ResponseWriter, r *http.Request, hash, ctype string, body []byte) error {
+func serveVersioned(w http.ResponseWriter, r *http.Request, hash, ctype string, body []byte) error {
 	if r.PathValue("hash") != hash {
 		w.Header().Set("Cache-Control", "no-cache")
 	} else {

@@ -9,7 +9,7 @@ import (
 
 func TestServeVersioned(t *testing.T) {
 	body := []byte("body { color: black }")
-	hash := ContentHash(body)
+	hash := contentHash(body)
 	for _, tc := range []struct {
 		name, hash, want string
 	}{
@@ -19,7 +19,7 @@ func TestServeVersioned(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			mux := http.NewServeMux()
 			mux.HandleFunc("GET /s/{hash}/a.css", func(w http.ResponseWriter, r *http.Request) {
-				if err := ServeVersioned(w, r, hash, "text/css; charset=utf-8", body); err != nil {
+				if err := serveVersioned(w, r, hash, "text/css; charset=utf-8", body); err != nil {
 					t.Error(err)
 				}
 			})
@@ -48,7 +48,7 @@ func TestAssetsServeModuleFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	url := a.URL("consult/consult.css")
-	if want := "/static/" + ContentHash(css) + "/consult/consult.css"; url != want {
+	if want := "/static/" + contentHash(css) + "/consult/consult.css"; url != want {
 		t.Errorf("URL = %q, want %q", url, want)
 	}
 	mux := http.NewServeMux()
