@@ -129,6 +129,22 @@ func (h *Handler) formErrors(r *http.Request, err error, also ...apperr.Kind) (w
 	return h.Site.FormError(lang, err, append(also, apperr.Unauthenticated)...)
 }
 
+// showAgain shows a form's page again after err: with err's form errors
+// (see formErrors; also adds kinds) when the resident can put it right, its
+// data made by build; any other error comes back for the error page.
+func (h *Handler) showAgain(w http.ResponseWriter, r *http.Request, err error, page, title string,
+	build func(web.FormErrors) (any, error), also ...apperr.Kind) error {
+	errs, err := h.formErrors(r, err, also...)
+	if err != nil {
+		return err
+	}
+	data, err := build(errs)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, page, title, errs, data)
+}
+
 // actor is who makes the request, for the audit log.
 func actor(r *http.Request) Actor {
 	ctx := r.Context()

@@ -204,15 +204,9 @@ func (h *Handler) editionAction(w http.ResponseWriter, r *http.Request, do func(
 		return err
 	}
 	if err := do(e); err != nil {
-		errs, ferr := h.formErrors(r, err)
-		if ferr != nil {
-			return ferr
-		}
-		page, perr := h.officerEditionPage(r, e, nil, errs)
-		if perr != nil {
-			return perr
-		}
-		return h.render(w, r, "officer_edition", "budget.officer.title", errs, page)
+		return h.showAgain(w, r, err, "officer_edition", "budget.officer.title", func(errs web.FormErrors) (any, error) {
+			return h.officerEditionPage(r, e, nil, errs)
+		})
 	}
 	return seeOther(w, r, "/officer/budget/"+e.Slug+"?done="+done)
 }

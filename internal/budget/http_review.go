@@ -104,15 +104,9 @@ func (h *Handler) officerAction(w http.ResponseWriter, r *http.Request, do func(
 		return err
 	}
 	if err := do(e, p); err != nil {
-		errs, ferr := h.formErrors(r, err)
-		if ferr != nil {
-			return ferr
-		}
-		page, perr := h.officerProjectPage(r, e, p, errs)
-		if perr != nil {
-			return perr
-		}
-		return h.render(w, r, "officer_project", "budget.review.title", errs, page)
+		return h.showAgain(w, r, err, "officer_project", "budget.review.title", func(errs web.FormErrors) (any, error) {
+			return h.officerProjectPage(r, e, p, errs)
+		})
 	}
 	return seeOther(w, r, "/officer/budget/"+e.Slug+"/projects/"+p.ID+"?done="+done)
 }
