@@ -327,17 +327,7 @@ func runMain(args []string) error {
 	if err != nil {
 		return err
 	}
-	// Every voter casts in the city pool, then (after all of those) in
-	// their district's pool: two ballots per resident.
-	jobs := make([]ballotJob, 0, 2*len(voters))
-	for i := range voters {
-		jobs = append(jobs, ballotJob{i, "city"})
-	}
-	for i, v := range voters {
-		jobs = append(jobs, ballotJob{i, fmt.Sprintf("d%02d", v.district)})
-	}
 	var logw *bufio.Writer
-	var logMu sync.Mutex
 	if *logFile != "" {
 		f, err := os.Create(*logFile)
 		if err != nil {
@@ -347,107 +337,22 @@ func runMain(args []string) error {
 		logw = bufio.NewWriter(f)
 		defer logw.Flush()
 	}
-	r := &runner{client: client, base: strings.TrimRight(*target, "/"), slug: slug, voters: voters, pools: pools, api: *api}
-	var (
-		next        atomic.Int64
-		mu          sync.Mutex
-		lat         []time.Duration
-		statuses    = map[int]int{}
-		failures    int
-		late        int
-		start       = time.Now()
-		measureFrom = start.Add(*warmup)
-		end         = measureFrom.Add(*duration)
-	)
-	ctx, cancel := context.WithDeadline(context.Background(), end)
+	start := time.Now()
+	l := &load{
+		r:    &runner{client: client, base: strings.TrimRight(*target, "/"), slug: slug, voters: voters, pools: pools, api: *api},
+		jobs: ballotJobs(voters), log: logw, start: start, measureFrom: start.Add(*warmup), statuses: map[int]int{},
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), l.measureFrom.Add(*duration))
 	defer cancel()
-	do := func(j ballotJob) {
-		t0 := time.Now()
-		status, receipt, err := r.cast(ctx, j)
-		d := time.Since(t0)
-		if logw != nil {
-			logMu.Lock()
-			fmt.Fprintf(logw, "%d\t%s\t%d\t%s\n", j.voter, j.pool, status, receipt)
-			logMu.Unlock()
-		}
-		if t0.Before(measureFrom) || ctx.Err() != nil {
-			return
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		if err != nil {
-			failures++
-			return
-		}
-		statuses[status]++
-		if ok(status) {
-			lat = append(lat, d)
-		}
-	}
-	take := func() (ballotJob, bool) {
-		i := next.Add(1) - 1
-		if int(i) >= len(jobs) {
-			return ballotJob{}, false
-		}
-		return jobs[i], true
-	}
-	var wg sync.WaitGroup
 	if *rate > 0 {
-		// Pace by the clock, not by a ticker: a late tick must not lower
-		// the offered rate, it sends what is due at once.
-		sem := make(chan struct{}, *conc)
-		sent := 0
-	loop:
-		for ctx.Err() == nil {
-			due := int(time.Since(start).Seconds() * float64(*rate))
-			for ; sent < due; sent++ {
-				j, more := take()
-				if !more {
-					break loop
-				}
-				select {
-				case sem <- struct{}{}:
-					wg.Go(func() { defer func() { <-sem }(); do(j) })
-				default:
-					mu.Lock()
-					if time.Now().After(measureFrom) {
-						late++
-					}
-					mu.Unlock()
-				}
-			}
-			time.Sleep(500 * time.Microsecond)
-		}
+		l.offerPaced(ctx, *rate, *conc)
 	} else {
-		for range *conc {
-			wg.Go(func() {
-				for ctx.Err() == nil {
-					j, more := take()
-					if !more {
-						return
-					}
-					do(j)
-				}
-			})
-		}
+		l.offerClosed(ctx, *conc)
 	}
-	wg.Wait()
-	elapsed := min(time.Since(measureFrom), *duration)
-	if next.Load() >= int64(len(jobs)) {
+	elapsed := min(time.Since(l.measureFrom), *duration)
+	if l.next.Load() >= int64(len(l.jobs)) {
 		fmt.Fprintln(os.Stderr, "civitas-ballots: every voter has voted before the end: create more with setup -voters")
 	}
-	slices.Sort(lat)
-	pct := func(p float64) time.Duration {
-		if len(lat) == 0 {
-			return 0
-		}
-		return lat[min(len(lat)-1, int(p*float64(len(lat))))]
-	}
-	var codes []string
-	for c, n := range statuses {
-		codes = append(codes, fmt.Sprintf("%d:%d", c, n))
-	}
-	slices.Sort(codes)
 	mode := "form"
 	if *api {
 		mode = "api"
@@ -457,11 +362,140 @@ func runMain(args []string) error {
 		offered = fmt.Sprintf("open loop at %d/s, at most %d in flight", *rate, *conc)
 	}
 	fmt.Printf("mode %s, %s, measured %s after %s warm-up\n", mode, offered, elapsed.Round(time.Millisecond), *warmup)
-	fmt.Printf("ballots recorded: %d (%.0f/s)\n", len(lat), float64(len(lat))/elapsed.Seconds())
-	fmt.Printf("statuses: %s; transport errors %d; not sent (all %d in flight) %d\n", strings.Join(codes, " "), failures, *conc, late)
+	l.report(elapsed, *conc)
+	return nil
+}
+
+// ballotJobs are the ballots to cast: every voter in the city pool, then
+// (after all of those) in their district's pool: two ballots a resident.
+func ballotJobs(voters []voterLine) []ballotJob {
+	jobs := make([]ballotJob, 0, 2*len(voters))
+	for i := range voters {
+		jobs = append(jobs, ballotJob{i, "city"})
+	}
+	for i, v := range voters {
+		jobs = append(jobs, ballotJob{i, fmt.Sprintf("d%02d", v.district)})
+	}
+	return jobs
+}
+
+// load casts the jobs and measures the answers that start after the
+// warm-up and end before the deadline.
+type load struct {
+	r                  *runner
+	jobs               []ballotJob
+	next               atomic.Int64 // the next job to take
+	start, measureFrom time.Time
+
+	logMu sync.Mutex
+	log   *bufio.Writer // nil: no log
+
+	mu       sync.Mutex
+	lat      []time.Duration // of the recorded ballots
+	statuses map[int]int
+	failures int // transport errors
+	late     int // due but not sent: every worker busy
+}
+
+// take is the next job, false when every job is taken.
+func (l *load) take() (ballotJob, bool) {
+	i := l.next.Add(1) - 1
+	if int(i) >= len(l.jobs) {
+		return ballotJob{}, false
+	}
+	return l.jobs[i], true
+}
+
+// do casts one ballot and records its answer.
+func (l *load) do(ctx context.Context, j ballotJob) {
+	t0 := time.Now()
+	status, receipt, err := l.r.cast(ctx, j)
+	d := time.Since(t0)
+	if l.log != nil {
+		l.logMu.Lock()
+		fmt.Fprintf(l.log, "%d\t%s\t%d\t%s\n", j.voter, j.pool, status, receipt)
+		l.logMu.Unlock()
+	}
+	if t0.Before(l.measureFrom) || ctx.Err() != nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err != nil {
+		l.failures++
+		return
+	}
+	l.statuses[status]++
+	if ok(status) {
+		l.lat = append(l.lat, d)
+	}
+}
+
+// offerPaced offers rate ballots a second, at most conc in flight. It
+// paces by the clock, not by a ticker: a late tick must not lower the
+// offered rate, it sends what is due at once.
+func (l *load) offerPaced(ctx context.Context, rate, conc int) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	sem := make(chan struct{}, conc)
+	sent := 0
+	for ctx.Err() == nil {
+		due := int(time.Since(l.start).Seconds() * float64(rate))
+		for ; sent < due; sent++ {
+			j, more := l.take()
+			if !more {
+				return
+			}
+			select {
+			case sem <- struct{}{}:
+				wg.Go(func() { defer func() { <-sem }(); l.do(ctx, j) })
+			default:
+				l.mu.Lock()
+				if time.Now().After(l.measureFrom) {
+					l.late++
+				}
+				l.mu.Unlock()
+			}
+		}
+		time.Sleep(500 * time.Microsecond)
+	}
+}
+
+// offerClosed casts with conc workers, each as fast as answers come.
+func (l *load) offerClosed(ctx context.Context, conc int) {
+	var wg sync.WaitGroup
+	for range conc {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				j, more := l.take()
+				if !more {
+					return
+				}
+				l.do(ctx, j)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// report prints the throughput, the statuses and the latency percentiles.
+func (l *load) report(elapsed time.Duration, conc int) {
+	slices.Sort(l.lat)
+	pct := func(p float64) time.Duration {
+		if len(l.lat) == 0 {
+			return 0
+		}
+		return l.lat[min(len(l.lat)-1, int(p*float64(len(l.lat))))]
+	}
+	var codes []string
+	for c, n := range l.statuses {
+		codes = append(codes, fmt.Sprintf("%d:%d", c, n))
+	}
+	slices.Sort(codes)
+	fmt.Printf("ballots recorded: %d (%.0f/s)\n", len(l.lat), float64(len(l.lat))/elapsed.Seconds())
+	fmt.Printf("statuses: %s; transport errors %d; not sent (all %d in flight) %d\n", strings.Join(codes, " "), l.failures, conc, l.late)
 	fmt.Printf("latency of recorded ballots: p50 %s  p90 %s  p99 %s  max %s\n",
 		pct(0.50).Round(100*time.Microsecond), pct(0.90).Round(100*time.Microsecond), pct(0.99).Round(100*time.Microsecond), pct(1).Round(100*time.Microsecond))
-	return nil
 }
 
 func ok(status int) bool { return status == http.StatusSeeOther || status == http.StatusCreated }

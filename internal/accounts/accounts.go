@@ -187,19 +187,15 @@ func (s *Service) FindByID(ctx context.Context, id string) (*User, error) {
 		u.District = *district
 	}
 	u.EmailConfirmed, u.CreatedAt = confirmed.Valid, created.Time
-	rows, err := s.DB.QueryContext(ctx, `SELECT role, domain FROM user_roles WHERE user_id = $1 ORDER BY role, domain`, id)
+	u.Roles, err = db.Query(ctx, s.DB, func(row db.Scanner) (web.Role, error) {
+		var r web.Role
+		err := row.Scan(&r.Name, &r.Domain)
+		return r, err
+	}, `SELECT role, domain FROM user_roles WHERE user_id = $1 ORDER BY role, domain`, id)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var r web.Role
-		if err := rows.Scan(&r.Name, &r.Domain); err != nil {
-			return nil, err
-		}
-		u.Roles = append(u.Roles, r)
-	}
-	return &u, rows.Err()
+	return &u, nil
 }
 
 // FindByEmail returns the user with this email (as typed: case and spaces

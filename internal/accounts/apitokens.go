@@ -41,23 +41,14 @@ func (s *Service) CreateAPIToken(ctx context.Context, userID, name string) (stri
 
 // APITokens lists a user's tokens, newest first.
 func (s *Service) APITokens(ctx context.Context, userID string) ([]APIToken, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []APIToken
-	for rows.Next() {
+	return db.Query(ctx, s.DB, func(row db.Scanner) (APIToken, error) {
 		var t APIToken
 		var c db.Time
 		var used, revoked db.NullTime
-		if err := rows.Scan(&t.ID, &t.Name, &c, &used, &revoked); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&t.ID, &t.Name, &c, &used, &revoked)
 		t.CreatedAt, t.LastUsed, t.Revoked = c.Time, used.Time, revoked.Valid
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		return t, err
+	}, `SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, userID)
 }
 
 // RevokeAPIToken stops a token from working.

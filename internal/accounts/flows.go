@@ -249,13 +249,9 @@ func (s *Service) UpdatePreferences(ctx context.Context, userID string, p Prefer
 			return apperr.Fieldf("news", "accounts.error.district")
 		}
 	}
-	var district any
-	if p.District != 0 {
-		district = p.District
-	}
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET display_name = $1, district = $2, notify_email = $3 WHERE id = $4`,
-			p.DisplayName, district, p.NotifyEmail, userID); err != nil {
+			p.DisplayName, db.Null(p.District), p.NotifyEmail, userID); err != nil {
 			return fmt.Errorf("accounts: preferences: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM user_news_districts WHERE user_id = $1`, userID); err != nil {
@@ -272,18 +268,5 @@ func (s *Service) UpdatePreferences(ctx context.Context, userID string, p Prefer
 
 // NewsDistricts lists the districts whose news a user follows.
 func (s *Service) NewsDistricts(ctx context.Context, userID string) ([]int, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT district FROM user_news_districts WHERE user_id = $1 ORDER BY district`, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int
-	for rows.Next() {
-		var d int
-		if err := rows.Scan(&d); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return db.Query(ctx, s.DB, db.Value[int], `SELECT district FROM user_news_districts WHERE user_id = $1 ORDER BY district`, userID)
 }

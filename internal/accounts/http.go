@@ -120,11 +120,7 @@ func (h *Handler) clientAddr(r *http.Request) string {
 
 // render shows a page with status 200, or 422 when its form has errors.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, page, title string, errs web.FormErrors, data any) error {
-	status := http.StatusOK
-	if errs.Has() {
-		status = http.StatusUnprocessableEntity
-	}
-	return h.Site.Render(w, r, status, "accounts/"+page, title, data)
+	return h.Site.Render(w, r, errs.Status(), "accounts/"+page, title, data)
 }
 
 // SignInPage is the sign-in form's data.
@@ -144,7 +140,7 @@ func (h *Handler) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	next := web.LocalPath(r.PostFormValue("next"))
 	u, signInErr := h.Service.SignIn(ctx, email, password, h.clientAddr(r))
 	if signInErr != nil {
-		errs, err := h.Site.FormError(web.Lang(ctx), signInErr)
+		errs, err := h.Site.FormError(web.Lang(ctx), signInErr, apperr.Unauthenticated)
 		if err != nil {
 			return err
 		}

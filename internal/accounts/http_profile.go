@@ -105,11 +105,7 @@ func (h *Handler) securityPage(r *http.Request, errs web.FormErrors, notice stri
 	if err != nil {
 		return 0, nil, err
 	}
-	status := http.StatusOK
-	if errs.Has() {
-		status = http.StatusUnprocessableEntity
-	}
-	return status, &SecurityPage{User: u, Sessions: sessions, Current: web.SessionID(ctx), Errors: errs, Notice: notice}, nil
+	return errs.Status(), &SecurityPage{User: u, Sessions: sessions, Current: web.SessionID(ctx), Errors: errs, Notice: notice}, nil
 }
 
 func (h *Handler) showSecurity(w http.ResponseWriter, r *http.Request, errs web.FormErrors, notice string) error {

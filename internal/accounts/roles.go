@@ -62,22 +62,12 @@ func (s *Service) Revoke(ctx context.Context, actorID, userID string, r web.Role
 // Search finds accounts by email or name for the admin page.
 func (s *Service) Search(ctx context.Context, query string, limit int) ([]User, error) {
 	q := "%" + strings.ToLower(strings.TrimSpace(query)) + "%"
-	rows, err := s.DB.QueryContext(ctx, `SELECT id FROM users
+	ids, err := db.Query(ctx, s.DB, db.Value[string], `SELECT id FROM users
 		WHERE deleted_at IS NULL AND (lower(coalesce(email, '')) LIKE $1 OR lower(display_name) LIKE $1)
 		ORDER BY display_name, id LIMIT $2`, q, limit)
 	if err != nil {
 		return nil, fmt.Errorf("accounts: search: %w", err)
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	out := make([]User, 0, len(ids))
 	for _, id := range ids {
 		u, err := s.FindByID(ctx, id)

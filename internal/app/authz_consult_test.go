@@ -7,7 +7,6 @@ func init() {
 	officer := "officer:consultations"
 	routeTable = append(routeTable,
 		routeCase{"GET /consultations", "public", "/consultations"},
-		routeCase{"GET /consult-static/{hash}/consult.css", "public", "/consult-static/x/consult.css"},
 		routeCase{"GET /consultations/{id}", "public", "/consultations/none"},
 		routeCase{"POST /consultations/{id}/meetings/{meeting}/register", "signed-in", "/consultations/none/meetings/none/register"},
 		routeCase{"POST /consultations/{id}/meetings/{meeting}/unregister", "signed-in", "/consultations/none/meetings/none/unregister"},

@@ -11,7 +11,6 @@ func init() {
 		routeCase{"GET /reports/stats", "public", "/reports/stats"},
 		routeCase{"GET /reports/feed/{file}", "public", "/reports/feed/all.atom"},
 		routeCase{"GET /reports/map.svg", "public", "/reports/map.svg"},
-		routeCase{"GET /reports/static/{hash}/reports.css", "public", "/reports/static/x/reports.css"},
 		routeCase{"GET /reports/{number}", "public", "/reports/1"},
 		routeCase{"POST /reports/{number}/support", "signed-in", "/reports/1/support"},
 		routeCase{"POST /reports/{number}/reopen", "public", "/reports/1/reopen"},

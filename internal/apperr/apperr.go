@@ -6,6 +6,9 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 )
 
 // Kind is what went wrong, from the caller's point of view.
@@ -100,3 +103,59 @@ func MessageOf(err error) string {
 
 // Is reports whether err is of kind k.
 func Is(err error, k Kind) bool { return err != nil && KindOf(err) == k }
+
+// Fields are the problems of one input with several fields at fault: field
+// to safe message. As an error it is Invalid: it unwraps to one *Error a
+// field, in field order, so KindOf and MessageOf see the first.
+type Fields map[string]string
+
+func (f Fields) Error() string {
+	parts := make([]string, 0, len(f))
+	for _, k := range slices.Sorted(maps.Keys(f)) {
+		parts = append(parts, k+": "+f[k])
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// Unwrap is one Invalid *Error a field, sorted by field.
+func (f Fields) Unwrap() []error {
+	out := make([]error, 0, len(f))
+	for _, k := range slices.Sorted(maps.Keys(f)) {
+		out = append(out, &Error{Kind: Invalid, Field: k, Message: f[k]})
+	}
+	return out
+}
+
+// Err is f as an error, or nil when there is no problem.
+func (f Fields) Err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	return f
+}
+
+// FieldsOf gathers the safe messages in err by field, walking joined and
+// wrapped errors (errors.Join, Fields): the first message of each field
+// wins, and messages about no field in particular are under "". Internal
+// errors are left out: their text is not for residents.
+func FieldsOf(err error) Fields {
+	out := Fields{}
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case nil:
+		case *Error:
+			if _, seen := out[e.Field]; !seen && e.Kind != Internal {
+				out[e.Field] = e.Message
+			}
+		case interface{ Unwrap() []error }:
+			for _, x := range e.Unwrap() {
+				walk(x)
+			}
+		case interface{ Unwrap() error }:
+			walk(e.Unwrap())
+		}
+	}
+	walk(err)
+	return out
+}

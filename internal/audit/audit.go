@@ -105,26 +105,25 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Entry, error) {
 	}
 	args = append(args, f.Limit)
 	query += fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args))
-	rows, err := q.QueryContext(ctx, query, args...)
+	out, err := db.Query(ctx, q, scanEntry, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("audit: list: %w", err)
 	}
-	defer rows.Close()
-	var out []Entry
-	for rows.Next() {
-		var (
-			e       Entry
-			at      db.Time
-			details string
-		)
-		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.ActorLabel, &e.OnBehalfOf, &e.Action, &e.TargetType, &e.TargetID, &details, &e.RequestID); err != nil {
-			return nil, fmt.Errorf("audit: list: %w", err)
-		}
-		e.At = at.Time
-		if err := json.Unmarshal([]byte(details), &e.Details); err != nil {
-			return nil, fmt.Errorf("audit: entry %s details: %w", e.ID, err)
-		}
-		out = append(out, e)
+	return out, nil
+}
+
+func scanEntry(s db.Scanner) (Entry, error) {
+	var (
+		e       Entry
+		at      db.Time
+		details string
+	)
+	if err := s.Scan(&e.ID, &at, &e.ActorID, &e.ActorLabel, &e.OnBehalfOf, &e.Action, &e.TargetType, &e.TargetID, &details, &e.RequestID); err != nil {
+		return e, err
 	}
-	return out, rows.Err()
+	e.At = at.Time
+	if err := json.Unmarshal([]byte(details), &e.Details); err != nil {
+		return e, fmt.Errorf("entry %s details: %w", e.ID, err)
+	}
+	return e, nil
 }

@@ -3,7 +3,6 @@ package budget
 import (
 	"context"
 	"database/sql"
-	"sync"
 
 	"github.com/civitas-city/civitas/internal/db"
 )
@@ -26,45 +25,4 @@ func (s *Service) ballotWriter() *db.GroupCommit[*castReq, castResult] {
 		}
 	})
 	return s.writer
-}
-
-// The statements of the ballot path are prepared once (per connection,
-// by database/sql) instead of parsed for every ballot: parsing was a fifth
-// of the CPU of a ballot on SQLite.
-const (
-	stmtPhase = iota
-	stmtParticipate
-	stmtBallot
-	nStmts
-)
-
-var castQueries = [nStmts]string{
-	stmtPhase: `SELECT phase, starts_results FROM pb_editions WHERE id = $1`,
-	stmtParticipate: `INSERT INTO pb_participations (id, edition_id, pool_id, slot, voter_key, user_id, channel,
-		batch_id, district, age_band, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-		ON CONFLICT (edition_id, slot, voter_key) DO NOTHING RETURNING id`,
-	stmtBallot: `INSERT INTO pb_ballots (id, edition_id, pool_id, receipt, link, channel, batch_id, choices, points)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-}
-
-type castStmts struct {
-	mu    sync.Mutex
-	stmts [nStmts]*sql.Stmt
-}
-
-// castStmt returns statement i for use in tx, preparing it once on first
-// use (when that fails, tx prepares it for this use only).
-func (s *Service) castStmt(ctx context.Context, tx *sql.Tx, i int) (*sql.Stmt, error) {
-	s.stmts.mu.Lock()
-	st := s.stmts.stmts[i]
-	if st == nil {
-		if prepared, err := s.DB.PrepareContext(ctx, castQueries[i]); err == nil {
-			st, s.stmts.stmts[i] = prepared, prepared
-		}
-	}
-	s.stmts.mu.Unlock()
-	if st == nil {
-		return tx.PrepareContext(ctx, castQueries[i])
-	}
-	return tx.StmtContext(ctx, st), nil
 }

@@ -116,46 +116,94 @@ func ParseConfig(b []byte) (Config, error) {
 // Validate checks a configuration and names every problem. isDistrict tells
 // the city's district numbers (nil accepts any positive number).
 func (c *Config) Validate(isDistrict func(int) bool) error {
-	var ps []Problem
-	add := func(path, key string) { ps = append(ps, Problem{path, key}) }
+	var ps problems
+	c.checkEdition(&ps)
+	c.checkSchedule(&ps)
+	if len(c.Pools) == 0 {
+		ps.add("pools", "budget.config.error.no_pools")
+	}
+	if len(c.Pools) > 200 {
+		ps.add("pools", "budget.config.error.too_many_pools")
+	}
+	seen := map[string]bool{}
+	districts := map[int]bool{}
+	for i, p := range c.Pools {
+		at := func(f string) string { return fmt.Sprintf("pools[%d].%s", i, f) }
+		if !slugRE.MatchString(p.Slug) {
+			ps.add(at("slug"), "budget.config.error.slug")
+		} else if seen[p.Slug] {
+			ps.add(at("slug"), "budget.config.error.slug_twice")
+		}
+		seen[p.Slug] = true
+		if strings.TrimSpace(p.Name) == "" || len(p.Name) > 200 {
+			ps.add(at("name"), "budget.config.error.pool_name")
+		}
+		if p.District < 0 || (p.District > 0 && isDistrict != nil && !isDistrict(p.District)) {
+			ps.add(at("district"), "budget.config.error.district")
+		} else if p.District > 0 && c.PoolPolicy == PolicyCityAndHome {
+			if districts[p.District] {
+				ps.add(at("district"), "budget.config.error.district_twice")
+			}
+			districts[p.District] = true
+		}
+		p.check(at, &ps)
+	}
+	if len(ps) > 0 {
+		return &ConfigError{Problems: ps}
+	}
+	return nil
+}
+
+// problems gathers a configuration's problems.
+type problems []Problem
+
+func (ps *problems) add(path, key string) { *ps = append(*ps, Problem{path, key}) }
+
+// checkEdition checks the edition's own settings.
+func (c *Config) checkEdition(ps *problems) {
 	if !slugRE.MatchString(c.Slug) {
-		add("slug", "budget.config.error.slug")
+		ps.add("slug", "budget.config.error.slug")
 	}
 	if !slices.Contains(Kinds, c.Kind) {
-		add("kind", "budget.config.error.kind")
+		ps.add("kind", "budget.config.error.kind")
 	}
 	if strings.TrimSpace(c.Title) == "" || len(c.Title) > 200 {
-		add("title", "budget.config.error.title")
+		ps.add("title", "budget.config.error.title")
 	}
 	if c.Kind == KindSchool && strings.TrimSpace(c.School) == "" {
-		add("school", "budget.config.error.school")
+		ps.add("school", "budget.config.error.school")
 	}
 	if c.MinAge < 0 || c.MinAge > 120 {
-		add("min_age", "budget.config.error.min_age")
+		ps.add("min_age", "budget.config.error.min_age")
 	}
 	switch c.PoolPolicy {
 	case PolicyCityAndHome, PolicyCityAndOneDistrict, PolicyAny:
 	default:
-		add("pool_policy", "budget.config.error.pool_policy")
+		ps.add("pool_policy", "budget.config.error.pool_policy")
 	}
 	switch c.PaperPolicy {
 	case FirstWins, VoidBoth:
 	default:
-		add("paper_policy", "budget.config.error.paper_policy")
+		ps.add("paper_policy", "budget.config.error.paper_policy")
 	}
 	if c.Signatures < 0 || c.Signatures > 10000 {
-		add("signatures", "budget.config.error.signatures")
+		ps.add("signatures", "budget.config.error.signatures")
 	}
 	if c.MaxCost != "" {
 		if _, err := ParseMoney(c.MaxCost); err != nil {
-			add("max_cost", "budget.config.error.amount")
+			ps.add("max_cost", "budget.config.error.amount")
 		}
 	}
 	for i, cat := range c.Categories {
 		if strings.TrimSpace(cat) == "" || len(cat) > 100 || strings.ContainsAny(cat, "\r\n") {
-			add(fmt.Sprintf("categories[%d]", i), "budget.config.error.category")
+			ps.add(fmt.Sprintf("categories[%d]", i), "budget.config.error.category")
 		}
 	}
+}
+
+// checkSchedule checks that the planned phases start in order, and that
+// automatic phases have a plan.
+func (c *Config) checkSchedule(ps *problems) {
 	var last time.Time
 	for _, p := range ScheduledPhases {
 		t := *c.Schedule.fields()[p]
@@ -163,90 +211,63 @@ func (c *Config) Validate(isDistrict func(int) bool) error {
 			continue
 		}
 		if !last.IsZero() && !t.After(last) {
-			add("schedule."+string(p), "budget.config.error.schedule_order")
+			ps.add("schedule."+string(p), "budget.config.error.schedule_order")
 		}
 		last = *t
 	}
 	if c.AutoPhases && last.IsZero() {
-		add("schedule", "budget.config.error.schedule_empty")
+		ps.add("schedule", "budget.config.error.schedule_empty")
 	}
-	if len(c.Pools) == 0 {
-		add("pools", "budget.config.error.no_pools")
+}
+
+// check checks a pool's money, rule and ballot; at names a field of the
+// pool.
+func (p PoolConfig) check(at func(string) string, ps *problems) {
+	if a, err := ParseMoney(p.Amount); err != nil || a <= 0 {
+		ps.add(at("amount"), "budget.config.error.amount")
 	}
-	if len(c.Pools) > 200 {
-		add("pools", "budget.config.error.too_many_pools")
+	if !slices.Contains(CountingRules(), p.Rule) {
+		ps.add(at("rule"), "budget.config.error.rule")
 	}
-	seen := map[string]bool{}
-	districts := map[int]bool{}
-	for i, p := range c.Pools {
-		at := func(f string) string { return fmt.Sprintf("pools[%d].%s", i, f) }
-		if !slugRE.MatchString(p.Slug) {
-			add(at("slug"), "budget.config.error.slug")
-		} else if seen[p.Slug] {
-			add(at("slug"), "budget.config.error.slug_twice")
-		}
-		seen[p.Slug] = true
-		if strings.TrimSpace(p.Name) == "" || len(p.Name) > 200 {
-			add(at("name"), "budget.config.error.pool_name")
-		}
-		if p.District < 0 || (p.District > 0 && isDistrict != nil && !isDistrict(p.District)) {
-			add(at("district"), "budget.config.error.district")
-		} else if p.District > 0 && c.PoolPolicy == PolicyCityAndHome {
-			if districts[p.District] {
-				add(at("district"), "budget.config.error.district_twice")
-			}
-			districts[p.District] = true
-		}
-		if a, err := ParseMoney(p.Amount); err != nil || a <= 0 {
-			add(at("amount"), "budget.config.error.amount")
-		}
-		if !slices.Contains(CountingRules(), p.Rule) {
-			add(at("rule"), "budget.config.error.rule")
-		}
-		if p.Rule == string(rules.GreedyThreshold) && p.Threshold == "" {
-			add(at("threshold"), "budget.config.error.threshold")
-		}
-		if p.Threshold != "" {
-			if r, ok := new(big.Rat).SetString(p.Threshold); !ok || r.Sign() < 0 {
-				add(at("threshold"), "budget.config.error.threshold")
-			}
-		}
-		if p.MinChoices < 0 || p.MaxChoices < 1 || p.MinChoices > p.MaxChoices || p.MaxChoices > 100 {
-			add(at("max_choices"), "budget.config.error.choices")
-		}
-		switch p.Ballot {
-		case Approval:
-			if len(p.Points) > 0 || p.MaxPoints > 0 {
-				add(at("points"), "budget.config.error.points_approval")
-			}
-		case Ranking:
-			if len(p.Points) != p.MaxChoices {
-				add(at("points"), "budget.config.error.points_ranking")
-			}
-			for j, pt := range p.Points {
-				if pt < 1 || (j > 0 && pt > p.Points[j-1]) {
-					add(at("points"), "budget.config.error.points_order")
-					break
-				}
-			}
-			if p.Rule == string(rules.Phragmen) {
-				add(at("rule"), "budget.config.error.rule_points")
-			}
-		case Cumulative:
-			if p.MaxPoints < 1 || p.MaxPoints > 1000 || p.MaxPerProject < 0 || p.MaxPerProject > p.MaxPoints {
-				add(at("max_points"), "budget.config.error.max_points")
-			}
-			if p.Rule == string(rules.Phragmen) {
-				add(at("rule"), "budget.config.error.rule_points")
-			}
-		default:
-			add(at("ballot"), "budget.config.error.ballot")
+	if p.Rule == string(rules.GreedyThreshold) && p.Threshold == "" {
+		ps.add(at("threshold"), "budget.config.error.threshold")
+	}
+	if p.Threshold != "" {
+		if r, ok := new(big.Rat).SetString(p.Threshold); !ok || r.Sign() < 0 {
+			ps.add(at("threshold"), "budget.config.error.threshold")
 		}
 	}
-	if len(ps) > 0 {
-		return &ConfigError{Problems: ps}
+	if p.MinChoices < 0 || p.MaxChoices < 1 || p.MinChoices > p.MaxChoices || p.MaxChoices > 100 {
+		ps.add(at("max_choices"), "budget.config.error.choices")
 	}
-	return nil
+	switch p.Ballot {
+	case Approval:
+		if len(p.Points) > 0 || p.MaxPoints > 0 {
+			ps.add(at("points"), "budget.config.error.points_approval")
+		}
+	case Ranking:
+		if len(p.Points) != p.MaxChoices {
+			ps.add(at("points"), "budget.config.error.points_ranking")
+		}
+		for j, pt := range p.Points {
+			if pt < 1 || (j > 0 && pt > p.Points[j-1]) {
+				ps.add(at("points"), "budget.config.error.points_order")
+				break
+			}
+		}
+		if p.Rule == string(rules.Phragmen) {
+			ps.add(at("rule"), "budget.config.error.rule_points")
+		}
+	case Cumulative:
+		if p.MaxPoints < 1 || p.MaxPoints > 1000 || p.MaxPerProject < 0 || p.MaxPerProject > p.MaxPoints {
+			ps.add(at("max_points"), "budget.config.error.max_points")
+		}
+		if p.Rule == string(rules.Phragmen) {
+			ps.add(at("rule"), "budget.config.error.rule_points")
+		}
+	default:
+		ps.add(at("ballot"), "budget.config.error.ballot")
+	}
 }
 
 // edition builds an edition (without ids) from a valid configuration.

@@ -183,7 +183,7 @@ func (s *Service) demoCurrent(ctx context.Context, officer Actor, o DemoOptions)
 	var accepted []*Project
 	add := func(pool *Pool, i int, title, category, cost, author string, status string) error {
 		amount, _ := ParseMoney(cost)
-		id := newID()
+		id := db.NewID()
 		if pool.District == 0 && i == 0 {
 			id = DemoProjectID
 		}
@@ -207,7 +207,7 @@ func (s *Service) demoCurrent(ctx context.Context, officer Actor, o DemoOptions)
 					outcome, reasons = Negative, "Teren nie należy do Gminy Miejskiej Kraków; miasto nie może tu inwestować."
 				}
 				if _, err := tx.ExecContext(ctx, `INSERT INTO pb_reviews (id, project_id, stage, outcome, reasons, cost_before, officer_id, at)
-					VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, newID(), p.ID, st, outcome, reasons, p.Cost, officer.ID, db.TS(now.AddDate(0, 0, -50))); err != nil {
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, db.NewID(), p.ID, st, outcome, reasons, p.Cost, officer.ID, db.TS(now.AddDate(0, 0, -50))); err != nil {
 					return err
 				}
 				if outcome == Negative {
@@ -323,7 +323,7 @@ func (s *Service) demoLocal(ctx context.Context, officer Actor, o DemoOptions) e
 	}
 	now := s.now()
 	for i, t := range []string{"Ogród społeczny na podwórku przy ul. Dietla", "Sąsiedzki festyn na Olszy"} {
-		p := &Project{ID: newID(), EditionID: e.ID, PoolID: e.Pools[0].ID, Code: strconv.Itoa(i + 1), AuthorID: o.ResidentID, Title: t,
+		p := &Project{ID: db.NewID(), EditionID: e.ID, PoolID: e.Pools[0].ID, Code: strconv.Itoa(i + 1), AuthorID: o.ResidentID, Title: t,
 			Description: fmt.Sprintf(demoDescription, strings.ToLower(t[:1])+t[1:]), Category: "sąsiedztwo", Address: "Kraków",
 			Cost: 2_000_000 + int64(i)*1_500_000, Status: StatusSubmitted, CreatedAt: now, SubmittedAt: now, UpdatedAt: now,
 			CostItems: []CostItem{{Label: "Materiały", Amount: 2_000_000 + int64(i)*1_500_000}}}

@@ -3,7 +3,6 @@ package budget
 import (
 	"embed"
 	"errors"
-	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
@@ -115,31 +114,35 @@ func (h *Handler) Routes(handle web.Registrar) {
 
 // render shows a page with status 200, or 422 when its form has errors.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, page, title string, errs web.FormErrors, data any) error {
-	status := http.StatusOK
-	if errs.Has() {
-		status = http.StatusUnprocessableEntity
-	}
-	return h.Site.Render(w, r, status, "budget/"+page, title, data)
+	return h.Site.Render(w, r, errs.Status(), "budget/"+page, title, data)
 }
 
-// formErrors turns an input problem into translated form errors; any
-// other error comes back for the error page.
-func (h *Handler) formErrors(r *http.Request, err error) (web.FormErrors, error) {
+// formErrors turns an input problem into translated form errors (see
+// web.Site.FormError; budget forms also show Unauthenticated, and the kinds
+// in also); any other error comes back for the error page. A configuration
+// with problems is one error about the whole configuration, counted.
+func (h *Handler) formErrors(r *http.Request, err error, also ...apperr.Kind) (web.FormErrors, error) {
 	lang := web.Lang(r.Context())
-	if fe, ok := errors.AsType[FieldErrors](err); ok {
-		out := web.FormErrors{}
-		for field, key := range fe {
-			out[field] = h.Site.Catalog.T(lang, key)
-		}
-		return out, nil
-	}
 	if ce, ok := errors.AsType[*ConfigError](err); ok {
 		return web.FormErrors{"config": h.Site.Catalog.N(lang, "budget.config.problems", len(ce.Problems))}, nil
 	}
-	if e, ok := errors.AsType[*apperr.Error](err); ok && e.Kind == apperr.NotFound && e.Field != "" {
-		return web.FormErrors{e.Field: h.Site.Catalog.T(lang, e.Message)}, nil
+	return h.Site.FormError(lang, err, append(also, apperr.Unauthenticated)...)
+}
+
+// showAgain shows a form's page again after err: with err's form errors
+// (see formErrors; also adds kinds) when the resident can put it right, its
+// data made by build; any other error comes back for the error page.
+func (h *Handler) showAgain(w http.ResponseWriter, r *http.Request, err error, page, title string,
+	build func(web.FormErrors) (any, error), also ...apperr.Kind) error {
+	errs, err := h.formErrors(r, err, also...)
+	if err != nil {
+		return err
 	}
-	return h.Site.FormError(lang, err)
+	data, err := build(errs)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, page, title, errs, data)
 }
 
 // actor is who makes the request, for the audit log.
@@ -302,8 +305,5 @@ func (h *Handler) projectView(r *http.Request, e *Edition, p *Project) ProjectVi
 	}
 	return v
 }
-
-// markdownHTML is a project description for a page.
-func markdownHTML(src string) template.HTML { return RenderMarkdown(src) }
 
 func trimmed(r *http.Request, name string) string { return strings.TrimSpace(r.PostFormValue(name)) }

@@ -70,9 +70,9 @@ func (h *Handler) configPage(r *http.Request, e *Edition, text string, err error
 	if err == nil {
 		return page, nil, nil
 	}
-	errs, err := h.formErrors(r, err)
-	if err != nil {
-		return nil, nil, err
+	errs, ferr := h.formErrors(r, err)
+	if ferr != nil {
+		return nil, nil, ferr
 	}
 	page.Errors = errs
 	var ce *ConfigError
@@ -204,15 +204,9 @@ func (h *Handler) editionAction(w http.ResponseWriter, r *http.Request, do func(
 		return err
 	}
 	if err := do(e); err != nil {
-		errs, ferr := h.formErrors(r, err)
-		if ferr != nil {
-			return ferr
-		}
-		page, perr := h.officerEditionPage(r, e, nil, errs)
-		if perr != nil {
-			return perr
-		}
-		return h.render(w, r, "officer_edition", "budget.officer.title", errs, page)
+		return h.showAgain(w, r, err, "officer_edition", "budget.officer.title", func(errs web.FormErrors) (any, error) {
+			return h.officerEditionPage(r, e, nil, errs)
+		})
 	}
 	return seeOther(w, r, "/officer/budget/"+e.Slug+"?done="+done)
 }

@@ -88,15 +88,9 @@ func (h *Handler) handleCreateBatch(w http.ResponseWriter, r *http.Request) erro
 	}
 	b, err := h.Service.CreateBatch(r.Context(), actor(r), e.ID, trimmed(r, "pool"), trimmed(r, "booth"), trimmed(r, "label"))
 	if err != nil {
-		errs, ferr := h.formErrors(r, err)
-		if ferr != nil {
-			return ferr
-		}
-		page, perr := h.paperPage(r, e, errs)
-		if perr != nil {
-			return perr
-		}
-		return h.render(w, r, "paper", "budget.paper.title", errs, page)
+		return h.showAgain(w, r, err, "paper", "budget.paper.title", func(errs web.FormErrors) (any, error) {
+			return h.paperPage(r, e, errs)
+		})
 	}
 	return seeOther(w, r, "/officer/budget/"+e.Slug+"/paper/"+b.ID)
 }
@@ -245,15 +239,9 @@ func (h *Handler) handleCloseBatch(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	if err := h.Service.CloseBatch(r.Context(), actor(r), b.ID); err != nil {
-		errs, ferr := h.formErrors(r, err)
-		if ferr != nil {
-			return ferr
-		}
-		page, perr := h.batchPage(r, e, b, BallotInput{}, errs)
-		if perr != nil {
-			return perr
-		}
-		return h.render(w, r, "paper_batch", "budget.paper.title", errs, page)
+		return h.showAgain(w, r, err, "paper_batch", "budget.paper.title", func(errs web.FormErrors) (any, error) {
+			return h.batchPage(r, e, b, BallotInput{}, errs)
+		})
 	}
 	return seeOther(w, r, "/officer/budget/"+e.Slug+"/paper")
 }

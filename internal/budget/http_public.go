@@ -188,7 +188,7 @@ func (h *Handler) projectPage(r *http.Request, e *Edition, p *Project) (*Project
 	lang := web.Lang(ctx)
 	user := participant(r)
 	page := &ProjectPage{EditionView: h.editionView(r, e, nil), ProjectView: h.projectView(r, e, p),
-		Description: markdownHTML(p.Description), Author: user != "" && user == p.AuthorID, Needed: e.Signatures}
+		Description: web.Markdown(p.Description, 0), Author: user != "" && user == p.AuthorID, Needed: e.Signatures}
 	if !p.Public() && !page.Author {
 		return nil, apperr.E(apperr.NotFound, "error.not_found")
 	}

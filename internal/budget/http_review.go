@@ -57,7 +57,7 @@ func (h *Handler) officerProjectPage(r *http.Request, e *Edition, p *Project, er
 	page := &OfficerProjectPage{ProjectPage: pp, Stages: e.stages(), Reviewable: e.reviewable(), RealStatus: RealizationStatuses}
 	page.Errors = errs
 	page.Notice = r.URL.Query().Get("done")
-	if page.Winner, err = h.Service.winner(r.Context(), h.Service.DB, p); err != nil {
+	if page.Winner, err = h.Service.winner(r.Context(), p); err != nil {
 		return nil, err
 	}
 	for i := range pp.Appeals {
@@ -104,15 +104,9 @@ func (h *Handler) officerAction(w http.ResponseWriter, r *http.Request, do func(
 		return err
 	}
 	if err := do(e, p); err != nil {
-		errs, ferr := h.formErrors(r, err)
-		if ferr != nil {
-			return ferr
-		}
-		page, perr := h.officerProjectPage(r, e, p, errs)
-		if perr != nil {
-			return perr
-		}
-		return h.render(w, r, "officer_project", "budget.review.title", errs, page)
+		return h.showAgain(w, r, err, "officer_project", "budget.review.title", func(errs web.FormErrors) (any, error) {
+			return h.officerProjectPage(r, e, p, errs)
+		})
 	}
 	return seeOther(w, r, "/officer/budget/"+e.Slug+"/projects/"+p.ID+"?done="+done)
 }

@@ -182,7 +182,8 @@ func testBudgetOverHTTP(t *testing.T, engine db.Dialect) {
 		MinChoices: 1, MaxChoices: 2, Rule: "mes-cost-add1"})
 	cfgJSON, _ := json.Marshal(c)
 	bad := off.do(http.MethodPost, "/officer/budget/new", url.Values{"config": {strings.Replace(string(cfgJSON), `"min_age":16`, `"min_age":-1`, 1)}})
-	if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, "min_age") {
+	// The problem is listed by its path, not only present in the JSON text area.
+	if bad.status != http.StatusUnprocessableEntity || !regexp.MustCompile(`<ul class="error"><li>[^<]*min_age: `).MatchString(bad.body) {
 		t.Fatalf("a bad configuration: %d\n%s", bad.status, clip(bad.body))
 	}
 	off.do(http.MethodPost, "/officer/budget/new", url.Values{"config": {string(cfgJSON)}}).must(t, 303, "create edition")

@@ -246,18 +246,9 @@ func (h *Handler) handleCast(w http.ResponseWriter, r *http.Request) error {
 		_, err = h.Service.Cast(ctx, actor(r), participant(r), e.Slug, pool.Slug, in)
 	}
 	if err != nil {
-		errs, err := h.formErrors(r, err)
-		if err != nil {
-			if !apperr.Is(err, apperr.Forbidden) {
-				return err
-			}
-			errs = web.FormErrors{"": h.t(r, apperr.MessageOf(err))}
-		}
-		page, perr := h.ballotPage(r, e, pool, in, errs)
-		if perr != nil {
-			return perr
-		}
-		return h.render(w, r, "ballot", "budget.ballot.title", errs, page)
+		return h.showAgain(w, r, err, "ballot", "budget.ballot.title", func(errs web.FormErrors) (any, error) {
+			return h.ballotPage(r, e, pool, in, errs)
+		}, apperr.Forbidden)
 	}
 	return seeOther(w, r, "/budget/"+e.Slug+"/vote/"+pool.Slug+"/done")
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/budget/pabulib"
 	"github.com/civitas-city/civitas/internal/budget/rules"
+	"github.com/civitas-city/civitas/internal/db"
 )
 
 // ImportOptions says where an imported election goes.
@@ -59,9 +60,50 @@ func ruleFromMeta(meta string) string {
 // no participation), the turnout by age when the file has ages, and the
 // count.
 func (s *Service) Import(ctx context.Context, el *pabulib.Election, o ImportOptions) (*Imported, error) {
+	pool, title, err := importedPool(el, o)
+	if err != nil {
+		return nil, err
+	}
+	codeToID := map[string]string{}
+	for _, p := range el.Projects {
+		codeToID[p.ID] = db.NewID()
+	}
+	ballots, err := importedBallots(el, &pool, codeToID)
+	if err != nil {
+		return nil, err
+	}
+	out := &Imported{Pool: &pool, Projects: len(el.Projects), Ballots: len(ballots)}
+	now := s.now()
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		e, err := s.importEdition(ctx, tx, o, title, now)
+		if err != nil {
+			return err
+		}
+		out.Edition = e
+		return s.writeImport(ctx, tx, el, o, e, &pool, codeToID, ballots, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.EditionByID(ctx, out.Edition.ID)
+	if err != nil {
+		return nil, err
+	}
+	out.Edition = e
+	p, _ := e.PoolByID(pool.ID)
+	out.Pool = p
+	if out.Result, err = s.CountPool(ctx, e, p); err != nil {
+		return nil, fmt.Errorf("budget: import: count: %w", err)
+	}
+	return out, nil
+}
+
+// importedPool is the pool an election fills, named from the options or
+// the file's META, and the title a new edition gets.
+func importedPool(el *pabulib.Election, o ImportOptions) (Pool, string, error) {
 	amount, err := RatMoney(el.Budget)
 	if err != nil || amount <= 0 {
-		return nil, fmt.Errorf("budget: import: the budget %s is not an amount in grosze", rules.FormatRat(el.Budget))
+		return Pool{}, "", fmt.Errorf("budget: import: the budget %s is not an amount in grosze", rules.FormatRat(el.Budget))
 	}
 	title := o.Title
 	if title == "" {
@@ -90,10 +132,19 @@ func (s *Service) Import(ctx context.Context, el *pabulib.Election, o ImportOpti
 	}
 	pool := Pool{Slug: poolSlug, Name: poolName, District: o.District, Amount: amount, Rule: rule}
 	if t, err := el.Threshold(); err != nil {
-		return nil, err
+		return Pool{}, "", err
 	} else if t != nil {
 		pool.Threshold = rules.FormatRat(t)
 	}
+	if err := importedBallotKind(el, &pool); err != nil {
+		return Pool{}, "", err
+	}
+	return pool, title, nil
+}
+
+// importedBallotKind sets the pool's ballot from the file's vote type and
+// lengths: a ranking gets linear points over max_length.
+func importedBallotKind(el *pabulib.Election, pool *Pool) error {
 	longest := 0
 	for _, v := range el.Votes {
 		longest = max(longest, len(v.Projects))
@@ -115,7 +166,7 @@ func (s *Service) Import(ctx context.Context, el *pabulib.Election, o ImportOpti
 		pool.Ballot = Approval
 	case pabulib.Ordinal:
 		if longest > maxLen {
-			return nil, fmt.Errorf("budget: import: a ballot ranks %d projects, more than max_length %d", longest, maxLen)
+			return fmt.Errorf("budget: import: a ballot ranks %d projects, more than max_length %d", longest, maxLen)
 		}
 		pool.Ballot = Ranking
 		for r := range maxLen {
@@ -124,18 +175,22 @@ func (s *Service) Import(ctx context.Context, el *pabulib.Election, o ImportOpti
 	case pabulib.Cumulative, pabulib.Scoring:
 		pool.Ballot = Cumulative
 	default:
-		return nil, fmt.Errorf("budget: import: vote type %q is not supported", el.VoteType)
+		return fmt.Errorf("budget: import: vote type %q is not supported", el.VoteType)
 	}
 	pool.MinChoices, pool.MaxChoices = minLen, max(maxLen, 1)
-	type ballot struct{ choices, points string }
-	ballots := make([]ballot, 0, len(el.Votes))
-	codeToID := map[string]string{}
-	for _, p := range el.Projects {
-		codeToID[p.ID] = newID()
-	}
+	return nil
+}
+
+// importedBallot is a file's vote as a ballot stores it.
+type importedBallot struct{ choices, points string }
+
+// importedBallots turns the file's votes into ballots over the projects'
+// new ids; a cumulative pool's most points is the largest sum given.
+func importedBallots(el *pabulib.Election, pool *Pool, codeToID map[string]string) ([]importedBallot, error) {
+	ballots := make([]importedBallot, 0, len(el.Votes))
 	maxSum := 0
 	for i, v := range el.Votes {
-		var b ballot
+		var b importedBallot
 		ids := make([]string, len(v.Projects))
 		for j, code := range v.Projects {
 			ids[j] = codeToID[code]
@@ -162,6 +217,12 @@ func (s *Service) Import(ctx context.Context, el *pabulib.Election, o ImportOpti
 	if pool.Ballot == Cumulative {
 		pool.MaxPoints = max(maxSum, 1)
 	}
+	return ballots, nil
+}
+
+// importedAges counts the voters by age band when the file has an age
+// column.
+func importedAges(el *pabulib.Election) map[[2]string]int {
 	ageCol := -1
 	for i, c := range el.VoteColumns {
 		if strings.EqualFold(strings.TrimSpace(c), "age") {
@@ -178,80 +239,71 @@ func (s *Service) Import(ctx context.Context, el *pabulib.Election, o ImportOpti
 			}
 		}
 	}
-	out := &Imported{Pool: &pool, Projects: len(el.Projects), Ballots: len(ballots)}
-	now := s.now()
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		e, err := loadEdition(ctx, tx, "slug", o.Slug)
-		switch {
-		case apperr.Is(err, apperr.NotFound):
-			e = &Edition{ID: newID(), Slug: o.Slug, Kind: KindCity, Title: oneLine(title), Phase: PhaseResults,
-				Starts: map[Phase]time.Time{}, PoolPolicy: PolicyAny, PaperPolicy: FirstWins, Source: o.Source,
-				CreatedAt: now, UpdatedAt: now}
-			if !slugRE.MatchString(e.Slug) || e.Title == "" {
-				return errors.New("budget: import: the edition needs a slug (a-z, 0-9, -) and a title")
-			}
-			if err := insertEdition(ctx, tx, e); err != nil {
-				return err
-			}
-			if err := s.record(ctx, tx, o.Actor, "budget.edition.create", "pb_edition", e.ID, map[string]string{"slug": e.Slug, "source": o.Source}); err != nil {
-				return err
-			}
-		case err != nil:
-			return err
-		}
-		if _, dup := e.Pool(pool.Slug); dup {
-			return fmt.Errorf("budget: import: edition %s already has a pool %q", e.Slug, pool.Slug)
-		}
-		pool.ID, pool.EditionID, pool.Position = newID(), e.ID, len(e.Pools)
-		if err := insertPool(ctx, tx, &pool); err != nil {
-			return err
-		}
-		for _, p := range el.Projects {
-			cost, err := RatMoney(p.Cost)
-			if err != nil {
-				return fmt.Errorf("budget: import: project %s: the cost %s is not an amount in grosze", p.ID, rules.FormatRat(p.Cost))
-			}
-			name, ok := el.ProjectValue(projectIndex(el, p.ID), "name")
-			if !ok || name == "" {
-				name = p.ID
-			}
-			category, _ := el.ProjectValue(projectIndex(el, p.ID), "category")
-			category, _, _ = strings.Cut(category, ",")
-			pr := &Project{ID: codeToID[p.ID], EditionID: e.ID, PoolID: pool.ID, Code: p.ID, Title: oneLine(name),
-				Category: strings.TrimSpace(category), Cost: cost, Status: StatusAccepted, CreatedAt: now, SubmittedAt: now, UpdatedAt: now}
-			if err := insertProject(ctx, tx, pr); err != nil {
-				return err
-			}
-		}
-		for _, b := range ballots {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO pb_ballots (id, edition_id, pool_id, receipt, channel, choices, points)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, randomID(), e.ID, pool.ID, newReceipt(), ChannelImported, b.choices, b.points); err != nil {
-				return fmt.Errorf("budget: import: ballot: %w", err)
-			}
-		}
-		if len(ages) > 0 {
-			if err := writeTurnout(ctx, tx, pool.ID, ages); err != nil {
-				return err
-			}
-		}
-		out.Edition = e
-		return s.record(ctx, tx, o.Actor, "budget.import", "pb_pool", pool.ID, map[string]string{
-			"edition": e.Slug, "pool": pool.Slug, "source": o.Source, "ballots": strconv.Itoa(len(ballots))})
-	})
-	if err != nil {
+	return ages
+}
+
+// importEdition is the edition with the options' slug, made (in results,
+// audited) when there is none yet.
+func (s *Service) importEdition(ctx context.Context, tx *sql.Tx, o ImportOptions, title string, now time.Time) (*Edition, error) {
+	e, err := loadEdition(ctx, tx, "slug", o.Slug)
+	if !apperr.Is(err, apperr.NotFound) {
+		return e, err
+	}
+	e = &Edition{ID: db.NewID(), Slug: o.Slug, Kind: KindCity, Title: oneLine(title), Phase: PhaseResults,
+		Starts: map[Phase]time.Time{}, PoolPolicy: PolicyAny, PaperPolicy: FirstWins, Source: o.Source,
+		CreatedAt: now, UpdatedAt: now}
+	if !slugRE.MatchString(e.Slug) || e.Title == "" {
+		return nil, errors.New("budget: import: the edition needs a slug (a-z, 0-9, -) and a title")
+	}
+	if err := insertEdition(ctx, tx, e); err != nil {
 		return nil, err
 	}
-	e, err := s.EditionByID(ctx, out.Edition.ID)
-	if err != nil {
+	if err := s.record(ctx, tx, o.Actor, "budget.edition.create", "pb_edition", e.ID, map[string]string{"slug": e.Slug, "source": o.Source}); err != nil {
 		return nil, err
 	}
-	out.Edition = e
-	p, _ := e.PoolByID(pool.ID)
-	out.Pool = p
-	if out.Result, err = s.CountPool(ctx, e, p); err != nil {
-		return nil, fmt.Errorf("budget: import: count: %w", err)
+	return e, nil
+}
+
+// writeImport adds the pool to e with its projects (accepted), ballots and
+// turnout by age, audited.
+func (s *Service) writeImport(ctx context.Context, tx *sql.Tx, el *pabulib.Election, o ImportOptions, e *Edition, pool *Pool,
+	codeToID map[string]string, ballots []importedBallot, now time.Time) error {
+	if _, dup := e.Pool(pool.Slug); dup {
+		return fmt.Errorf("budget: import: edition %s already has a pool %q", e.Slug, pool.Slug)
 	}
-	return out, nil
+	pool.ID, pool.EditionID, pool.Position = db.NewID(), e.ID, len(e.Pools)
+	if err := insertPool(ctx, tx, pool); err != nil {
+		return err
+	}
+	for _, p := range el.Projects {
+		cost, err := RatMoney(p.Cost)
+		if err != nil {
+			return fmt.Errorf("budget: import: project %s: the cost %s is not an amount in grosze", p.ID, rules.FormatRat(p.Cost))
+		}
+		name, ok := el.ProjectValue(projectIndex(el, p.ID), "name")
+		if !ok || name == "" {
+			name = p.ID
+		}
+		category, _ := el.ProjectValue(projectIndex(el, p.ID), "category")
+		category, _, _ = strings.Cut(category, ",")
+		pr := &Project{ID: codeToID[p.ID], EditionID: e.ID, PoolID: pool.ID, Code: p.ID, Title: oneLine(name),
+			Category: strings.TrimSpace(category), Cost: cost, Status: StatusAccepted, CreatedAt: now, SubmittedAt: now, UpdatedAt: now}
+		if err := insertProject(ctx, tx, pr); err != nil {
+			return err
+		}
+	}
+	for _, b := range ballots {
+		if err := insertImportedBallot(ctx, tx, e.ID, pool.ID, b.choices, b.points); err != nil {
+			return err
+		}
+	}
+	if ages := importedAges(el); len(ages) > 0 {
+		if err := writeTurnout(ctx, tx, pool.ID, ages); err != nil {
+			return err
+		}
+	}
+	return s.record(ctx, tx, o.Actor, "budget.import", "pb_pool", pool.ID, map[string]string{
+		"edition": e.Slug, "pool": pool.Slug, "source": o.Source, "ballots": strconv.Itoa(len(ballots))})
 }
 
 func projectIndex(el *pabulib.Election, id string) int {

@@ -26,11 +26,11 @@ func (i Integrity) OK() bool {
 // CheckIntegrity checks an edition's participations against its ballots.
 func (s *Service) CheckIntegrity(ctx context.Context, editionID string) (Integrity, error) {
 	var out Integrity
-	ids, err := queryStrings(ctx, s.DB, `SELECT id FROM pb_participations WHERE edition_id = $1`, editionID)
+	ids, err := participationIDs(ctx, s.DB, editionID)
 	if err != nil {
 		return out, err
 	}
-	links, err := queryStrings(ctx, s.DB, `SELECT link FROM pb_ballots WHERE edition_id = $1 AND link IS NOT NULL`, editionID)
+	links, err := ballotLinks(ctx, s.DB, editionID)
 	if err != nil {
 		return out, err
 	}

@@ -60,7 +60,7 @@ type PaperInput struct {
 
 // CreateBatch opens a batch for a pool's paper ballots.
 func (s *Service) CreateBatch(ctx context.Context, a Actor, editionID, poolSlug, booth, label string) (*Batch, error) {
-	return s.createBatch(ctx, a, editionID, poolSlug, booth, label, newID())
+	return s.createBatch(ctx, a, editionID, poolSlug, booth, label, db.NewID())
 }
 
 func (s *Service) createBatch(ctx context.Context, a Actor, editionID, poolSlug, booth, label, id string) (*Batch, error) {
@@ -79,23 +79,21 @@ func (s *Service) createBatch(ctx context.Context, a Actor, editionID, poolSlug,
 		return nil, apperr.Fieldf("pool", "budget.project.error.pool")
 	}
 	booth, label = strings.TrimSpace(booth), strings.TrimSpace(label)
-	errs := FieldErrors{}
+	errs := apperr.Fields{}
 	if booth == "" || utf8.RuneCountInString(booth) > 100 {
 		errs["booth"] = "budget.paper.error.booth"
 	}
 	if label == "" || utf8.RuneCountInString(label) > 100 {
 		errs["label"] = "budget.paper.error.label"
 	}
-	if err := errs.asError(); err != nil {
+	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	b := &Batch{ID: id, EditionID: e.ID, PoolID: pool.ID, Booth: booth, Label: label, DoubleKey: e.DoubleKey,
 		Status: BatchOpen, CreatedBy: a.ID, CreatedAt: s.now()}
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_paper_batches (id, edition_id, pool_id, booth, label, double_key, status, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, b.ID, b.EditionID, b.PoolID, b.Booth, b.Label, b.DoubleKey, b.Status,
-			b.CreatedBy, db.TS(b.CreatedAt)); err != nil {
-			return fmt.Errorf("budget: batch: %w", err)
+		if err := insertBatch(ctx, tx, b); err != nil {
+			return err
 		}
 		return s.record(ctx, tx, a, "budget.paper.batch", "pb_paper_batch", b.ID,
 			map[string]string{"pool": pool.Slug, "booth": booth, "label": label})
@@ -103,24 +101,9 @@ func (s *Service) createBatch(ctx context.Context, a Actor, editionID, poolSlug,
 	return b, err
 }
 
-const batchCols = `id, edition_id, pool_id, booth, label, double_key, status, created_by, created_at, closed_at`
-
-func scanBatch(row scanner) (*Batch, error) {
-	var (
-		b       Batch
-		created db.Time
-		closed  db.NullTime
-	)
-	if err := row.Scan(&b.ID, &b.EditionID, &b.PoolID, &b.Booth, &b.Label, &b.DoubleKey, &b.Status, &b.CreatedBy, &created, &closed); err != nil {
-		return nil, db.MapError(err)
-	}
-	b.CreatedAt, b.ClosedAt = created.Time, closed.Time
-	return &b, nil
-}
-
 // Batch returns a batch.
 func (s *Service) Batch(ctx context.Context, id string) (*Batch, error) {
-	return scanBatch(s.DB.QueryRowContext(ctx, `SELECT `+batchCols+` FROM pb_paper_batches WHERE id = $1`, id))
+	return getBatch(ctx, s.DB, id)
 }
 
 // managedBatch loads a batch and its edition and checks that a may manage
@@ -142,20 +125,7 @@ func (s *Service) managedBatch(ctx context.Context, a Actor, batchID string) (*B
 
 // Batches lists an edition's batches by booth and label.
 func (s *Service) Batches(ctx context.Context, editionID string) ([]*Batch, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+batchCols+` FROM pb_paper_batches WHERE edition_id = $1 ORDER BY booth, label, id`, editionID)
-	if err != nil {
-		return nil, fmt.Errorf("budget: batches: %w", err)
-	}
-	defer rows.Close()
-	var out []*Batch
-	for rows.Next() {
-		b, err := scanBatch(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+	return listBatches(ctx, s.DB, editionID)
 }
 
 // EnterPaper keys one sheet of a batch and returns its outcome. Invalid
@@ -208,66 +178,70 @@ func (s *Service) EnterPaper(ctx context.Context, a Actor, batchID string, in Pa
 		district: r.District, ageBand: AgeBand(r.BirthDate, now), choices: strings.Join(choices, ","), points: joinInts(points),
 		at: now,
 	}
-	sum := s.mac("pb-paper-choices", b.ID, strconv.Itoa(in.Seq), r.Person, req.choices, req.points)
-	var outcome string
+	entry := paperEntry{Officer: a.ID, Voter: r.Person, Sum: s.mac("pb-paper-choices", b.ID, strconv.Itoa(in.Seq), r.Person, req.choices, req.points)}
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		var status string
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM pb_paper_batches WHERE id = $1`, b.ID).Scan(&status); err != nil {
+		return s.keySheet(ctx, tx, a, b, in.Seq, req, &entry, now)
+	})
+	return entry.Outcome, err
+}
+
+// keySheet stores one keying of a sheet in tx and sets its outcome: with
+// double keying the first waits for the second, which counts the ballot
+// only when both agree; with single keying the ballot counts at once.
+func (s *Service) keySheet(ctx context.Context, tx *sql.Tx, a Actor, b *Batch, seq int, req *castReq, entry *paperEntry, now time.Time) error {
+	status, err := batchStatus(ctx, tx, b.ID)
+	if err != nil {
+		return err
+	}
+	if status != BatchOpen {
+		return apperr.E(apperr.Invalid, "budget.paper.error.closed")
+	}
+	keying := 1
+	var first paperEntry
+	if b.DoubleKey {
+		first, err = firstKeying(ctx, tx, b.ID, seq)
+		switch {
+		case err == nil:
+			keying = 2
+			if first.Officer == a.ID {
+				return apperr.Fieldf("seq", "budget.paper.error.same_officer")
+			}
+		case err != sql.ErrNoRows:
 			return err
 		}
-		if status != BatchOpen {
-			return apperr.E(apperr.Invalid, "budget.paper.error.closed")
-		}
-		keying := 1
-		var first struct{ id, officer, voter, sum, outcome string }
-		if b.DoubleKey {
-			err := tx.QueryRowContext(ctx, `SELECT id, officer_id, voter_key, choices_mac, outcome FROM pb_paper_entries
-				WHERE batch_id = $1 AND seq = $2 AND keying = 1`, b.ID, in.Seq).Scan(&first.id, &first.officer, &first.voter, &first.sum, &first.outcome)
-			switch {
-			case err == nil:
-				keying = 2
-				if first.officer == a.ID {
-					return apperr.Fieldf("seq", "budget.paper.error.same_officer")
-				}
-			case err != sql.ErrNoRows:
-				return err
-			}
+	}
+	switch {
+	case b.DoubleKey && keying == 1:
+		entry.Outcome = EntryPending
+	case b.DoubleKey && (first.Voter != entry.Voter || first.Sum != entry.Sum):
+		entry.Outcome = EntryMismatch
+	default:
+		res, fatal := s.castOne(ctx, tx, req, map[string]bool{req.edition.ID: true})
+		if fatal != nil {
+			return fatal
 		}
 		switch {
-		case b.DoubleKey && keying == 1:
-			outcome = EntryPending
-		case b.DoubleKey && (first.voter != r.Person || first.sum != sum):
-			outcome = EntryMismatch
+		case res.voided:
+			entry.Outcome = EntryVoided
+		case res.err != nil:
+			entry.Outcome = EntryRefused
 		default:
-			res, fatal := s.castOne(ctx, tx, req, map[string]bool{e.ID: true})
-			if fatal != nil {
-				return fatal
-			}
-			switch {
-			case res.voided:
-				outcome = EntryVoided
-			case res.err != nil:
-				outcome = EntryRefused
-			default:
-				outcome = EntryCounted
-			}
+			entry.Outcome = EntryCounted
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_paper_entries (id, batch_id, seq, keying, officer_id, voter_key, choices_mac, outcome, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, newID(), b.ID, in.Seq, keying, a.ID, r.Person, sum, outcome, db.TS(now)); err != nil {
-			if apperr.Is(db.MapError(err), apperr.Conflict) {
-				return apperr.Fieldf("seq", "budget.paper.error.seq_taken")
-			}
-			return fmt.Errorf("budget: paper entry: %w", err)
+	}
+	if err := insertPaperEntry(ctx, tx, b.ID, seq, keying, *entry, now); err != nil {
+		if apperr.Is(err, apperr.Conflict) {
+			return apperr.Fieldf("seq", "budget.paper.error.seq_taken")
 		}
-		if keying == 2 {
-			if _, err := tx.ExecContext(ctx, `UPDATE pb_paper_entries SET outcome = $1 WHERE id = $2`, outcome, first.id); err != nil {
-				return err
-			}
+		return fmt.Errorf("budget: paper entry: %w", err)
+	}
+	if keying == 2 {
+		if err := setEntryOutcome(ctx, tx, first.ID, entry.Outcome); err != nil {
+			return err
 		}
-		return s.record(ctx, tx, a, "budget.paper.enter", "pb_paper_batch", b.ID, map[string]string{
-			"seq": strconv.Itoa(in.Seq), "keying": strconv.Itoa(keying), "outcome": outcome})
-	})
-	return outcome, err
+	}
+	return s.record(ctx, tx, a, "budget.paper.enter", "pb_paper_batch", b.ID, map[string]string{
+		"seq": strconv.Itoa(seq), "keying": strconv.Itoa(keying), "outcome": entry.Outcome})
 }
 
 // DiscardSheet removes both keyings of a sheet whose keyings disagree, so
@@ -278,12 +252,11 @@ func (s *Service) DiscardSheet(ctx context.Context, a Actor, batchID string, seq
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM pb_paper_entries WHERE batch_id = $1 AND seq = $2 AND outcome IN ($3, $4)`,
-			b.ID, seq, EntryMismatch, EntryPending)
+		discarded, err := discardSheet(ctx, tx, b.ID, seq)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !discarded {
 			return apperr.Fieldf("seq", "budget.paper.error.discard")
 		}
 		return s.record(ctx, tx, a, "budget.paper.discard", "pb_paper_batch", b.ID, map[string]string{"seq": strconv.Itoa(seq)})
@@ -298,16 +271,14 @@ func (s *Service) CloseBatch(ctx context.Context, a Actor, batchID string) error
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		var open int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM pb_paper_entries WHERE batch_id = $1 AND outcome IN ($2, $3)`,
-			b.ID, EntryPending, EntryMismatch).Scan(&open); err != nil {
+		open, err := unfinishedSheets(ctx, tx, b.ID)
+		if err != nil {
 			return err
 		}
 		if open > 0 {
 			return apperr.E(apperr.Invalid, "budget.paper.error.unfinished")
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE pb_paper_batches SET status = $1, closed_at = $2 WHERE id = $3`,
-			BatchClosed, db.TS(s.now()), b.ID); err != nil {
+		if err := closeBatch(ctx, tx, b.ID, s.now()); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "budget.paper.close", "pb_paper_batch", b.ID, nil)
@@ -352,20 +323,10 @@ func (s *Service) BatchSubtotal(ctx context.Context, b *Batch) (Subtotal, error)
 
 func (s *Service) subtotal(ctx context.Context, b *Batch) (Subtotal, error) {
 	st := Subtotal{Batch: b}
-	rows, err := s.DB.QueryContext(ctx, `SELECT seq, keying, outcome FROM pb_paper_entries WHERE batch_id = $1 ORDER BY seq, keying`, b.ID)
-	if err != nil {
-		return st, fmt.Errorf("budget: subtotal: %w", err)
-	}
-	defer rows.Close()
 	last := -1
-	for rows.Next() {
-		var seq, keying int
-		var outcome string
-		if err := rows.Scan(&seq, &keying, &outcome); err != nil {
-			return st, err
-		}
+	err := eachKeying(ctx, s.DB, b.ID, func(seq, keying int, outcome string) {
 		if seq == last {
-			continue // the second keying repeats the first's outcome
+			return // the second keying repeats the first's outcome
 		}
 		last = seq
 		st.Sheets++
@@ -381,10 +342,10 @@ func (s *Service) subtotal(ctx context.Context, b *Batch) (Subtotal, error) {
 		case EntryMismatch:
 			st.Mismatched = append(st.Mismatched, seq)
 		}
+	})
+	if err != nil {
+		return st, fmt.Errorf("budget: subtotal: %w", err)
 	}
-	if err := rows.Err(); err != nil {
-		return st, err
-	}
-	err = s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM pb_ballots WHERE batch_id = $1 AND void = FALSE`, b.ID).Scan(&st.Ballots)
+	st.Ballots, err = batchBallots(ctx, s.DB, b.ID)
 	return st, err
 }

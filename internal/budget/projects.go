@@ -38,45 +38,10 @@ const (
 	maxCostItems   = 30
 )
 
-// FieldErrors are problems with an input, by field, each a catalog key.
-type FieldErrors map[string]string
-
-func (f FieldErrors) Error() string {
-	var parts []string
-	for k, v := range f {
-		parts = append(parts, k+": "+v)
-	}
-	slices.Sort(parts)
-	return "budget: invalid input: " + strings.Join(parts, "; ")
-}
-
-// Unwrap presents f as an Invalid apperr.Error about its first field, so
-// that it maps to 400 and a safe message wherever it goes; pages use
-// every field (Handler.formErrors).
-func (f FieldErrors) Unwrap() error {
-	fields := make([]string, 0, len(f))
-	for k := range f {
-		fields = append(fields, k)
-	}
-	slices.Sort(fields)
-	if len(fields) == 0 {
-		return nil
-	}
-	return &apperr.Error{Kind: apperr.Invalid, Field: fields[0], Message: f[fields[0]]}
-}
-
-// asError returns f as an error, or nil when empty.
-func (f FieldErrors) asError() error {
-	if len(f) == 0 {
-		return nil
-	}
-	return f
-}
-
 // project builds the project fields from the input. final asks for the
 // checks of a submission; a draft needs only a title and a valid pool.
-func (in ProjectInput) project(e *Edition, final bool) (*Project, FieldErrors) {
-	errs := FieldErrors{}
+func (in ProjectInput) project(e *Edition, final bool) (*Project, apperr.Fields) {
+	errs := apperr.Fields{}
 	p := &Project{
 		Title: strings.TrimSpace(in.Title), Description: strings.TrimSpace(in.Description),
 		Category: strings.TrimSpace(in.Category), Address: strings.TrimSpace(in.Address),
@@ -159,12 +124,11 @@ func (s *Service) eligible(ctx context.Context, e *Edition, userID string) (Resi
 		return r, fmt.Errorf("budget: residency: %w", err)
 	}
 	if e.Kind == KindSchool {
-		var n int
-		if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM pb_roster WHERE edition_id = $1 AND user_id = $2`,
-			e.ID, userID).Scan(&n); err != nil {
-			return r, fmt.Errorf("budget: roster: %w", err)
+		ok, err := onRoster(ctx, s.DB, e.ID, userID)
+		if err != nil {
+			return r, err
 		}
-		if n == 0 {
+		if !ok {
 			return r, apperr.E(apperr.Forbidden, "budget.error.not_on_roster")
 		}
 		if r.Person == "" {
@@ -199,14 +163,14 @@ func (s *Service) SaveProject(ctx context.Context, a Actor, userID, editionID, i
 		return nil, err
 	}
 	p, errs := in.project(e, submit)
-	if err := errs.asError(); err != nil {
+	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	now := s.now()
 	var saved *Project
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if id == "" {
-			p.ID, p.EditionID, p.AuthorID, p.Status, p.CreatedAt = newID(), e.ID, userID, StatusDraft, now
+			p.ID, p.EditionID, p.AuthorID, p.Status, p.CreatedAt = db.NewID(), e.ID, userID, StatusDraft, now
 		} else {
 			cur, err := loadProject(ctx, tx, id)
 			if err != nil {
@@ -219,7 +183,7 @@ func (s *Service) SaveProject(ctx context.Context, a Actor, userID, editionID, i
 				return apperr.E(apperr.Invalid, "budget.project.error.not_draft")
 			}
 			p.ID, p.EditionID, p.AuthorID, p.Status, p.CreatedAt = cur.ID, cur.EditionID, cur.AuthorID, cur.Status, cur.CreatedAt
-			if _, err := tx.ExecContext(ctx, `DELETE FROM pb_projects WHERE id = $1`, cur.ID); err != nil {
+			if err := deleteProject(ctx, tx, cur.ID); err != nil {
 				return fmt.Errorf("budget: replace draft: %w", err)
 			}
 		}
@@ -247,23 +211,6 @@ func (s *Service) SaveProject(ctx context.Context, a Actor, userID, editionID, i
 		return nil
 	})
 	return saved, err
-}
-
-// nextCode is the next public project number of an edition. The UNIQUE
-// constraint settles two submissions racing for it (one fails, the author
-// retries); SQLite serialises writers anyway.
-func nextCode(ctx context.Context, q db.Querier, editionID string) (string, error) {
-	codes, err := queryStrings(ctx, q, `SELECT code FROM pb_projects WHERE edition_id = $1 AND code IS NOT NULL`, editionID)
-	if err != nil {
-		return "", err
-	}
-	hi := 0
-	for _, c := range codes {
-		if n, err := strconv.Atoi(c); err == nil && n > hi {
-			hi = n
-		}
-	}
-	return strconv.Itoa(hi + 1), nil
 }
 
 // Project returns a project with its cost breakdown.
@@ -357,12 +304,9 @@ func (s *Service) Withdraw(ctx context.Context, userID, id string) error {
 					return err
 				}
 			}
-			_, err = tx.ExecContext(ctx, `DELETE FROM pb_projects WHERE id = $1`, id)
-			return err
+			return deleteProject(ctx, tx, id)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE pb_projects SET status = $1, updated_at = $2 WHERE id = $3`,
-			StatusWithdrawn, db.TS(s.now()), id)
-		return err
+		return setProjectStatus(ctx, tx, id, StatusWithdrawn, s.now())
 	})
 }
 
@@ -385,23 +329,13 @@ func (s *Service) Sign(ctx context.Context, userID, id string) error {
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		now := s.now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_signatures (project_id, voter_key, user_id, at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (project_id, voter_key) DO NOTHING`, id, r.Person, userID, db.TS(now)); err != nil {
-			return fmt.Errorf("budget: sign: %w", err)
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE pb_projects SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4
-			AND (SELECT COUNT(*) FROM pb_signatures WHERE project_id = $3) >= $5`,
-			StatusSubmitted, db.TS(now), id, StatusCollecting, e.Signatures)
-		return err
+		return addSignature(ctx, tx, id, r.Person, userID, e.Signatures, s.now())
 	})
 }
 
 // Signed reports whether userID has signed project id.
 func (s *Service) Signed(ctx context.Context, userID, id string) (bool, error) {
-	var n int
-	err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM pb_signatures WHERE project_id = $1 AND user_id = $2`, id, userID).Scan(&n)
-	return n > 0, err
+	return hasSigned(ctx, s.DB, id, userID)
 }
 
 func projectOwner(id string) string     { return "pbproject:" + id }

@@ -3,7 +3,6 @@ package budget
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/civitas-city/civitas/internal/apperr"
-	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/files"
 )
 
@@ -50,41 +48,9 @@ type Milestone struct {
 // Done reports whether the milestone is reached.
 func (m Milestone) Done() bool { return !m.DoneAt.IsZero() }
 
-func startRealization(ctx context.Context, q db.Querier, projectID, by string, now time.Time) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO pb_realization (project_id, status, progress, updated_by, updated_at) VALUES ($1, $2, 0, $3, $4)
-		ON CONFLICT (project_id) DO NOTHING`, projectID, RealPlanned, by, db.TS(now))
-	return err
-}
-
 // Realization returns a project's realization; NotFound when there is none.
 func (s *Service) Realization(ctx context.Context, projectID string) (*Realization, error) {
-	var (
-		r  Realization
-		at db.Time
-	)
-	err := s.DB.QueryRowContext(ctx, `SELECT project_id, status, progress, note, updated_by, updated_at FROM pb_realization WHERE project_id = $1`,
-		projectID).Scan(&r.ProjectID, &r.Status, &r.Progress, &r.Note, &r.UpdatedBy, &at)
-	if err != nil {
-		return nil, db.MapError(err)
-	}
-	r.UpdatedAt = at.Time
-	rows, err := s.DB.QueryContext(ctx, `SELECT id, title, due, done_at FROM pb_milestones WHERE project_id = $1 ORDER BY position, id`, projectID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			m    Milestone
-			done db.NullTime
-		)
-		if err := rows.Scan(&m.ID, &m.Title, &m.Due, &done); err != nil {
-			return nil, err
-		}
-		m.DoneAt = done.Time
-		r.Milestones = append(r.Milestones, m)
-	}
-	return &r, rows.Err()
+	return getRealization(ctx, s.DB, projectID)
 }
 
 // RealizationInput is an officer's update.
@@ -96,11 +62,8 @@ type RealizationInput struct {
 
 // winner reports whether a project may be realized: selected in a counted
 // pool, or an approved local initiative.
-func (s *Service) winner(ctx context.Context, q db.Querier, p *Project) (bool, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM pb_project_results WHERE project_id = $1 AND selected = TRUE)
-		+ (SELECT COUNT(*) FROM pb_realization WHERE project_id = $1)`, p.ID).Scan(&n)
-	return n > 0, err
+func (s *Service) winner(ctx context.Context, p *Project) (bool, error) {
+	return isWinner(ctx, s.DB, p.ID)
 }
 
 // changeRealization runs change in a transaction on a project that a may
@@ -112,7 +75,7 @@ func (s *Service) changeRealization(ctx context.Context, a Actor, projectID stri
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		ok, err := s.winner(ctx, tx, p)
+		ok, err := isWinner(ctx, tx, p.ID) // only winners are realized
 		if err != nil {
 			return err
 		}
@@ -125,7 +88,7 @@ func (s *Service) changeRealization(ctx context.Context, a Actor, projectID stri
 
 // UpdateRealization sets a winning project's status, progress and note.
 func (s *Service) UpdateRealization(ctx context.Context, a Actor, projectID string, in RealizationInput) error {
-	errs := FieldErrors{}
+	errs := apperr.Fields{}
 	if !slices.Contains(RealizationStatuses, in.Status) {
 		errs["status"] = "budget.real.error.status"
 	}
@@ -137,16 +100,12 @@ func (s *Service) UpdateRealization(ctx context.Context, a Actor, projectID stri
 	if utf8.RuneCountInString(note) > 5000 {
 		errs["note"] = "budget.real.error.note"
 	}
-	if err := errs.asError(); err != nil {
+	if err := errs.Err(); err != nil {
 		return err
 	}
 	return s.changeRealization(ctx, a, projectID, func(tx *sql.Tx, p *Project) error {
-		now := db.TS(s.now())
-		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_realization (project_id, status, progress, note, updated_by, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project_id) DO UPDATE SET status = excluded.status, progress = excluded.progress,
-			note = excluded.note, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-			p.ID, in.Status, progress, note, a.ID, now); err != nil {
-			return fmt.Errorf("budget: realization: %w", err)
+		if err := saveRealization(ctx, tx, p.ID, in.Status, progress, note, a.ID, s.now()); err != nil {
+			return err
 		}
 		return s.record(ctx, tx, a, "budget.realization", "pb_project", p.ID,
 			map[string]string{"status": in.Status, "progress": strconv.Itoa(progress)})
@@ -156,7 +115,7 @@ func (s *Service) UpdateRealization(ctx context.Context, a Actor, projectID stri
 // AddMilestone adds a milestone to a winning project's realization.
 func (s *Service) AddMilestone(ctx context.Context, a Actor, projectID, title, due string) error {
 	title, due = strings.TrimSpace(title), strings.TrimSpace(due)
-	errs := FieldErrors{}
+	errs := apperr.Fields{}
 	if n := utf8.RuneCountInString(title); n < 2 || n > 200 {
 		errs["milestone_title"] = "budget.real.error.milestone"
 	}
@@ -165,19 +124,14 @@ func (s *Service) AddMilestone(ctx context.Context, a Actor, projectID, title, d
 			errs["milestone_due"] = "budget.real.error.due"
 		}
 	}
-	if err := errs.asError(); err != nil {
+	if err := errs.Err(); err != nil {
 		return err
 	}
 	return s.changeRealization(ctx, a, projectID, func(tx *sql.Tx, p *Project) error {
 		if err := startRealization(ctx, tx, p.ID, a.ID, s.now()); err != nil {
 			return err
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM pb_milestones WHERE project_id = $1`, p.ID).Scan(&n); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_milestones (id, project_id, title, due, position) VALUES ($1, $2, $3, $4, $5)`,
-			newID(), p.ID, title, due, n); err != nil {
+		if err := addMilestone(ctx, tx, p.ID, title, due); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "budget.milestone.add", "pb_project", p.ID, map[string]string{"title": title})
@@ -191,12 +145,11 @@ func (s *Service) CompleteMilestone(ctx context.Context, a Actor, projectID, mil
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE pb_milestones SET done_at = $1 WHERE id = $2 AND project_id = $3 AND done_at IS NULL`,
-			db.TS(s.now()), milestoneID, p.ID)
+		done, err := completeMilestone(ctx, tx, p.ID, milestoneID, s.now())
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !done {
 			return apperr.E(apperr.NotFound, "error.not_found")
 		}
 		return s.record(ctx, tx, a, "budget.milestone.done", "pb_project", p.ID, map[string]string{"milestone": milestoneID})

@@ -14,7 +14,6 @@ import (
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/budget/pabulib"
 	"github.com/civitas-city/civitas/internal/budget/rules"
-	"github.com/civitas-city/civitas/internal/db"
 )
 
 // A pool is counted from its Pabulib election: the stored ballots are
@@ -66,11 +65,6 @@ func (s *Service) Election(ctx context.Context, e *Edition, pool *Pool) (*pabuli
 	for _, p := range projects {
 		byID[p.ID] = p.Code
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT channel, choices, points FROM pb_ballots WHERE pool_id = $1 AND void = FALSE ORDER BY receipt`, pool.ID)
-	if err != nil {
-		return nil, nil, fmt.Errorf("budget: ballots: %w", err)
-	}
-	defer rows.Close()
 	pointsOf := map[int]*big.Rat{}
 	rat := func(n int) *big.Rat {
 		if pointsOf[n] == nil {
@@ -78,11 +72,7 @@ func (s *Service) Election(ctx context.Context, e *Edition, pool *Pool) (*pabuli
 		}
 		return pointsOf[n]
 	}
-	for rows.Next() {
-		var channel, choices, points string
-		if err := rows.Scan(&channel, &choices, &points); err != nil {
-			return nil, nil, err
-		}
+	err = eachCountedBallot(ctx, s.DB, pool.ID, func(channel, choices, points string) {
 		v := pabulib.Vote{Voter: strconv.Itoa(len(el.Votes) + 1), Extra: []string{channel}}
 		pts := splitInts(points)
 		for i, id := range strings.Split(choices, ",") {
@@ -96,8 +86,8 @@ func (s *Service) Election(ctx context.Context, e *Edition, pool *Pool) (*pabuli
 			}
 		}
 		el.Votes = append(el.Votes, v)
-	}
-	if err := rows.Err(); err != nil {
+	})
+	if err != nil {
 		return nil, nil, err
 	}
 	el.VoteColumns = []string{"voter_id", "vote", "voting_method"}
@@ -109,14 +99,20 @@ func (s *Service) Election(ctx context.Context, e *Edition, pool *Pool) (*pabuli
 		el.Projects = append(el.Projects, pabulib.Project{ID: p.Code, Cost: MoneyRat(p.FinalCost()),
 			Extra: []string{oneLine(p.Title), oneLine(p.Category)}})
 	}
+	el.Meta = s.electionMeta(e, pool, len(el.Projects), len(el.Votes))
+	return el, projects, nil
+}
+
+// electionMeta is the META section of a pool's Pabulib file.
+func (s *Service) electionMeta(e *Edition, pool *Pool, projects, votes int) []pabulib.MetaField {
 	meta := [][2]string{
 		{"description", oneLine(e.Title + " — " + pool.Name)},
 		{"country", s.Country},
 		{"unit", s.Unit},
 		{"instance", e.Slug},
 		{"subunit", oneLine(pool.Name)},
-		{"num_projects", strconv.Itoa(len(el.Projects))},
-		{"num_votes", strconv.Itoa(len(el.Votes))},
+		{"num_projects", strconv.Itoa(projects)},
+		{"num_votes", strconv.Itoa(votes)},
 		{"budget", ""},
 		{"vote_type", ""},
 		{"rule", pabulibRule(pool.Rule)},
@@ -140,12 +136,13 @@ func (s *Service) Election(ctx context.Context, e *Edition, pool *Pool) (*pabuli
 	}
 	meta = append(meta, [2]string{"currency", "PLN"},
 		[2]string{"comment", "#1: Exported by Civitas; counted with `civitas pb count --rule " + pool.Rule + "` on this file."})
+	var out []pabulib.MetaField
 	for _, m := range meta {
 		if m[1] != "" || m[0] == "budget" || m[0] == "vote_type" {
-			el.Meta = append(el.Meta, pabulib.MetaField{Key: m[0], Value: m[1]})
+			out = append(out, pabulib.MetaField{Key: m[0], Value: m[1]})
 		}
 	}
-	return el, projects, nil
+	return out
 }
 
 func oneLine(s string) string {
@@ -215,34 +212,26 @@ func (s *Service) CountPool(ctx context.Context, e *Edition, pool *Pool) (*rules
 	for k, i := range res.Indices {
 		order[i] = k + 1
 	}
-	var void int
-	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM pb_ballots WHERE pool_id = $1 AND void = TRUE`, pool.ID).Scan(&void); err != nil {
+	void, err := voidBallots(ctx, s.DB, pool.ID)
+	if err != nil {
 		return nil, err
 	}
 	steps, err := json.Marshal(res.Steps)
 	if err != nil {
 		return nil, err
 	}
-	selected := make([]string, len(res.Indices))
+	c := poolCount{Rule: pool.Rule, Voters: len(el.Votes), Void: void, TotalCost: total, Selected: make([]string, len(res.Indices)),
+		Steps: string(steps), Add1K: res.Add1K, At: s.now()}
 	for k, i := range res.Indices {
-		selected[k] = projects[i].ID
+		c.Selected[k] = projects[i].ID
+	}
+	for i, p := range projects {
+		c.Projects = append(c.Projects, projectCount{ProjectID: p.ID, Votes: approvals[i], Score: rules.FormatRat(scores[i]),
+			Selected: order[i] > 0, Order: order[i]})
 	}
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		for _, q := range []string{`DELETE FROM pb_project_results WHERE pool_id = $1`, `DELETE FROM pb_results WHERE pool_id = $1`} {
-			if _, err := tx.ExecContext(ctx, q, pool.ID); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_results (pool_id, rule, voters, void, total_cost, selected, explanation, add1_k, counted_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, pool.ID, pool.Rule, len(el.Votes), void, total,
-			strings.Join(selected, ","), string(steps), res.Add1K, db.TS(s.now())); err != nil {
-			return fmt.Errorf("budget: store result: %w", err)
-		}
-		for i, p := range projects {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO pb_project_results (pool_id, project_id, votes, score, selected, sel_order)
-				VALUES ($1, $2, $3, $4, $5, $6)`, pool.ID, p.ID, approvals[i], rules.FormatRat(scores[i]), order[i] > 0, order[i]); err != nil {
-				return fmt.Errorf("budget: store result: %w", err)
-			}
+		if err := saveResult(ctx, tx, pool.ID, c); err != nil {
+			return err
 		}
 		return s.storeTurnout(ctx, tx, pool.ID)
 	})
@@ -253,48 +242,14 @@ func (s *Service) CountPool(ctx context.Context, e *Edition, pool *Pool) (*rules
 // the counts from its participations. Imported pools have none; their
 // turnout comes from the file and is kept.
 func (s *Service) storeTurnout(ctx context.Context, tx *sql.Tx, poolID string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT district, age_band, COUNT(*) FROM pb_participations WHERE pool_id = $1 AND void = FALSE
-		GROUP BY district, age_band`, poolID)
+	byDim, err := participationTurnout(ctx, tx, poolID)
 	if err != nil {
-		return err
-	}
-	byDim := map[[2]string]int{}
-	for rows.Next() {
-		var (
-			district int
-			band     string
-			n        int
-		)
-		if err := rows.Scan(&district, &band, &n); err != nil {
-			rows.Close()
-			return err
-		}
-		byDim[[2]string{"district", strconv.Itoa(district)}] += n
-		if band != "" {
-			byDim[[2]string{"age", band}] += n
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	if len(byDim) == 0 {
 		return nil
 	}
 	return writeTurnout(ctx, tx, poolID, byDim)
-}
-
-func writeTurnout(ctx context.Context, q db.Querier, poolID string, byDim map[[2]string]int) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM pb_turnout WHERE pool_id = $1`, poolID); err != nil {
-		return err
-	}
-	for k, n := range byDim {
-		if _, err := q.ExecContext(ctx, `INSERT INTO pb_turnout (pool_id, dimension, band, voters) VALUES ($1, $2, $3, $4)`,
-			poolID, k[0], k[1], n); err != nil {
-			return fmt.Errorf("budget: turnout: %w", err)
-		}
-	}
-	return nil
 }
 
 // PoolResult is a counted pool.
@@ -328,21 +283,12 @@ type ProjectResult struct {
 
 // Result returns a pool's stored result; NotFound before it is counted.
 func (s *Service) Result(ctx context.Context, pool *Pool) (*PoolResult, error) {
-	var (
-		r              PoolResult
-		selected, expl string
-		at             db.Time
-	)
-	err := s.DB.QueryRowContext(ctx, `SELECT rule, voters, void, total_cost, selected, explanation, add1_k, counted_at
-		FROM pb_results WHERE pool_id = $1`, pool.ID).Scan(&r.Rule, &r.Voters, &r.Void, &r.TotalCost, &selected, &expl, &r.Add1K, &at)
+	c, err := loadResult(ctx, s.DB, pool.ID)
 	if err != nil {
-		return nil, db.MapError(err)
+		return nil, err
 	}
-	r.CountedAt = at.Time
-	if selected != "" {
-		r.Selected = strings.Split(selected, ",")
-	}
-	if err := json.Unmarshal([]byte(expl), &r.Steps); err != nil {
+	r := PoolResult{Rule: c.Rule, Voters: c.Voters, Void: c.Void, TotalCost: c.TotalCost, Selected: c.Selected, Add1K: c.Add1K, CountedAt: c.At}
+	if err := json.Unmarshal([]byte(c.Steps), &r.Steps); err != nil {
 		return nil, fmt.Errorf("budget: explanation: %w", err)
 	}
 	projects, err := listProjects(ctx, s.DB, ProjectFilter{PoolID: pool.ID})
@@ -354,31 +300,18 @@ func (s *Service) Result(ctx context.Context, pool *Pool) (*PoolResult, error) {
 	for _, p := range projects {
 		byID[p.ID], byCode[p.Code] = p, p
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT project_id, votes, score, selected, sel_order FROM pb_project_results WHERE pool_id = $1`, pool.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	stepsOf := map[string][]rules.Step{}
 	for _, st := range r.Steps {
 		if p := byCode[st.Project]; p != nil {
 			stepsOf[p.ID] = append(stepsOf[p.ID], st)
 		}
 	}
-	for rows.Next() {
-		var pr ProjectResult
-		var id string
-		if err := rows.Scan(&id, &pr.Votes, &pr.Score, &pr.Selected, &pr.Order); err != nil {
-			return nil, err
+	for _, pc := range c.Projects {
+		pr := ProjectResult{Project: byID[pc.ProjectID], Votes: pc.Votes, Score: pc.Score, Selected: pc.Selected, Order: pc.Order,
+			Steps: stepsOf[pc.ProjectID]}
+		if pr.Project != nil {
+			r.Projects = append(r.Projects, pr)
 		}
-		if pr.Project = byID[id]; pr.Project == nil {
-			continue
-		}
-		pr.Steps = stepsOf[id]
-		r.Projects = append(r.Projects, pr)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	slices.SortStableFunc(r.Projects, func(a, b ProjectResult) int {
 		if c := compareDecimal(b.Score, a.Score); c != 0 {
@@ -386,7 +319,7 @@ func (s *Service) Result(ctx context.Context, pool *Pool) (*PoolResult, error) {
 		}
 		return compareCodes(a.Project.Code, b.Project.Code)
 	})
-	r.ByDistrict, r.ByAge, err = s.turnoutOf(ctx, pool.ID)
+	r.ByDistrict, r.ByAge, err = turnoutOf(ctx, s.DB, pool.ID)
 	return &r, err
 }
 
@@ -397,28 +330,4 @@ func compareDecimal(a, b string) int {
 		return strings.Compare(a, b)
 	}
 	return x.Cmp(y)
-}
-
-func (s *Service) turnoutOf(ctx context.Context, poolID string) (map[int]int, map[string]int, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT dimension, band, voters FROM pb_turnout WHERE pool_id = $1`, poolID)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	byDistrict, byAge := map[int]int{}, map[string]int{}
-	for rows.Next() {
-		var dim, band string
-		var n int
-		if err := rows.Scan(&dim, &band, &n); err != nil {
-			return nil, nil, err
-		}
-		switch dim {
-		case "district":
-			d, _ := strconv.Atoi(band)
-			byDistrict[d] += n
-		case "age":
-			byAge[band] += n
-		}
-	}
-	return byDistrict, byAge, rows.Err()
 }

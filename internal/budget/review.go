@@ -3,7 +3,6 @@ package budget
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -53,7 +52,7 @@ func (s *Service) RecordReview(ctx context.Context, a Actor, projectID string, i
 	if !e.reviewable() {
 		return apperr.E(apperr.Invalid, "budget.review.error.phase")
 	}
-	errs := FieldErrors{}
+	errs := apperr.Fields{}
 	if !slices.Contains(e.stages(), in.Stage) {
 		errs["stage"] = "budget.review.error.stage"
 	}
@@ -80,7 +79,7 @@ func (s *Service) RecordReview(ctx context.Context, a Actor, projectID string, i
 			cost = c
 		}
 	}
-	if err := errs.asError(); err != nil {
+	if err := errs.Err(); err != nil {
 		return err
 	}
 	switch p.Status {
@@ -91,17 +90,11 @@ func (s *Service) RecordReview(ctx context.Context, a Actor, projectID string, i
 	contact := s.contact(ctx, p.AuthorID)
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
-		var after any
-		if cost > 0 {
-			after = cost
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_reviews (id, project_id, stage, outcome, reasons, cost_before, cost_after, officer_id, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			newID(), p.ID, in.Stage, in.Outcome, reasons, p.FinalCost(), after, a.ID, db.TS(now)); err != nil {
-			return fmt.Errorf("budget: review: %w", err)
+		if err := insertReview(ctx, tx, p.ID, in.Stage, in.Outcome, reasons, p.FinalCost(), cost, a.ID, now); err != nil {
+			return err
 		}
 		if cost > 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE pb_projects SET cost_final = $1 WHERE id = $2`, cost, p.ID); err != nil {
+			if err := setFinalCost(ctx, tx, p.ID, cost); err != nil {
 				return err
 			}
 			if err := s.record(ctx, tx, a, "budget.cost.correct", "pb_project", p.ID, map[string]string{
@@ -113,8 +106,7 @@ func (s *Service) RecordReview(ctx context.Context, a Actor, projectID string, i
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE pb_projects SET status = $1, updated_at = $2 WHERE id = $3`,
-			status, db.TS(now), p.ID); err != nil {
+		if err := setProjectStatus(ctx, tx, p.ID, status, now); err != nil {
 			return err
 		}
 		if e.Kind == KindLocal && status == StatusAccepted {
@@ -136,20 +128,8 @@ func (s *Service) RecordReview(ctx context.Context, a Actor, projectID string, i
 // reviewedStatus is a project's status after its reviews: the latest
 // outcome of each stage decides.
 func reviewedStatus(ctx context.Context, q db.Querier, e *Edition, projectID string) (string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT stage, outcome FROM pb_reviews WHERE project_id = $1 ORDER BY at, id`, projectID)
+	latest, err := latestOutcomes(ctx, q, projectID)
 	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	latest := map[string]string{}
-	for rows.Next() {
-		var stage, outcome string
-		if err := rows.Scan(&stage, &outcome); err != nil {
-			return "", err
-		}
-		latest[stage] = outcome
-	}
-	if err := rows.Err(); err != nil {
 		return "", err
 	}
 	all := true
@@ -169,26 +149,7 @@ func reviewedStatus(ctx context.Context, q db.Querier, e *Edition, projectID str
 
 // Reviews lists a project's review decisions, oldest first.
 func (s *Service) Reviews(ctx context.Context, projectID string) ([]Review, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT id, stage, outcome, reasons, cost_before, cost_after, officer_id, at
-		FROM pb_reviews WHERE project_id = $1 ORDER BY at, id`, projectID)
-	if err != nil {
-		return nil, fmt.Errorf("budget: reviews: %w", err)
-	}
-	defer rows.Close()
-	var out []Review
-	for rows.Next() {
-		var (
-			r     Review
-			after sql.NullInt64
-			at    db.Time
-		)
-		if err := rows.Scan(&r.ID, &r.Stage, &r.Outcome, &r.Reasons, &r.CostBefore, &after, &r.OfficerID, &at); err != nil {
-			return nil, err
-		}
-		r.CostAfter, r.At = after.Int64, at.Time
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return listReviews(ctx, s.DB, projectID)
 }
 
 // FileAppeal lets the author of a rejected project appeal, during review
@@ -210,13 +171,11 @@ func (s *Service) FileAppeal(ctx context.Context, a Actor, userID, projectID, bo
 			return apperr.Fieldf("appeal", "budget.appeal.error.phase")
 		}
 		now := s.now()
-		id := newID()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_appeals (id, project_id, author_id, body, filed_at) VALUES ($1, $2, $3, $4, $5)`,
-			id, p.ID, userID, body, db.TS(now)); err != nil {
-			return fmt.Errorf("budget: appeal: %w", err)
+		id := db.NewID()
+		if err := insertAppeal(ctx, tx, id, p.ID, userID, body, now); err != nil {
+			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE pb_projects SET status = $1, updated_at = $2 WHERE id = $3`,
-			StatusAppealed, db.TS(now), p.ID); err != nil {
+		if err := setProjectStatus(ctx, tx, p.ID, StatusAppealed, now); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "budget.appeal.file", "pb_project", p.ID, map[string]string{"appeal": id})
@@ -233,18 +192,14 @@ func (s *Service) DecideAppeal(ctx context.Context, a Actor, appealID, outcome, 
 	if n := utf8.RuneCountInString(reasons); n < 10 || n > 10000 {
 		return apperr.Fieldf("reasons", "budget.review.error.reasons")
 	}
-	var (
-		projectID string
-		pending   string
-	)
-	if err := s.DB.QueryRowContext(ctx, `SELECT project_id, outcome FROM pb_appeals WHERE id = $1`, appealID).
-		Scan(&projectID, &pending); err != nil {
-		return db.MapError(err)
+	ap, err := getAppeal(ctx, s.DB, appealID)
+	if err != nil {
+		return err
 	}
-	if pending != "" {
+	if ap.Outcome != "" {
 		return apperr.E(apperr.Conflict, "budget.appeal.error.decided")
 	}
-	p, e, err := s.managedProject(ctx, a, projectID)
+	p, e, err := s.managedProject(ctx, a, ap.ProjectID)
 	if err != nil {
 		return err
 	}
@@ -254,12 +209,11 @@ func (s *Service) DecideAppeal(ctx context.Context, a Actor, appealID, outcome, 
 	contact := s.contact(ctx, p.AuthorID)
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
-		res, err := tx.ExecContext(ctx, `UPDATE pb_appeals SET outcome = $1, reasons = $2, decided_by = $3, decided_at = $4
-			WHERE id = $5 AND outcome = ''`, outcome, reasons, a.ID, db.TS(now), appealID)
+		decided, err := decideAppeal(ctx, tx, appealID, outcome, reasons, a.ID, now)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !decided {
 			return apperr.E(apperr.Conflict, "budget.appeal.error.decided")
 		}
 		status := StatusRejected
@@ -271,8 +225,7 @@ func (s *Service) DecideAppeal(ctx context.Context, a Actor, appealID, outcome, 
 				}
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE pb_projects SET status = $1, updated_at = $2 WHERE id = $3`,
-			status, db.TS(now), p.ID); err != nil {
+		if err := setProjectStatus(ctx, tx, p.ID, status, now); err != nil {
 			return err
 		}
 		if err := s.record(ctx, tx, a, "budget.appeal.decide", "pb_project", p.ID,
@@ -283,37 +236,17 @@ func (s *Service) DecideAppeal(ctx context.Context, a Actor, appealID, outcome, 
 	})
 }
 
-const appealCols = `id, project_id, body, filed_at, outcome, reasons, decided_by, decided_at`
-
-func scanAppeal(row scanner) (*Appeal, error) {
-	var (
-		ap      Appeal
-		filed   db.Time
-		decided db.NullTime
-	)
-	if err := row.Scan(&ap.ID, &ap.ProjectID, &ap.Body, &filed, &ap.Outcome, &ap.Reasons, &ap.DecidedBy, &decided); err != nil {
-		return nil, db.MapError(err)
-	}
-	ap.FiledAt, ap.DecidedAt = filed.Time, decided.Time
-	return &ap, nil
-}
-
 // Appeals lists a project's appeals, oldest first.
 func (s *Service) Appeals(ctx context.Context, projectID string) ([]Appeal, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+appealCols+` FROM pb_appeals WHERE project_id = $1 ORDER BY filed_at, id`, projectID)
+	aps, err := listAppeals(ctx, s.DB, projectID)
 	if err != nil {
-		return nil, fmt.Errorf("budget: appeals: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
 	var out []Appeal
-	for rows.Next() {
-		ap, err := scanAppeal(rows)
-		if err != nil {
-			return nil, err
-		}
+	for _, ap := range aps {
 		out = append(out, *ap)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // contact finds the author's address; without one (imported, erased, no
@@ -352,5 +285,5 @@ func (s *Service) notify(ctx context.Context, q db.Querier, c Contact, p *Projec
 
 // Appeal returns one appeal.
 func (s *Service) Appeal(ctx context.Context, id string) (*Appeal, error) {
-	return scanAppeal(s.DB.QueryRowContext(ctx, `SELECT `+appealCols+` FROM pb_appeals WHERE id = $1`, id))
+	return getAppeal(ctx, s.DB, id)
 }

@@ -3,11 +3,9 @@ package budget
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 
 	"github.com/civitas-city/civitas/internal/apperr"
-	"github.com/civitas-city/civitas/internal/db"
 )
 
 // A school's budget is voted by its pupils: the coordinator puts their
@@ -43,9 +41,8 @@ func (s *Service) AddToRoster(ctx context.Context, a Actor, editionID, email str
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO pb_roster (edition_id, user_id, added_by, added_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (edition_id, user_id) DO NOTHING`, e.ID, userID, a.ID, db.TS(s.now())); err != nil {
-			return fmt.Errorf("budget: roster: %w", err)
+		if err := addToRoster(ctx, tx, e.ID, userID, a.ID, s.now()); err != nil {
+			return err
 		}
 		return s.record(ctx, tx, a, "budget.roster.add", "pb_edition", e.ID, map[string]string{"user": userID})
 	})
@@ -53,7 +50,7 @@ func (s *Service) AddToRoster(ctx context.Context, a Actor, editionID, email str
 
 // Roster lists a school edition's pupils.
 func (s *Service) Roster(ctx context.Context, editionID string) ([]Pupil, error) {
-	ids, err := queryStrings(ctx, s.DB, `SELECT user_id FROM pb_roster WHERE edition_id = $1 ORDER BY added_at, user_id`, editionID)
+	ids, err := rosterIDs(ctx, s.DB, editionID)
 	if err != nil {
 		return nil, err
 	}

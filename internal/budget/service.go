@@ -43,7 +43,7 @@ type Service struct {
 
 	writerOnce sync.Once
 	writer     *db.GroupCommit[*castReq, castResult] // see commit.go
-	stmts      castStmts
+	stmts      db.StmtCache                          // the ballot path's statements, see commit.go
 	cacheMu    sync.Mutex
 	sheets     map[string]*sheet // by pool id, see vote.go
 }
@@ -145,13 +145,13 @@ func (s *Service) CreateEdition(ctx context.Context, a Actor, c Config) (*Editio
 	}
 	e := c.edition()
 	now := s.now()
-	e.ID, e.Phase, e.CreatedAt, e.UpdatedAt = newID(), PhaseDraft, now, now
+	e.ID, e.Phase, e.CreatedAt, e.UpdatedAt = db.NewID(), PhaseDraft, now, now
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if err := insertEdition(ctx, tx, e); err != nil {
 			return err
 		}
 		for i := range e.Pools {
-			e.Pools[i].ID, e.Pools[i].EditionID = newID(), e.ID
+			e.Pools[i].ID, e.Pools[i].EditionID = db.NewID(), e.ID
 			if err := insertPool(ctx, tx, &e.Pools[i]); err != nil {
 				return err
 			}
@@ -173,23 +173,6 @@ func (s *Service) CreateEdition(ctx context.Context, a Actor, c Config) (*Editio
 	return e, nil
 }
 
-func writeCoordinators(ctx context.Context, q db.Querier, e *Edition) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM pb_coordinators WHERE edition_id = $1`, e.ID); err != nil {
-		return fmt.Errorf("budget: coordinators: %w", err)
-	}
-	seen := map[string]bool{}
-	for _, id := range e.Coordinators {
-		if id == "" || seen[id] {
-			continue
-		}
-		seen[id] = true
-		if _, err := q.ExecContext(ctx, `INSERT INTO pb_coordinators (edition_id, user_id) VALUES ($1, $2)`, e.ID, id); err != nil {
-			return fmt.Errorf("budget: coordinators: %w", err)
-		}
-	}
-	return nil
-}
-
 // UpdateEdition replaces an edition's configuration. Pools are matched by
 // slug. Once voting has begun the pools' money and ballots are fixed, and
 // a pool with projects or ballots cannot be removed.
@@ -209,50 +192,10 @@ func (s *Service) UpdateEdition(ctx context.Context, a Actor, editionID string, 
 		if next.Kind != cur.Kind && cur.Phase != PhaseDraft {
 			return &ConfigError{Problems: []Problem{{Path: "kind", Key: "budget.config.error.kind_locked"}}}
 		}
-		locked := cur.Phase.Index() >= PhaseVoting.Index()
 		next.ID, next.Phase, next.UpdatedAt = cur.ID, cur.Phase, s.now()
-		var problems []Problem
-		for i := range next.Pools {
-			np := &next.Pools[i]
-			np.EditionID = cur.ID
-			old, ok := cur.Pool(np.Slug)
-			if !ok {
-				if locked {
-					problems = append(problems, Problem{fmt.Sprintf("pools[%d]", i), "budget.config.error.pools_locked"})
-					continue
-				}
-				np.ID = newID()
-				if err := insertPool(ctx, tx, np); err != nil {
-					return err
-				}
-				continue
-			}
-			np.ID = old.ID
-			if locked && !samePool(old, np) {
-				problems = append(problems, Problem{fmt.Sprintf("pools[%d]", i), "budget.config.error.pools_locked"})
-				continue
-			}
-			if err := updatePool(ctx, tx, np); err != nil {
-				return err
-			}
-		}
-		for _, old := range cur.Pools {
-			if _, ok := next.Pool(old.Slug); ok {
-				continue
-			}
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM pb_projects WHERE pool_id = $1) +
-				(SELECT COUNT(*) FROM pb_ballots WHERE pool_id = $1) + (SELECT COUNT(*) FROM pb_participations WHERE pool_id = $1)`,
-				old.ID).Scan(&n); err != nil {
-				return err
-			}
-			if n > 0 || locked {
-				problems = append(problems, Problem{"pools", "budget.config.error.pool_in_use"})
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM pb_pools WHERE id = $1`, old.ID); err != nil {
-				return fmt.Errorf("budget: delete pool: %w", err)
-			}
+		problems, err := updatePools(ctx, tx, cur, next)
+		if err != nil {
+			return err
 		}
 		if len(problems) > 0 {
 			return &ConfigError{Problems: problems}
@@ -272,6 +215,53 @@ func (s *Service) UpdateEdition(ctx context.Context, a Actor, editionID string, 
 		s.forgetSheets()
 		return s.scheduleNext(ctx, tx, next)
 	})
+}
+
+// updatePools writes next's pools over cur's, matched by slug: new ones
+// are added, kept ones updated, missing ones deleted. Once voting has
+// begun the pools are fixed, and a pool in use is never deleted: each such
+// change is a Problem and is not written.
+func updatePools(ctx context.Context, tx *sql.Tx, cur, next *Edition) ([]Problem, error) {
+	locked := cur.Phase.Index() >= PhaseVoting.Index()
+	var problems []Problem
+	for i := range next.Pools {
+		np := &next.Pools[i]
+		np.EditionID = cur.ID
+		old, ok := cur.Pool(np.Slug)
+		if ok {
+			np.ID = old.ID
+		}
+		switch {
+		case !ok && locked, ok && locked && !samePool(old, np):
+			problems = append(problems, Problem{fmt.Sprintf("pools[%d]", i), "budget.config.error.pools_locked"})
+		case !ok:
+			np.ID = db.NewID()
+			if err := insertPool(ctx, tx, np); err != nil {
+				return nil, err
+			}
+		default:
+			if err := updatePool(ctx, tx, np); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, old := range cur.Pools {
+		if _, ok := next.Pool(old.Slug); ok {
+			continue
+		}
+		used, err := poolInUse(ctx, tx, old.ID)
+		if err != nil {
+			return nil, err
+		}
+		if used || locked {
+			problems = append(problems, Problem{"pools", "budget.config.error.pool_in_use"})
+			continue
+		}
+		if err := deletePool(ctx, tx, old.ID); err != nil {
+			return nil, err
+		}
+	}
+	return problems, nil
 }
 
 func samePool(a, b *Pool) bool {
@@ -305,9 +295,8 @@ func (s *Service) setPhase(ctx context.Context, tx *sql.Tx, a Actor, e *Edition,
 	if e.Phase == phase {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE pb_editions SET phase = $1, updated_at = $2 WHERE id = $3`,
-		string(phase), db.TS(s.now()), e.ID); err != nil {
-		return fmt.Errorf("budget: set phase: %w", err)
+	if err := setEditionPhase(ctx, tx, e.ID, phase, s.now()); err != nil {
+		return err
 	}
 	if err := s.record(ctx, tx, a, "budget.phase", "pb_edition", e.ID,
 		map[string]string{"from": string(e.Phase), "to": string(phase)}); err != nil {

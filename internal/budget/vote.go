@@ -4,8 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -286,18 +286,11 @@ func (s *Service) castBatch(ctx context.Context, tx *sql.Tx, batch []*castReq, o
 	for i, r := range batch {
 		isOpen, known := open[r.edition.ID]
 		if !known {
-			var (
-				phase string
-				end   db.NullTime
-			)
-			st, err := s.castStmt(ctx, tx, stmtPhase)
+			phase, end, err := votingEnds(ctx, s.stmts.Querier(s.DB, tx), r.edition.ID)
 			if err != nil {
 				return nil, fmt.Errorf("budget: phase: %w", err)
 			}
-			if err := st.QueryRowContext(ctx, r.edition.ID).Scan(&phase, &end); err != nil {
-				return nil, fmt.Errorf("budget: phase: %w", err)
-			}
-			isOpen = Phase(phase) == PhaseVoting && (!end.Valid || r.at.Before(end.Time))
+			isOpen = phase == PhaseVoting && (!end.Valid || r.at.Before(end.Time))
 			open[r.edition.ID] = isOpen
 		}
 		if !isOpen {
@@ -308,7 +301,7 @@ func (s *Service) castBatch(ctx context.Context, tx *sql.Tx, batch []*castReq, o
 	}
 	pids := make([]string, len(batch))
 	for _, i := range live {
-		pids[i] = newID()
+		pids[i] = db.NewID()
 	}
 	inserted, err := s.insertParticipations(ctx, tx, batch, live, pids)
 	if err != nil {
@@ -349,56 +342,22 @@ func (s *Service) castOne(ctx context.Context, tx *sql.Tx, r *castReq, open map[
 	return res[0], nil
 }
 
-const participationCols = 11
-
 // insertParticipations inserts the participations of batch[idx] (ids
 // pids[i]), leaving out those whose person already has one in the slot,
 // and returns the ids inserted. Two ballots of one person in one batch: the
 // first is inserted, the second conflicts.
 func (s *Service) insertParticipations(ctx context.Context, tx *sql.Tx, batch []*castReq, idx []int, pids []string) (map[string]bool, error) {
-	inserted := make(map[string]bool, len(idx))
 	if len(idx) == 0 {
-		return inserted, nil
+		return map[string]bool{}, nil
 	}
 	args := make([]any, 0, len(idx)*participationCols)
 	for _, i := range idx {
 		r := batch[i]
-		args = append(args, pids[i], r.edition.ID, r.pool.ID, r.slot, r.voter, nullStr(r.userID), r.channel, nullStr(r.batchID),
+		args = append(args, pids[i], r.edition.ID, r.pool.ID, r.slot, r.voter, db.Null(r.userID), r.channel, db.Null(r.batchID),
 			r.district, r.ageBand, db.TS(r.at))
 	}
-	var (
-		rows *sql.Rows
-		err  error
-	)
-	if len(idx) == 1 {
-		st, perr := s.castStmt(ctx, tx, stmtParticipate)
-		if perr != nil {
-			return nil, fmt.Errorf("budget: insert participation: %w", perr)
-		}
-		rows, err = st.QueryContext(ctx, args...)
-	} else {
-		rows, err = tx.QueryContext(ctx, `INSERT INTO pb_participations (id, edition_id, pool_id, slot, voter_key, user_id, channel,
-			batch_id, district, age_band, at) VALUES `+placeholders(len(idx), participationCols)+`
-			ON CONFLICT (edition_id, slot, voter_key) DO NOTHING RETURNING id`, args...)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("budget: insert participations: %w", db.MapError(err))
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		inserted[id] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("budget: insert participations: %w", db.MapError(err))
-	}
-	return inserted, nil
+	return insertParticipationRows(ctx, tx, s.stmts.Querier(s.DB, tx), args)
 }
-
-const ballotCols = 9
 
 // insertBallots inserts the ballots of batch[idx], linked to their
 // participations, with the receipts already in results.
@@ -410,80 +369,34 @@ func (s *Service) insertBallots(ctx context.Context, tx *sql.Tx, batch []*castRe
 	for _, i := range idx {
 		r := batch[i]
 		args = append(args, randomID(), r.edition.ID, r.pool.ID, results[i].receipt, s.ballotLink(pids[i]), r.channel,
-			nullStr(r.batchID), r.choices, r.points)
+			db.Null(r.batchID), r.choices, r.points)
 	}
-	var err error
-	if len(idx) == 1 {
-		st, perr := s.castStmt(ctx, tx, stmtBallot)
-		if perr != nil {
-			return fmt.Errorf("budget: insert ballot: %w", perr)
-		}
-		_, err = st.ExecContext(ctx, args...)
-	} else {
-		_, err = tx.ExecContext(ctx, `INSERT INTO pb_ballots (id, edition_id, pool_id, receipt, link, channel, batch_id, choices, points)
-			VALUES `+placeholders(len(idx), ballotCols), args...)
-	}
-	if err != nil {
-		return fmt.Errorf("budget: insert ballots: %w", db.MapError(err))
-	}
-	return nil
-}
-
-// placeholders writes rows groups of cols numbered placeholders:
-// "($1, $2), ($3, $4)".
-func placeholders(rows, cols int) string {
-	var b strings.Builder
-	b.Grow(rows * cols * 5)
-	n := 1
-	for r := range rows {
-		if r > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteByte('(')
-		for c := range cols {
-			if c > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			n++
-		}
-		b.WriteByte(')')
-	}
-	return b.String()
+	return insertBallotRows(ctx, tx, s.stmts.Querier(s.DB, tx), args)
 }
 
 // castConflict handles a ballot whose person has taken part already in the
 // slot: a change (when allowed), the paper policy across channels, or a
 // refusal.
 func (s *Service) castConflict(ctx context.Context, tx *sql.Tx, r *castReq) (res castResult, fatal error) {
-	var (
-		prevID, prevPool, prevChannel string
-		prevVoid                      bool
-	)
-	if err := tx.QueryRowContext(ctx, `SELECT id, pool_id, channel, void FROM pb_participations
-		WHERE edition_id = $1 AND slot = $2 AND voter_key = $3`, r.edition.ID, r.slot, r.voter).
-		Scan(&prevID, &prevPool, &prevChannel, &prevVoid); err != nil {
-		return res, fmt.Errorf("budget: participation: %w", db.MapError(err))
+	prev, err := participationIn(ctx, tx, r.edition.ID, r.slot, r.voter)
+	if err != nil {
+		return res, err
 	}
 	switch {
-	case prevVoid:
+	case prev.Void:
 		res.err = apperr.E(apperr.Conflict, "budget.vote.error.voided")
 		return res, nil
-	case prevChannel != r.channel || r.channel == ChannelPaper:
+	case prev.Channel != r.channel || r.channel == ChannelPaper:
 		if r.edition.PaperPolicy != VoidBoth {
 			key := "budget.vote.error.already_voted_online"
-			if prevChannel == ChannelPaper {
+			if prev.Channel == ChannelPaper {
 				key = "budget.vote.error.already_voted_paper"
 			}
 			res.err = apperr.E(apperr.Conflict, key)
 			return res, nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE pb_participations SET void = TRUE WHERE id = $1`, prevID); err != nil {
-			return res, fmt.Errorf("budget: void: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE pb_ballots SET void = TRUE WHERE link = $1`, s.ballotLink(prevID)); err != nil {
-			return res, fmt.Errorf("budget: void: %w", err)
+		if err := voidParticipation(ctx, tx, prev.ID, s.ballotLink(prev.ID)); err != nil {
+			return res, err
 		}
 		res.voided = true
 		res.err = apperr.E(apperr.Conflict, "budget.vote.error.voided_now")
@@ -492,14 +405,8 @@ func (s *Service) castConflict(ctx context.Context, tx *sql.Tx, r *castReq) (res
 		res.err = apperr.E(apperr.Conflict, "budget.vote.error.already_voted")
 		return res, nil
 	}
-	if err := tx.QueryRowContext(ctx, `UPDATE pb_ballots SET pool_id = $1, choices = $2, points = $3 WHERE link = $4 RETURNING receipt`,
-		r.pool.ID, r.choices, r.points, s.ballotLink(prevID)).Scan(&res.receipt); err != nil {
-		return res, fmt.Errorf("budget: change ballot: %w", db.MapError(err))
-	}
-	if prevPool != r.pool.ID {
-		if _, err := tx.ExecContext(ctx, `UPDATE pb_participations SET pool_id = $1 WHERE id = $2`, r.pool.ID, prevID); err != nil {
-			return res, fmt.Errorf("budget: change ballot: %w", err)
-		}
+	if res.receipt, err = changeBallot(ctx, tx, prev, s.ballotLink(prev.ID), r.pool.ID, r.choices, r.points); err != nil {
+		return res, err
 	}
 	res.changed = true
 	return res, nil
@@ -538,51 +445,14 @@ type MyBallot struct {
 // MyBallots lists userID's participations with their ballots (in one
 // edition, or all when editionID is "").
 func (s *Service) MyBallots(ctx context.Context, userID, editionID string) ([]MyBallot, error) {
-	query := `SELECT id, edition_id, pool_id, channel, void, at FROM pb_participations WHERE user_id = $1`
-	args := []any{userID}
-	if editionID != "" {
-		query += ` AND edition_id = $2`
-		args = append(args, editionID)
-	}
-	rows, err := s.DB.QueryContext(ctx, query+` ORDER BY at DESC`, args...)
+	out, ids, err := participationsOf(ctx, s.DB, userID, editionID)
 	if err != nil {
-		return nil, fmt.Errorf("budget: my ballots: %w", err)
-	}
-	var (
-		out []MyBallot
-		ids []string
-	)
-	for rows.Next() {
-		var (
-			b  MyBallot
-			id string
-			at db.Time
-		)
-		if err := rows.Scan(&id, &b.EditionID, &b.PoolID, &b.Channel, &b.Void, &at); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		b.At = at.Time
-		out = append(out, b)
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	for i, id := range ids {
-		var choices, points string
-		var void bool
-		err := s.DB.QueryRowContext(ctx, `SELECT receipt, choices, points, void FROM pb_ballots WHERE link = $1`, s.ballotLink(id)).
-			Scan(&out[i].Receipt, &choices, &points, &void)
-		if err != nil && err != sql.ErrNoRows {
-			return nil, fmt.Errorf("budget: my ballot: %w", err)
+		if err := ballotByLink(ctx, s.DB, s.ballotLink(id), &out[i]); err != nil {
+			return nil, err
 		}
-		out[i].Void = out[i].Void || void
-		if choices != "" {
-			out[i].Choices = strings.Split(choices, ",")
-		}
-		out[i].Points = splitInts(points)
 	}
 	return out, nil
 }
@@ -590,24 +460,7 @@ func (s *Service) MyBallots(ctx context.Context, userID, editionID string) ([]My
 // Turnout counts the people who took part in each pool of an edition
 // (void participations left out), by pool id.
 func (s *Service) Turnout(ctx context.Context, editionID string) (map[string]int, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT pool_id, COUNT(*) FROM pb_participations WHERE edition_id = $1 AND void = FALSE
-		GROUP BY pool_id`, editionID)
-	if err != nil {
-		return nil, fmt.Errorf("budget: turnout: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var (
-			pool string
-			n    int
-		)
-		if err := rows.Scan(&pool, &n); err != nil {
-			return nil, err
-		}
-		out[pool] = n
-	}
-	return out, rows.Err()
+	return turnoutByPool(ctx, s.DB, editionID)
 }
 
 // PublishedBallot is a line of the published ballot list.
@@ -621,59 +474,17 @@ type PublishedBallot struct {
 
 // Ballots lists a pool's ballots in receipt order after the receipt after.
 func (s *Service) Ballots(ctx context.Context, poolID, after string, limit int) ([]PublishedBallot, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT receipt, channel, choices, points, void FROM pb_ballots
-		WHERE pool_id = $1 AND receipt > $2 ORDER BY receipt LIMIT `+strconv.Itoa(limit), poolID, after)
-	if err != nil {
-		return nil, fmt.Errorf("budget: ballots: %w", err)
-	}
-	defer rows.Close()
-	return scanPublished(rows)
-}
-
-func scanPublished(rows *sql.Rows) ([]PublishedBallot, error) {
-	var out []PublishedBallot
-	for rows.Next() {
-		var (
-			b               PublishedBallot
-			choices, points string
-		)
-		if err := rows.Scan(&b.Receipt, &b.Channel, &choices, &points, &b.Void); err != nil {
-			return nil, err
-		}
-		if choices != "" {
-			b.Choices = strings.Split(choices, ",")
-		}
-		b.Points = splitInts(points)
-		out = append(out, b)
-	}
-	return out, rows.Err()
+	return publishedBallots(ctx, s.DB, poolID, after, limit)
 }
 
 // FindReceipt finds the ballot with receipt in an edition, and its pool.
 func (s *Service) FindReceipt(ctx context.Context, editionID, receipt string) (PublishedBallot, string, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT receipt, channel, choices, points, void, pool_id FROM pb_ballots
-		WHERE edition_id = $1 AND receipt = $2`, editionID, NormalizeReceipt(receipt))
+	b, pool, err := ballotByReceipt(ctx, s.DB, editionID, NormalizeReceipt(receipt))
+	if errors.Is(err, sql.ErrNoRows) {
+		return PublishedBallot{}, "", apperr.E(apperr.NotFound, "budget.ballots.not_found")
+	}
 	if err != nil {
 		return PublishedBallot{}, "", fmt.Errorf("budget: receipt: %w", err)
 	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return PublishedBallot{}, "", err
-		}
-		return PublishedBallot{}, "", apperr.E(apperr.NotFound, "budget.ballots.not_found")
-	}
-	var (
-		b               PublishedBallot
-		choices, points string
-		pool            string
-	)
-	if err := rows.Scan(&b.Receipt, &b.Channel, &choices, &points, &b.Void, &pool); err != nil {
-		return b, "", err
-	}
-	if choices != "" {
-		b.Choices = strings.Split(choices, ",")
-	}
-	b.Points = splitInts(points)
 	return b, pool, nil
 }

@@ -2,7 +2,6 @@ package consult
 
 import (
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"github.com/civitas-city/civitas/internal/consult/opinion"
-	"github.com/civitas-city/civitas/internal/db"
 )
 
 // Exports of a conversation: Pol.is's CSV files, exactly the columns and
@@ -58,11 +56,7 @@ func (s *Service) Export(ctx context.Context, w io.Writer, conv *Conversation, f
 }
 
 func (s *Service) exportSummary(ctx context.Context, cw *csv.Writer, conv *Conversation, url string) error {
-	var voters, commenters, comments int
-	err := s.DB.QueryRowContext(ctx, `SELECT
-			(SELECT count(DISTINCT pid) FROM consult_votes WHERE conversation_id = $1),
-			(SELECT count(DISTINCT pid) FROM consult_statements WHERE conversation_id = $1 AND pid IS NOT NULL),
-			(SELECT count(*) FROM consult_statements WHERE conversation_id = $1)`, conv.ID).Scan(&voters, &commenters, &comments)
+	voters, commenters, comments, err := conversationCounts(ctx, s.DB, conv.ID)
 	if err != nil {
 		return fmt.Errorf("consult: export summary: %w", err)
 	}
@@ -121,76 +115,34 @@ func (s *Service) exportComments(ctx context.Context, cw *csv.Writer, conv *Conv
 	}
 	// Agrees and disagrees count every vote event, changed votes too, as
 	// Pol.is's exporter does.
-	rows, err := s.DB.QueryContext(ctx, `SELECT s.tid, s.pid, s.body, s.moderated, s.is_meta, s.is_seed, s.created_at,
-			(SELECT count(*) FROM consult_vote_events e WHERE e.conversation_id = s.conversation_id AND e.tid = s.tid AND e.value = 1),
-			(SELECT count(*) FROM consult_vote_events e WHERE e.conversation_id = s.conversation_id AND e.tid = s.tid AND e.value = -1)
-		FROM consult_statements s WHERE s.conversation_id = $1 ORDER BY s.tid`, conv.ID)
-	if err != nil {
-		return fmt.Errorf("consult: export comments: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			tid, agrees, disagrees int64
-			pid                    sql.NullInt64
-			body                   string
-			moderated              int
-			meta, seed             bool
-			at                     db.Time
-		)
-		if err := rows.Scan(&tid, &pid, &body, &moderated, &meta, &seed, &at, &agrees, &disagrees); err != nil {
-			return fmt.Errorf("consult: export comments: %w", err)
-		}
+	err = statementTallies(ctx, s.DB, conv.ID, func(t statementTally) error {
 		author, gac := "", ""
-		if pid.Valid {
-			author = strconv.FormatInt(pid.Int64, 10)
+		if t.PID >= 0 {
+			author = strconv.FormatInt(t.PID, 10)
 		}
 		if res != nil {
-			if v, ok := res.GAC[tid]; ok {
+			if v, ok := res.GAC[t.TID]; ok {
 				gac = strconv.FormatFloat(v, 'g', -1, 64)
 			}
 		}
-		if err := cw.Write([]string{strconv.FormatInt(at.UnixMilli(), 10), at.In(s.loc()).Format(polisDatetime),
-			strconv.FormatInt(tid, 10), author, strconv.FormatInt(agrees, 10), strconv.FormatInt(disagrees, 10),
-			strconv.Itoa(moderated), strconv.FormatBool(meta), strconv.FormatBool(seed), gac, body}); err != nil {
-			return err
-		}
+		return cw.Write([]string{strconv.FormatInt(t.At.UnixMilli(), 10), t.At.In(s.loc()).Format(polisDatetime),
+			strconv.FormatInt(t.TID, 10), author, strconv.FormatInt(t.Agrees, 10), strconv.FormatInt(t.Disagrees, 10),
+			strconv.Itoa(t.Moderated), strconv.FormatBool(t.Meta), strconv.FormatBool(t.Seed), gac, t.Body})
+	})
+	if err != nil {
+		return fmt.Errorf("consult: export comments: %w", err)
 	}
-	return rows.Err()
+	return nil
 }
 
 func (s *Service) exportVotes(ctx context.Context, cw *csv.Writer, conv *Conversation) error {
 	if err := cw.Write([]string{"timestamp", "datetime", "comment-id", "voter-id", "vote"}); err != nil {
 		return err
 	}
-	return s.voteEvents(ctx, conv.ID, func(pid, tid int64, value int, at time.Time) error {
+	return voteEvents(ctx, s.DB, conv.ID, func(pid, tid int64, value int, at time.Time) error {
 		return cw.Write([]string{strconv.FormatInt(at.UnixMilli(), 10), at.In(s.loc()).Format(polisDatetime),
 			strconv.FormatInt(tid, 10), strconv.FormatInt(pid, 10), strconv.Itoa(value)})
 	})
-}
-
-// voteEvents calls fn for every vote event of a conversation, in time order.
-func (s *Service) voteEvents(ctx context.Context, convID string, fn func(pid, tid int64, value int, at time.Time) error) error {
-	rows, err := s.DB.QueryContext(ctx, `SELECT pid, tid, value, voted_at FROM consult_vote_events WHERE conversation_id = $1
-		ORDER BY voted_at, id`, convID)
-	if err != nil {
-		return fmt.Errorf("consult: export votes: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			pid, tid int64
-			value    int
-			at       db.Time
-		)
-		if err := rows.Scan(&pid, &tid, &value, &at); err != nil {
-			return fmt.Errorf("consult: export votes: %w", err)
-		}
-		if err := fn(pid, tid, value, at.Time); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }
 
 func (s *Service) exportParticipantsVotes(ctx context.Context, cw *csv.Writer, conv *Conversation) error {
@@ -203,47 +155,14 @@ func (s *Service) exportParticipantsVotes(ctx context.Context, cw *csv.Writer, c
 		groups = groupOf(res)
 	}
 	// The columns: every statement with votes, by number.
-	var tids []int64
-	col := map[int64]int{}
-	trows, err := s.DB.QueryContext(ctx, `SELECT DISTINCT tid FROM consult_votes WHERE conversation_id = $1 ORDER BY tid`, conv.ID)
+	tids, err := votedStatements(ctx, s.DB, conv.ID)
 	if err != nil {
 		return fmt.Errorf("consult: export participants: %w", err)
 	}
-	for trows.Next() {
-		var tid int64
-		if err := trows.Scan(&tid); err != nil {
-			trows.Close()
-			return fmt.Errorf("consult: export participants: %w", err)
-		}
-		col[tid] = len(tids)
-		tids = append(tids, tid)
-	}
-	trows.Close()
-	if err := trows.Err(); err != nil {
-		return err
-	}
-	authored := map[int64]int{}
-	arows, err := s.DB.QueryContext(ctx, `SELECT pid, count(*) FROM consult_statements WHERE conversation_id = $1 AND pid IS NOT NULL
-		GROUP BY pid`, conv.ID)
+	authored, err := statementsByAuthor(ctx, s.DB, conv.ID)
 	if err != nil {
 		return fmt.Errorf("consult: export participants: %w", err)
 	}
-	for arows.Next() {
-		var (
-			pid int64
-			n   int
-		)
-		if err := arows.Scan(&pid, &n); err != nil {
-			arows.Close()
-			return fmt.Errorf("consult: export participants: %w", err)
-		}
-		authored[pid] = n
-	}
-	arows.Close()
-	if err := arows.Err(); err != nil {
-		return err
-	}
-
 	head := []string{"participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"}
 	for _, tid := range tids {
 		head = append(head, strconv.FormatInt(tid, 10))
@@ -252,57 +171,67 @@ func (s *Service) exportParticipantsVotes(ctx context.Context, cw *csv.Writer, c
 		return err
 	}
 	// One row per participant with votes, in matrix (participant) order.
-	cells := make([]string, len(tids))
-	var (
-		cur                    int64 = -1
-		nVotes, nAgree, nDisag int
-	)
-	flush := func() error {
-		if cur < 0 {
+	row := participantRow{cur: -1, cells: make([]string, len(tids)), col: map[int64]int{}}
+	for i, tid := range tids {
+		row.col[tid] = i
+	}
+	write := func() error {
+		if row.cur < 0 {
 			return nil
 		}
-		group := ""
-		if g, ok := groups[cur]; ok {
-			group = strconv.Itoa(g)
-		}
-		row := append([]string{strconv.FormatInt(cur, 10), group, strconv.Itoa(authored[cur]), strconv.Itoa(nVotes),
-			strconv.Itoa(nAgree), strconv.Itoa(nDisag)}, cells...)
-		clear(cells)
-		nVotes, nAgree, nDisag = 0, 0, 0
-		return cw.Write(row)
+		return cw.Write(row.fields(groups, authored))
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT pid, tid, value FROM consult_votes WHERE conversation_id = $1 ORDER BY pid, tid`, conv.ID)
+	err = eachLatestVote(ctx, s.DB, conv.ID, func(pid, tid int64, value int) error {
+		if pid != row.cur {
+			if err := write(); err != nil {
+				return err
+			}
+			row.start(pid)
+		}
+		row.add(tid, value)
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("consult: export participants: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			pid, tid int64
-			value    int
-		)
-		if err := rows.Scan(&pid, &tid, &value); err != nil {
-			return fmt.Errorf("consult: export participants: %w", err)
-		}
-		if pid != cur {
-			if err := flush(); err != nil {
-				return err
-			}
-			cur = pid
-		}
-		cells[col[tid]] = strconv.Itoa(value)
-		nVotes++
-		switch value {
-		case VoteAgree:
-			nAgree++
-		case VoteDisagree:
-			nDisag++
-		}
+	return write()
+}
+
+// participantRow is the row of participants-votes.csv being filled: one
+// participant's latest votes, a column a statement.
+type participantRow struct {
+	col                    map[int64]int // tid -> column
+	cur                    int64         // the participant, -1 before the first
+	cells                  []string
+	nVotes, nAgree, nDisag int
+}
+
+func (p *participantRow) start(pid int64) {
+	p.cur = pid
+	clear(p.cells)
+	p.nVotes, p.nAgree, p.nDisag = 0, 0, 0
+}
+
+func (p *participantRow) add(tid int64, value int) {
+	p.cells[p.col[tid]] = strconv.Itoa(value)
+	p.nVotes++
+	switch value {
+	case VoteAgree:
+		p.nAgree++
+	case VoteDisagree:
+		p.nDisag++
 	}
-	if err := rows.Err(); err != nil {
-		return err
+}
+
+// fields is the row as written: the participant, their group, how many
+// statements they wrote, their vote counts, then the votes.
+func (p *participantRow) fields(groups map[int64]int, authored map[int64]int) []string {
+	group := ""
+	if g, ok := groups[p.cur]; ok {
+		group = strconv.Itoa(g)
 	}
-	return flush()
+	return append([]string{strconv.FormatInt(p.cur, 10), group, strconv.Itoa(authored[p.cur]), strconv.Itoa(p.nVotes),
+		strconv.Itoa(p.nAgree), strconv.Itoa(p.nDisag)}, p.cells...)
 }
 
 // JSON export: our own format, everything needed to reproduce the map.
@@ -406,7 +335,7 @@ func (s *Service) ExportJSON(ctx context.Context, w io.Writer, c *Consultation, 
 		return err
 	}
 	first := true
-	err = s.voteEvents(ctx, conv.ID, func(pid, tid int64, value int, at time.Time) error {
+	err = voteEvents(ctx, s.DB, conv.ID, func(pid, tid int64, value int, at time.Time) error {
 		b, err := json.Marshal(ExportVote{PID: pid, TID: tid, Value: value, Time: at.UnixMilli()})
 		if err != nil {
 			return err

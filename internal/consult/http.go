@@ -4,7 +4,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"html/template"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -22,8 +21,8 @@ var templates embed.FS
 //go:embed locales/*.json
 var locales embed.FS
 
-//go:embed static/consult.css
-var stylesheet []byte
+//go:embed static
+var static embed.FS
 
 // Locales are the consultations messages, for the catalog.
 func Locales() fs.FS {
@@ -46,9 +45,6 @@ type Handler struct {
 	// VerifyURL is where residents verify their residency; "" shows no
 	// link.
 	VerifyURL string
-
-	css     string // the stylesheet's URL, with its hash
-	cssHash string
 }
 
 // DistrictOption is one district in a choice list.
@@ -71,15 +67,13 @@ var Officer = web.Officer("consultations")
 // RegisterPages registers the page templates.
 func (h *Handler) RegisterPages() {
 	h.Site.Renderer.RegisterWith("consult", templates, []string{"templates/partials/meeting.html"}, Pages...)
-	h.cssHash = web.ContentHash(stylesheet)
-	h.css = "/consult-static/" + h.cssHash + "/consult.css"
+	h.Site.Renderer.RegisterStatic("consult", static)
 }
 
 // Routes registers every consultations route.
 func (h *Handler) Routes(handle web.Registrar) {
 	// Residents and the public.
 	handle("GET /consultations", web.Public, h.handleIndex)
-	handle("GET /consult-static/{hash}/consult.css", web.Public, h.handleCSS)
 	handle("GET /consultations/{id}", web.Public, h.handleShow)
 	handle("POST /consultations/{id}/meetings/{meeting}/register", web.SignedIn, h.handleRegister)
 	handle("POST /consultations/{id}/meetings/{meeting}/unregister", web.SignedIn, h.handleUnregister)
@@ -123,24 +117,9 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("POST /moderation/consultations/statements/{conversation}/{tid}", web.Moderator, h.handleModerateStatement)
 }
 
-// Base is what every consultations page has.
-type Base struct {
-	CSS string
-}
-
-func (h *Handler) base() Base { return Base{CSS: h.css} }
-
-func (h *Handler) handleCSS(w http.ResponseWriter, r *http.Request) error {
-	return web.ServeVersioned(w, r, h.cssHash, "text/css; charset=utf-8", stylesheet)
-}
-
 // render shows a page: 200, or 422 when its form has errors.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, page, title string, errs web.FormErrors, data any) error {
-	status := http.StatusOK
-	if errs.Has() {
-		status = http.StatusUnprocessableEntity
-	}
-	return h.Site.Render(w, r, status, "consult/"+page, title, data)
+	return h.Site.Render(w, r, errs.Status(), "consult/"+page, title, data)
 }
 
 // actor is who acts in a request: the participant (the resident an officer
@@ -185,18 +164,12 @@ func (h *Handler) consultation(r *http.Request) (Consultation, error) {
 	return h.Service.GetPublic(r.Context(), r.PathValue("id"))
 }
 
-// formErrors turns an input error into the form's errors; other errors
-// come back for the error page.
+// formErrors turns an input error into the form's errors (see
+// web.Site.FormError); consultation forms also show refusals (Forbidden:
+// not verified, another district). Other errors come back for the error
+// page.
 func (h *Handler) formErrors(r *http.Request, err error) (web.FormErrors, error) {
-	e, ok := errors.AsType[*apperr.Error](err)
-	if !ok {
-		return nil, err
-	}
-	switch e.Kind {
-	case apperr.Invalid, apperr.Conflict, apperr.Forbidden:
-		return web.FormErrors{e.Field: h.t(r, e.Message)}, nil
-	}
-	return nil, err
+	return h.Site.FormError(web.Lang(r.Context()), err, apperr.Forbidden)
 }
 
 // blocked is why the participant cannot take part, translated ("" when
@@ -331,6 +304,3 @@ func withNotice(to, code string) string {
 	}
 	return fmt.Sprintf("%s%snotice=%s%s", to, sep, url.QueryEscape(code), frag)
 }
-
-// markdown is renderMarkdown for templates' data.
-func markdown(src string, shift int) template.HTML { return renderMarkdown(src, shift) }

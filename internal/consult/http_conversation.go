@@ -15,7 +15,6 @@ import (
 // statement. It works without JavaScript: each vote is a POST answered
 // with a redirect back here (post/redirect/get).
 type ConversationPage struct {
-	Base
 	C      Consultation
 	Conv   Conversation
 	Ballot Ballot
@@ -70,7 +69,7 @@ func (h *Handler) conversationPage(w http.ResponseWriter, r *http.Request, state
 	}
 	a := actor(r)
 	base := conversationURL(c.ID)
-	p := ConversationPage{Base: h.base(), C: c, Conv: conv, Lang: conv.Lang, VoteAction: base + "/votes", StatementAction: base + "/statements",
+	p := ConversationPage{C: c, Conv: conv, Lang: conv.Lang, VoteAction: base + "/votes", StatementAction: base + "/statements",
 		Statement: statement, Errors: errs, SignedIn: a.UserID != "", SignInURL: signInURL(r), VerifyURL: h.VerifyURL,
 		Notice: h.notice(r), BackURL: consultationURL(c.ID), MapURL: base + "/map", ReportURL: base + "/report",
 		Moderated: c.Moderation == PreModeration}
@@ -141,7 +140,6 @@ func (h *Handler) handleStatement(w http.ResponseWriter, r *http.Request) error 
 
 // MapPage is the opinion map with each group described in words.
 type MapPage struct {
-	Base
 	C       Consultation
 	Conv    Conversation
 	Lang    string
@@ -183,7 +181,7 @@ func (h *Handler) handleMap(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	base := conversationURL(c.ID)
-	p := MapPage{Base: h.base(), C: c, Conv: conv, Lang: conv.Lang, State: state, Stale: state.Stale(), BackURL: consultationURL(c.ID),
+	p := MapPage{C: c, Conv: conv, Lang: conv.Lang, State: state, Stale: state.Stale(), BackURL: consultationURL(c.ID),
 		VoteURL: base, ReportURL: base + "/report", ExportURL: base + "/export"}
 	if state.Result != nil {
 		bodies, out, _, err := h.bodies(r, conv.ID)
@@ -201,7 +199,6 @@ func (h *Handler) handleMap(w http.ResponseWriter, r *http.Request) error {
 // ReportPage is the conversation's report: the numbers, the groups, the
 // consensus and every statement with how each group voted on it.
 type ReportPage struct {
-	Base
 	C            Consultation
 	Conv         Conversation
 	Lang         string
@@ -260,7 +257,7 @@ func (h *Handler) handleReport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	base := conversationURL(c.ID)
-	p := ReportPage{Base: h.base(), C: c, Conv: conv, Lang: conv.Lang, State: state, Votes: state.Current, BackURL: consultationURL(c.ID),
+	p := ReportPage{C: c, Conv: conv, Lang: conv.Lang, State: state, Votes: state.Current, BackURL: consultationURL(c.ID),
 		MapURL: base + "/map", ExportURL: base + "/export", Files: ExportFiles, Source: conv.Source}
 	votes, _, err := latestVotes(ctx, h.Service.DB, conv.ID)
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 // DocumentPage is a document, paragraph by paragraph, each with its
 // comment counts and a link to its thread.
 type DocumentPage struct {
-	Base
 	C          Consultation
 	Doc        Document
 	BackURL    string
@@ -45,10 +44,10 @@ func (h *Handler) handleDocument(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := DocumentPage{Base: h.base(), C: c, Doc: d, BackURL: consultationURL(c.ID)}
+	p := DocumentPage{C: c, Doc: d, BackURL: consultationURL(c.ID)}
 	for i, para := range Paragraphs(d.Body) {
 		n := i + 1
-		p.Paragraphs = append(p.Paragraphs, ParagraphView{N: n, Anchor: "p-" + itoa(n), HTML: markdown(para, 1), Counts: counts[n],
+		p.Paragraphs = append(p.Paragraphs, ParagraphView{N: n, Anchor: "p-" + itoa(n), HTML: web.Markdown(para, 1), Counts: counts[n],
 			URL: paragraphURL(c.ID, d.ID, n)})
 	}
 	return h.render(w, r, "document", "consult.document.title", nil, p)
@@ -57,7 +56,6 @@ func (h *Handler) handleDocument(w http.ResponseWriter, r *http.Request) error {
 // ParagraphPage is one paragraph with its comment threads and the form to
 // comment on it.
 type ParagraphPage struct {
-	Base
 	C         Consultation
 	Doc       Document
 	Para      ParagraphView
@@ -121,8 +119,8 @@ func (h *Handler) paragraphPage(w http.ResponseWriter, r *http.Request, form Com
 		return ErrNotFound
 	}
 	a := actor(r)
-	p := ParagraphPage{Base: h.base(), C: c, Doc: d, Total: len(paras), DocURL: documentURL(c.ID, d.ID) + "#p-" + itoa(n),
-		Para: ParagraphView{N: n, Anchor: "p-" + itoa(n), HTML: markdown(paras[n-1], 2)},
+	p := ParagraphPage{C: c, Doc: d, Total: len(paras), DocURL: documentURL(c.ID, d.ID) + "#p-" + itoa(n),
+		Para: ParagraphView{N: n, Anchor: "p-" + itoa(n), HTML: web.Markdown(paras[n-1], 2)},
 		Form: form, Errors: errs, SignedIn: a.UserID != "", SignInURL: signInURL(r), Notice: h.notice(r),
 		Moderated: c.Moderation == PreModeration, VerifyURL: h.VerifyURL}
 	p.Form.Action = paragraphURL(c.ID, d.ID, n) + "/comments"

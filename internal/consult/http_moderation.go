@@ -9,7 +9,6 @@ import (
 // of pre-moderated consultations first, since voters wait for them) and
 // comments waiting or flagged by residents.
 type QueuePage struct {
-	Base
 	Statements []QueuedStatementView
 	Comments   []QueuedCommentView
 	Notice     string
@@ -36,7 +35,7 @@ func (h *Handler) handleQueue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := QueuePage{Base: h.base(), Notice: h.notice(r)}
+	p := QueuePage{Notice: h.notice(r)}
 	for _, s := range q.Statements {
 		p.Statements = append(p.Statements, QueuedStatementView{QueuedStatement: s,
 			Action: "/moderation/consultations/statements/" + s.ConversationID + "/" + strconv.FormatInt(s.TID, 10),

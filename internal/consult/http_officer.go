@@ -12,7 +12,6 @@ import (
 // OfficerIndexPage lists every consultation, drafts too, with the form
 // for a new one.
 type OfficerIndexPage struct {
-	Base
 	Items     []ConsultationRow
 	Form      ConsultationForm
 	Errors    web.FormErrors
@@ -36,7 +35,7 @@ func (h *Handler) officerIndex(w http.ResponseWriter, r *http.Request, form Cons
 	if err != nil {
 		return err
 	}
-	p := OfficerIndexPage{Base: h.base(), Form: form, Errors: errs, Districts: h.Districts}
+	p := OfficerIndexPage{Form: form, Errors: errs, Districts: h.Districts}
 	for _, c := range list {
 		row := h.row(r, &c, "")
 		row.URL = officerURL(c.ID)
@@ -71,7 +70,6 @@ func (h *Handler) handleCreate(w http.ResponseWriter, r *http.Request) error {
 
 // EditPage is everything an officer manages about one consultation.
 type EditPage struct {
-	Base
 	C            Consultation
 	PublicURL    string
 	Action       string
@@ -152,7 +150,7 @@ func (h *Handler) editPage(w http.ResponseWriter, r *http.Request, errs web.Form
 	if err != nil {
 		return err
 	}
-	p := EditPage{Base: h.base(), C: c, PublicURL: consultationURL(c.ID), Action: officerURL(c.ID), Districts: h.Districts,
+	p := EditPage{C: c, PublicURL: consultationURL(c.ID), Action: officerURL(c.ID), Districts: h.Districts,
 		Form: ConsultationForm{Title: c.Title, Summary: c.Summary, District: c.District, Status: string(c.Status),
 			Moderation: string(c.Moderation), VerifiedOnly: c.VerifiedOnly},
 		Report: c.Report, ReportPublic: !c.ReportPublishedAt.IsZero(), Errors: errs, Notice: h.notice(r)}
@@ -258,7 +256,6 @@ func (h *Handler) handleAddDocument(w http.ResponseWriter, r *http.Request) erro
 
 // DocumentEditPage is the form to change a document.
 type DocumentEditPage struct {
-	Base
 	C         Consultation
 	Doc       Document
 	Form      DocForm
@@ -287,7 +284,7 @@ func (h *Handler) documentEdit(w http.ResponseWriter, r *http.Request, form *Doc
 	if err != nil {
 		return err
 	}
-	p := DocumentEditPage{Base: h.base(), C: c, Doc: d, Form: DocForm{Title: d.Title, Body: d.Body}, Action: officerURL(c.ID) + "/documents/" + d.ID,
+	p := DocumentEditPage{C: c, Doc: d, Form: DocForm{Title: d.Title, Body: d.Body}, Action: officerURL(c.ID) + "/documents/" + d.ID,
 		BackURL: officerURL(c.ID) + "#documents", PublicURL: documentURL(c.ID, d.ID), Comments: n, Errors: errs}
 	if form != nil {
 		p.Form = *form
@@ -325,7 +322,6 @@ func (h *Handler) handleAddMeeting(w http.ResponseWriter, r *http.Request) error
 // MeetingPage is a meeting for officers: who registered, and the forms to
 // change or cancel it.
 type MeetingPage struct {
-	Base
 	C             Consultation
 	Meeting       Meeting
 	Registrations []Registration
@@ -356,7 +352,7 @@ func (h *Handler) meetingPage(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	p := MeetingPage{Base: h.base(), C: c, Meeting: m, Registrations: regs, BackURL: officerURL(c.ID) + "#meetings",
+	p := MeetingPage{C: c, Meeting: m, Registrations: regs, BackURL: officerURL(c.ID) + "#meetings",
 		Action: officerURL(c.ID) + "/meetings/" + m.ID, Errors: errs, Notice: h.notice(r),
 		Form: MeetingForm{Title: m.Title, Place: m.Place, Description: m.Description, Starts: h.formatLocal(m.StartsAt),
 			Ends: h.formatLocal(m.EndsAt), Capacity: strconv.Itoa(m.Capacity)}}

@@ -15,7 +15,6 @@ import (
 
 // PointPage is the consultation point's form.
 type PointPage struct {
-	Base
 	C         Consultation
 	Conv      *Conversation
 	Lang      string
@@ -55,7 +54,7 @@ func (h *Handler) pointPage(w http.ResponseWriter, r *http.Request, statement st
 	if err != nil {
 		return err
 	}
-	p := PointPage{Base: h.base(), C: c, DeskURL: h.ResidentsDesk, Action: officerURL(c.ID) + "/point", BackURL: officerURL(c.ID),
+	p := PointPage{C: c, DeskURL: h.ResidentsDesk, Action: officerURL(c.ID) + "/point", BackURL: officerURL(c.ID),
 		Statement: statement, Errors: errs, Notice: h.notice(r)}
 	if n, err := strconv.Atoi(r.URL.Query().Get("recorded")); err == nil {
 		p.Recorded = n

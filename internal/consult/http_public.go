@@ -12,7 +12,6 @@ import (
 
 // IndexPage is the list of consultations.
 type IndexPage struct {
-	Base
 	Items     []ConsultationRow
 	Districts []DistrictOption
 	District  int
@@ -49,7 +48,7 @@ func (h *Handler) handleIndex(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
 	f := ListFilter{Public: true}
-	p := IndexPage{Base: h.base(), Districts: h.Districts, CanManage: isOfficer(r),
+	p := IndexPage{Districts: h.Districts, CanManage: isOfficer(r),
 		CanModerate: web.CurrentUser(ctx).Has(web.RoleModerator, "")}
 	if d, err := strconv.Atoi(q.Get("district")); err == nil && d > 0 {
 		f.District, p.District = d, d
@@ -74,7 +73,6 @@ func (h *Handler) handleIndex(w http.ResponseWriter, r *http.Request) error {
 
 // ShowPage is one consultation.
 type ShowPage struct {
-	Base
 	C            Consultation
 	StatusLabel  string
 	Scope        string
@@ -132,10 +130,10 @@ func (h *Handler) handleShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := actor(r)
-	p := ShowPage{Base: h.base(), C: c, StatusLabel: h.statusLabel(r, c.Status), Scope: h.scopeLabel(r, c.District),
-		Summary: markdown(c.Summary, 1), SignedIn: a.UserID != "", SignInURL: signInURL(r), Notice: h.notice(r), CanManage: isOfficer(r), VerifyURL: h.VerifyURL}
+	p := ShowPage{C: c, StatusLabel: h.statusLabel(r, c.Status), Scope: h.scopeLabel(r, c.District),
+		Summary: web.Markdown(c.Summary, 1), SignedIn: a.UserID != "", SignInURL: signInURL(r), Notice: h.notice(r), CanManage: isOfficer(r), VerifyURL: h.VerifyURL}
 	if c.Report != "" && !c.ReportPublishedAt.IsZero() {
-		p.Report = markdown(c.Report, 2)
+		p.Report = web.Markdown(c.Report, 2)
 	}
 	if a.UserID != "" {
 		if p.Blocked, err = h.blocked(r, h.Service.CanTakePart(ctx, &c, a.UserID)); err != nil {

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/civitas-city/civitas/internal/consult/opinion"
-	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/jobs"
 )
 
@@ -52,52 +51,6 @@ func (s *Service) Map(ctx context.Context, convID string) (MapState, error) {
 	}
 	st.Result, st.VoteEvents, st.ComputedAt, st.Duration = &r, m.VoteEvents, m.ComputedAt, time.Duration(m.DurationMS)*time.Millisecond
 	return st, nil
-}
-
-// latestVotes reads every participant's latest votes in participant
-// order, which is the order of arrival and so the row order the cold
-// k-means starts from (doc §5.1), and that order.
-func latestVotes(ctx context.Context, q db.Querier, convID string) (votes []opinion.Vote, order []int64, err error) {
-	rows, err := q.QueryContext(ctx, `SELECT pid, tid, value, voted_at FROM consult_votes WHERE conversation_id = $1
-		ORDER BY pid, tid`, convID)
-	if err != nil {
-		return nil, nil, fmt.Errorf("consult: votes of %s: %w", convID, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			v  opinion.Vote
-			at db.Time
-		)
-		if err := rows.Scan(&v.PID, &v.TID, &v.Value, &at); err != nil {
-			return nil, nil, fmt.Errorf("consult: votes of %s: %w", convID, err)
-		}
-		v.Time = at.UnixMilli()
-		if len(order) == 0 || order[len(order)-1] != v.PID {
-			order = append(order, v.PID)
-		}
-		votes = append(votes, v)
-	}
-	return votes, order, rows.Err()
-}
-
-// modOutOf lists the statements the map leaves out: rejected or meta.
-func modOutOf(ctx context.Context, q db.Querier, convID string) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT tid FROM consult_statements WHERE conversation_id = $1 AND (moderated = -1 OR is_meta)
-		ORDER BY tid`, convID)
-	if err != nil {
-		return nil, fmt.Errorf("consult: moderated out of %s: %w", convID, err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var tid int64
-		if err := rows.Scan(&tid); err != nil {
-			return nil, fmt.Errorf("consult: moderated out of %s: %w", convID, err)
-		}
-		out = append(out, tid)
-	}
-	return out, rows.Err()
 }
 
 func modOutKey(tids []int64) string {

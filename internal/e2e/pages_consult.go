@@ -38,7 +38,6 @@ func init() {
 		"GET /officer/consultations/{id}/meetings/{meeting}",     // from the officer's page
 	)
 	NotPages = append(NotPages,
-		NotPage{"GET /consult-static/{hash}/consult.css", "the consultations stylesheet"},
 		NotPage{"GET /consultations/{id}/conversation/export/{file}", "a conversation in Pol.is's CSV export format"},
 		NotPage{"GET /consultations/{id}/conversation/export.json", "a conversation as JSON"},
 	)

@@ -46,6 +46,5 @@ func init() {
 		NotPage{"GET /open311/", "the Open311 GeoReport v2 API: XML and JSON"},
 		NotPage{"GET /reports/feed/{file}", "Atom feeds of new reports"},
 		NotPage{"GET /reports/map.svg", "the map picture the location form's image button shows"},
-		NotPage{"GET /reports/static/{hash}/reports.css", "the reports stylesheet"},
 	)
 }

@@ -17,7 +17,6 @@ import (
 
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/db"
-	"github.com/google/uuid"
 )
 
 // File is a stored upload.
@@ -70,7 +69,7 @@ func Save(ctx context.Context, q db.Querier, owner, name string, data []byte, p 
 	}
 	sum := sha256.Sum256(data)
 	f := &File{
-		ID: uuid.Must(uuid.NewV7()).String(), Owner: owner, Name: cleanName(name), ContentType: ct,
+		ID: db.NewID(), Owner: owner, Name: cleanName(name), ContentType: ct,
 		Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), CreatedAt: db.TS(time.Now()), Data: data,
 	}
 	_, err = q.ExecContext(ctx, `INSERT INTO files (id, owner, name, content_type, size, sha256, created_at, data)
@@ -96,22 +95,13 @@ func Get(ctx context.Context, q db.Querier, id string) (*File, error) {
 
 // List returns an owner's files without their content, oldest first.
 func List(ctx context.Context, q db.Querier, owner string) ([]File, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, owner, name, content_type, size, sha256, created_at FROM files WHERE owner = $1 ORDER BY id`, owner)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []File
-	for rows.Next() {
+	return db.Query(ctx, q, func(row db.Scanner) (File, error) {
 		var f File
 		var created db.Time
-		if err := rows.Scan(&f.ID, &f.Owner, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &created); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&f.ID, &f.Owner, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &created)
 		f.CreatedAt = created.Time
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		return f, err
+	}, `SELECT id, owner, name, content_type, size, sha256, created_at FROM files WHERE owner = $1 ORDER BY id`, owner)
 }
 
 // Delete removes an owner's file (e.g. a draft's attachment).

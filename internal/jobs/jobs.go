@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/civitas-city/civitas/internal/db"
-	"github.com/google/uuid"
 )
 
 // Job states.
@@ -54,14 +53,10 @@ func Enqueue(ctx context.Context, q db.Querier, kind string, payload any, opt Op
 	if opt.MaxAttempts <= 0 {
 		opt.MaxAttempts = 10
 	}
-	var dedupe any
-	if opt.DedupeKey != "" {
-		dedupe = opt.DedupeKey
-	}
 	_, err = q.ExecContext(ctx, `INSERT INTO jobs (id, kind, payload, state, dedupe_key, run_at, max_attempts, created_at)
 		VALUES ($1, $2, $3, 'ready', $4, $5, $6, $7)
 		ON CONFLICT (dedupe_key) WHERE state = 'ready' DO NOTHING`,
-		uuid.Must(uuid.NewV7()).String(), kind, string(body), dedupe, db.TS(opt.RunAt), opt.MaxAttempts, db.TS(now))
+		db.NewID(), kind, string(body), db.Null(opt.DedupeKey), db.TS(opt.RunAt), opt.MaxAttempts, db.TS(now))
 	if err != nil {
 		return fmt.Errorf("jobs: enqueue %s: %w", kind, db.MapError(err))
 	}
@@ -78,21 +73,18 @@ func Backoff(attempt int) time.Duration {
 // Counts reports how many jobs are in each state, for metrics and the
 // admin page.
 func Counts(ctx context.Context, q db.Querier) (map[string]int, error) {
-	rows, err := q.QueryContext(ctx, `SELECT state, count(*) FROM jobs GROUP BY state`)
+	out := map[string]int{}
+	err := db.Each(ctx, q, func(row db.Scanner) error {
+		var s string
+		var n int
+		err := row.Scan(&s, &n)
+		out[s] = n
+		return err
+	}, `SELECT state, count(*) FROM jobs GROUP BY state`)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: counts: %w", err)
 	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, err
-		}
-		out[s] = n
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SweepFinished deletes done and failed jobs finished before cutoff; the

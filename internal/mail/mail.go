@@ -91,21 +91,15 @@ type Stored struct {
 
 // ListOutbox returns the newest messages first.
 func ListOutbox(ctx context.Context, q db.Querier, limit int) ([]Stored, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, created_at, to_addr, subject, text_body, html_body
-		FROM mail_outbox ORDER BY id DESC LIMIT $1`, limit)
+	out, err := db.Query(ctx, q, func(row db.Scanner) (Stored, error) {
+		var s Stored
+		var at db.Time
+		err := row.Scan(&s.ID, &at, &s.Message.To, &s.Message.Subject, &s.Message.Text, &s.Message.HTML)
+		s.At = at.Time
+		return s, err
+	}, `SELECT id, created_at, to_addr, subject, text_body, html_body FROM mail_outbox ORDER BY id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("mail: outbox: %w", err)
 	}
-	defer rows.Close()
-	var out []Stored
-	for rows.Next() {
-		var s Stored
-		var at db.Time
-		if err := rows.Scan(&s.ID, &at, &s.Message.To, &s.Message.Subject, &s.Message.Text, &s.Message.HTML); err != nil {
-			return nil, err
-		}
-		s.At = at.Time
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -77,9 +77,7 @@ func (s *Service) AddMember(ctx context.Context, actor *web.User, unitID, email 
 		return invalid("email", "reports.error.email")
 	}
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO report_unit_members (unit_id, email, added_at) VALUES ($1, $2, $3)
-			ON CONFLICT (unit_id, email) DO NOTHING`, unitID, email, db.TS(s.now()))
-		if err != nil {
+		if err := addMember(ctx, tx, unitID, email, s.now()); err != nil {
 			err = db.MapError(err)
 			if apperr.Is(err, apperr.Invalid) {
 				return &apperr.Error{Kind: apperr.NotFound, Message: "reports.error.no_unit", Err: err}
@@ -94,11 +92,11 @@ func (s *Service) AddMember(ctx context.Context, actor *web.User, unitID, email 
 func (s *Service) RemoveMember(ctx context.Context, actor *web.User, unitID, email string) error {
 	email = strings.ToLower(strings.TrimSpace(email))
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM report_unit_members WHERE unit_id = $1 AND email = $2`, unitID, email)
+		removed, err := removeMember(ctx, tx, unitID, email)
 		if err != nil {
 			return fmt.Errorf("reports: remove member: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !removed {
 			return apperr.E(apperr.NotFound, "reports.error.no_member")
 		}
 		return s.record(ctx, tx, actor, "report.unit.member.remove", "report_unit", unitID, map[string]string{"email": email})
@@ -112,14 +110,7 @@ func (s *Service) SetRoute(ctx context.Context, actor *web.User, r Route) error 
 		return invalid("district", "reports.error.district")
 	}
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if r.UnitID == "" {
-			_, err = tx.ExecContext(ctx, `DELETE FROM report_routes WHERE category_code = $1 AND district = $2`, r.Category, r.District)
-		} else {
-			_, err = tx.ExecContext(ctx, `INSERT INTO report_routes (category_code, district, unit_id) VALUES ($1, $2, $3)
-				ON CONFLICT (category_code, district) DO UPDATE SET unit_id = excluded.unit_id`, r.Category, r.District, r.UnitID)
-		}
-		if err != nil {
+		if err := saveRoute(ctx, tx, r); err != nil {
 			err = db.MapError(err)
 			if apperr.Is(err, apperr.Invalid) {
 				return &apperr.Error{Kind: apperr.Invalid, Field: "unit", Message: "reports.error.no_unit", Err: err}
@@ -208,9 +199,7 @@ func (s *Service) insertKey(ctx context.Context, actor *web.User, raw, appName, 
 		k.CreatedBy = actor.ID
 	}
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO open311_keys (id, app_name, contact, key_hash, key_prefix, created_at, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, k.ID, k.AppName, k.Contact, hashKey(raw), k.Prefix, k.CreatedAt, k.CreatedBy)
-		if err != nil {
+		if err := insertKey(ctx, tx, k, hashKey(raw)); err != nil {
 			return fmt.Errorf("reports: create key: %w", db.MapError(err))
 		}
 		return s.record(ctx, tx, actor, "open311.key.create", "open311_key", k.ID, map[string]string{"app": appName})
@@ -224,11 +213,11 @@ func (s *Service) insertKey(ctx context.Context, actor *web.User, raw, appName, 
 // RevokeKey stops a key from working.
 func (s *Service) RevokeKey(ctx context.Context, actor *web.User, id string) error {
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE open311_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, db.TS(s.now()), id)
+		revoked, err := revokeKey(ctx, tx, id, s.now())
 		if err != nil {
 			return fmt.Errorf("reports: revoke key: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !revoked {
 			return apperr.E(apperr.NotFound, "reports.error.no_key")
 		}
 		return s.record(ctx, tx, actor, "open311.key.revoke", "open311_key", id, nil)
@@ -248,7 +237,7 @@ func (s *Service) KeyFor(ctx context.Context, raw string) (*APIKey, error) {
 	if len(raw) > 200 {
 		return nil, apperr.E(apperr.Forbidden, "reports.open311.error.key_invalid")
 	}
-	k, err := keyByHash(ctx, s.cached(nil), hashKey(raw))
+	k, err := keyByHash(ctx, s.stmts.Querier(s.DB, nil), hashKey(raw))
 	if apperr.Is(err, apperr.NotFound) || (err == nil && !k.Active()) {
 		return nil, apperr.E(apperr.Forbidden, "reports.open311.error.key_invalid")
 	}

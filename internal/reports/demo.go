@@ -257,11 +257,34 @@ func SeedDemo(ctx context.Context, s *Service, opt DemoOptions) error {
 	})
 }
 
-// demoCase writes one synthetic case with a plausible history.
+// demoCase writes one synthetic case with a plausible history. The steps
+// draw from rng in a fixed order, so a seed gives the same demo.
 func (s *Service) demoCase(ctx context.Context, tx *sql.Tx, rng *rand.Rand, dc *demoCategory, opt DemoOptions, i int, age time.Duration, earlier []int64) (int64, error) {
 	created := db.TS(opt.Now.Add(-age - time.Minute))
 	c := &Case{ID: db.NewID(), Number: int64(i + 1), Category: dc.Code, Status: Submitted, Description: dc.texts[rng.IntN(len(dc.texts))],
 		Channel: ChannelWeb, Lang: "pl", Token: randomToken(12), CreatedAt: created, UpdatedAt: created, Attributes: map[string][]string{}}
+	demoReporter(rng, c, opt, i)
+	s.demoPlace(rng, c)
+	for _, a := range dc.Attributes {
+		if len(a.Values) > 0 && (a.Required || rng.IntN(2) == 0) {
+			c.Attributes[a.Code] = []string{a.Values[rng.IntN(len(a.Values))].Key}
+		}
+	}
+	unit, err := routeUnit(ctx, tx, &dc.Category, c.District)
+	if err != nil {
+		return 0, err
+	}
+	c.UnitID = unit
+	c.ExpectedAt = created.AddDate(0, 0, dc.ExpectedDays)
+	updates := demoHistory(rng, c, dc, opt, earlier)
+	if err := writeDemoCase(ctx, tx, c, updates); err != nil {
+		return 0, err
+	}
+	return c.Number, demoFeedback(ctx, tx, rng, c)
+}
+
+// demoReporter picks how the case came in and who reported it.
+func demoReporter(rng *rand.Rand, c *Case, opt DemoOptions, i int) {
 	switch x := rng.IntN(10); {
 	case x < 2:
 		c.Channel = ChannelPhone
@@ -274,7 +297,11 @@ func (s *Service) demoCase(ctx context.Context, tx *sql.Tx, rng *rand.Rand, dc *
 	} else if c.Channel != ChannelPhone {
 		c.ReporterEmail = fmt.Sprintf("mieszkaniec%d@demo.civitas.local", i+1)
 	}
-	// A point in a random district, near its centre.
+}
+
+// demoPlace puts the case at a point in a random district, near its
+// centre, and most cases at an address.
+func (s *Service) demoPlace(rng *rand.Rand, c *Case) {
 	if s.Districts != nil && s.Districts.Len() > 0 {
 		all := s.Districts.All()
 		d := all[rng.IntN(len(all))]
@@ -293,19 +320,13 @@ func (s *Service) demoCase(ctx context.Context, tx *sql.Tx, rng *rand.Rand, dc *
 	if rng.IntN(3) > 0 {
 		c.Address = fmt.Sprintf("%s %d", demoStreets[rng.IntN(len(demoStreets))], 1+rng.IntN(120))
 	}
-	for _, a := range dc.Attributes {
-		if len(a.Values) > 0 && (a.Required || rng.IntN(2) == 0) {
-			c.Attributes[a.Code] = []string{a.Values[rng.IntN(len(a.Values))].Key}
-		}
-	}
-	unit, err := routeUnit(ctx, tx, &dc.Category, c.District)
-	if err != nil {
-		return 0, err
-	}
-	c.UnitID = unit
-	c.ExpectedAt = created.AddDate(0, 0, dc.ExpectedDays)
+}
+
+// demoHistory moves the case along and returns its history: older
+// reports have gone further.
+func demoHistory(rng *rand.Rand, c *Case, dc *demoCategory, opt DemoOptions, earlier []int64) []Update {
+	created := c.CreatedAt
 	updates := []Update{{At: created, Kind: UpdateSubmitted, Status: Submitted, AuthorID: c.ReporterID}}
-	// The history: older reports have gone further.
 	at := created
 	step := func(st Status, maxHours int) bool {
 		next := at.Add(time.Duration(1+rng.IntN(maxHours)) * time.Hour)
@@ -357,52 +378,51 @@ func (s *Service) demoCase(ctx context.Context, tx *sql.Tx, rng *rand.Rand, dc *
 	if c.Status.Open() && rng.IntN(3) == 0 {
 		c.Supporters = 1 + rng.IntN(6)
 	}
+	return updates
+}
+
+// writeDemoCase stores the case as its history left it, with its
+// supporters, history and (when resolved) the auto-close job.
+func writeDemoCase(ctx context.Context, tx *sql.Tx, c *Case, updates []Update) error {
 	if err := insertCase(ctx, tx, c); err != nil {
-		return 0, err
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE report_cases SET status = $1, status_notes = $2, updated_at = $3, resolved_at = $4,
 		closed_at = $5, duplicate_of = $6, referred_to = $7, supporters = $8, reopen_count = $9 WHERE id = $10`,
-		string(c.Status), c.StatusNotes, db.TS(c.UpdatedAt), db.NullTimeOf(c.ResolvedAt), db.NullTimeOf(c.ClosedAt), nullInt(c.DuplicateOf),
+		string(c.Status), c.StatusNotes, db.TS(c.UpdatedAt), db.NullTimeOf(c.ResolvedAt), db.NullTimeOf(c.ClosedAt), db.Null(c.DuplicateOf),
 		c.ReferredTo, c.Supporters, c.ReopenCount, c.ID); err != nil {
-		return 0, err
+		return err
 	}
 	for j := range c.Supporters {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO report_supports (case_id, user_id, created_at) VALUES ($1, $2, $3)`,
 			c.ID, fmt.Sprintf("demo-supporter-%d", j+1), db.TS(c.CreatedAt.Add(time.Duration(j+1)*time.Hour))); err != nil {
-			return 0, err
+			return err
 		}
 	}
 	for _, u := range updates {
 		if err := insertUpdate(ctx, tx, c.ID, u); err != nil {
-			return 0, err
+			return err
 		}
 	}
 	if c.Status == Resolved {
-		if err := jobs.Enqueue(ctx, tx, JobAutoClose, autoClosePayload{CaseID: c.ID},
-			jobs.Options{RunAt: c.ResolvedAt.AddDate(0, 0, DefaultSettings.ReopenDays).Add(time.Minute)}); err != nil {
-			return 0, err
-		}
+		return jobs.Enqueue(ctx, tx, JobAutoClose, autoClosePayload{CaseID: c.ID},
+			jobs.Options{RunAt: c.ResolvedAt.AddDate(0, 0, DefaultSettings.ReopenDays).Add(time.Minute)})
 	}
-	if FeedbackAsked(c.Status) && rng.IntN(2) == 0 {
-		rating := 1 + rng.IntN(5)
-		if c.Status == Closed {
-			rating = 3 + rng.IntN(3)
-		}
-		comment := ""
-		if rng.IntN(3) == 0 {
-			comment = []string{"Szybko i sprawnie.", "Mogło być szybciej.", "Dziękuję!", "Nikt mnie nie poinformował o terminie."}[rng.IntN(4)]
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO report_feedback (case_id, rating, comment, answered_at) VALUES ($1, $2, $3, $4)`,
-			c.ID, rating, comment, db.TS(c.ClosedAt.Add(time.Hour))); err != nil {
-			return 0, err
-		}
-	}
-	return c.Number, nil
+	return nil
 }
 
-func nullInt(n int64) any {
-	if n == 0 {
+// demoFeedback answers the satisfaction question of half the ended cases.
+func demoFeedback(ctx context.Context, tx *sql.Tx, rng *rand.Rand, c *Case) error {
+	if !FeedbackAsked(c.Status) || rng.IntN(2) != 0 {
 		return nil
 	}
-	return n
+	rating := 1 + rng.IntN(5)
+	if c.Status == Closed {
+		rating = 3 + rng.IntN(3)
+	}
+	comment := ""
+	if rng.IntN(3) == 0 {
+		comment = []string{"Szybko i sprawnie.", "Mogło być szybciej.", "Dziękuję!", "Nikt mnie nie poinformował o terminie."}[rng.IntN(4)]
+	}
+	return saveFeedback(ctx, tx, c.ID, rating, comment, c.ClosedAt.Add(time.Hour))
 }

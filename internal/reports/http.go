@@ -3,9 +3,9 @@ package reports
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -25,8 +25,8 @@ var templates embed.FS
 //go:embed locales/*.json
 var locales embed.FS
 
-//go:embed static/reports.css
-var stylesheet []byte
+//go:embed static
+var static embed.FS
 
 // Locales are the reports messages, for the catalog.
 func Locales() embed.FS { return locales }
@@ -41,8 +41,6 @@ type Handler struct {
 	proj     Projection
 	outlines string
 	pick     []byte
-	css      string // the stylesheet's URL, with its hash
-	cssHash  string
 }
 
 // Pages lists the page templates.
@@ -63,8 +61,7 @@ func (h *Handler) RegisterPages() {
 		h.outlines = districtPaths(h.proj, set)
 	}
 	h.pick = pickMap(h.proj, h.outlines)
-	h.cssHash = web.ContentHash(stylesheet)
-	h.css = "/reports/static/" + h.cssHash + "/reports.css"
+	h.Site.Renderer.RegisterStatic("reports", static)
 }
 
 // Routes registers every reports route; the Open311 API is registered by
@@ -79,7 +76,6 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("GET /reports/stats", web.Public, h.handleStats)
 	handle("GET /reports/feed/{file}", web.Public, h.handleFeed)
 	handle("GET /reports/map.svg", web.Public, h.handlePickMap)
-	handle("GET /reports/static/{hash}/reports.css", web.Public, h.handleCSS)
 	handle("GET /reports/{number}", web.Public, h.handleCase)
 	handle("POST /reports/{number}/support", web.SignedIn, h.handleSupport)
 	handle("POST /reports/{number}/reopen", web.Public, h.handleReopen)
@@ -112,10 +108,9 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("POST /admin/reports/keys/{id}/revoke", web.Admin, h.handleRevokeKey)
 }
 
-// Base is what every reports page has: the stylesheet and the form's
-// errors (translated), both as a list for the summary and by field.
+// Base is what every reports page with a form has: the form's errors
+// (translated), both as a list for the summary and by field.
 type Base struct {
-	CSS    string
 	Errors []FieldError
 	Err    map[string]string
 }
@@ -127,30 +122,26 @@ type FieldError struct {
 	Message string
 }
 
-func (h *Handler) base() Base { return Base{CSS: h.css} }
-
-// fail turns an input error into the page's error summary; other errors
-// come back for the error page.
+// fail turns an input error into the page's error summary (see
+// web.Site.FormError); other errors come back for the error page.
 func (h *Handler) fail(b *Base, lang string, err error) error {
-	e, ok := errors.AsType[*apperr.Error](err)
-	if !ok {
+	errs, err := h.Site.FormError(lang, err)
+	if err != nil {
 		return err
 	}
-	switch e.Kind {
-	case apperr.Invalid, apperr.Conflict, apperr.TooLarge:
-	case apperr.NotFound:
-		if e.Field == "" {
-			return err
-		}
-	default:
-		return err
+	for _, field := range slices.Sorted(maps.Keys(errs)) {
+		b.add(field, errs[field])
 	}
-	h.addError(b, lang, e.Field, e.Message)
 	return nil
 }
 
+// addError adds the message of key about field to the page's errors.
 func (h *Handler) addError(b *Base, lang, field, key string) {
-	msg := h.Site.Catalog.T(lang, key)
+	b.add(field, h.Site.Catalog.T(lang, key))
+}
+
+// add adds a translated message about field.
+func (b *Base) add(field, msg string) {
 	if b.Err == nil {
 		b.Err = map[string]string{}
 	}
@@ -359,7 +350,7 @@ func statusFilter(v string) ([]Status, bool) {
 
 func (h *Handler) handleIndex(w http.ResponseWriter, r *http.Request) error {
 	ctx, lang, q := r.Context(), web.Lang(r.Context()), r.URL.Query()
-	p := IndexPage{Base: h.base(), District: q.Get("district"), Category: q.Get("category"), Status: q.Get("status"), Page: 1}
+	p := IndexPage{District: q.Get("district"), Category: q.Get("category"), Status: q.Get("status"), Page: 1}
 	names, cats, err := h.categoryNames(r, false)
 	if err != nil {
 		return err
@@ -519,7 +510,7 @@ func (h *Handler) casePage(r *http.Request, key string) (*CasePage, error) {
 		return nil, err
 	}
 	u := web.Participant(ctx)
-	p := &CasePage{Base: h.base(), Case: c, Row: h.row(c, names, lang), Category: names[c.Category], Ratings: []int{1, 2, 3, 4, 5}}
+	p := &CasePage{Case: c, Row: h.row(c, names, lang), Category: names[c.Category], Ratings: []int{1, 2, 3, 4, 5}}
 	who := Reporter{Key: key}
 	if u != nil {
 		who.UserID = u.ID
@@ -705,7 +696,7 @@ func (h *Handler) handleMine(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return h.Site.Render(w, r, http.StatusOK, "reports/mine", "reports.mine.title",
-		MinePage{Base: h.base(), Cases: h.rows(cases, names, web.Lang(r.Context()))})
+		MinePage{Cases: h.rows(cases, names, web.Lang(r.Context()))})
 }
 
 // StatsPage is the public statistics.
@@ -738,7 +729,7 @@ func (h *Handler) handleStats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := StatsPage{Base: h.base(), Since: since, Total: st.Total}
+	p := StatsPage{Since: since, Total: st.Total}
 	for _, s := range st.ByStatus {
 		p.ByStatus = append(p.ByStatus, StatLine{Label: h.Site.Catalog.T(lang, "reports.status."+string(s.Status)), Total: s.N})
 	}
@@ -777,8 +768,4 @@ func (h *Handler) handlePickMap(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "public, max-age=86400")
 	_, err := w.Write(h.pick)
 	return err
-}
-
-func (h *Handler) handleCSS(w http.ResponseWriter, r *http.Request) error {
-	return web.ServeVersioned(w, r, h.cssHash, "text/css; charset=utf-8", stylesheet)
 }

@@ -49,7 +49,7 @@ func (h *Handler) adminPage(r *http.Request) (*AdminPage, error) {
 			active++
 		}
 	}
-	return &AdminPage{Base: h.base(), Settings: set, ReopenDays: strconv.Itoa(set.ReopenDays), Units: len(units), Categories: len(cats), Keys: active}, nil
+	return &AdminPage{Settings: set, ReopenDays: strconv.Itoa(set.ReopenDays), Units: len(units), Categories: len(cats), Keys: active}, nil
 }
 
 func (h *Handler) handleAdmin(w http.ResponseWriter, r *http.Request) error {
@@ -102,7 +102,7 @@ func (h *Handler) unitsPage(r *http.Request) (*UnitsPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &UnitsPage{Base: h.base(), Units: units}
+	p := &UnitsPage{Units: units}
 	for _, k := range UnitKinds {
 		p.Kinds = append(p.Kinds, Option{Value: k, Label: h.Site.Catalog.T(lang, "reports.unit.kind."+k), Selected: k == r.PostFormValue("kind")})
 	}
@@ -198,7 +198,7 @@ func (h *Handler) routingPage(r *http.Request) (*RoutingPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &RoutingPage{Base: h.base()}
+	p := &RoutingPage{}
 	anyDistrict := h.Site.Catalog.T(lang, "reports.routing.any")
 	for _, rt := range routes {
 		d := anyDistrict
@@ -287,7 +287,7 @@ func (h *Handler) handleCategories(w http.ResponseWriter, r *http.Request) error
 	for _, u := range units {
 		unitName[u.ID] = u.Name
 	}
-	p := CategoriesPage{Base: h.base(), Done: r.URL.Query().Get("done") == "category"}
+	p := CategoriesPage{Done: r.URL.Query().Get("done") == "category"}
 	for _, c := range cats {
 		p.Categories = append(p.Categories, CategoryRow{Code: c.Code, Name: c.Name(lang), Group: c.Group, Unit: unitName[c.UnitID],
 			Type: c.ServiceType, ExpectedDays: c.ExpectedDays, Active: c.Active, Attributes: len(c.Attributes)})
@@ -324,7 +324,7 @@ func (h *Handler) categoryPage(r *http.Request, c *Category) (*CategoryPage, err
 	}
 	lang := web.Lang(r.Context())
 	attrs, _ := json.MarshalIndent(nonNilSlice(c.Attributes), "", "  ")
-	p := &CategoryPage{Base: h.base(), Code: c.Code, Group: c.Group, Keywords: c.Keywords, ExpectedDays: strconv.Itoa(c.ExpectedDays),
+	p := &CategoryPage{Code: c.Code, Group: c.Group, Keywords: c.Keywords, ExpectedDays: strconv.Itoa(c.ExpectedDays),
 		Position: strconv.Itoa(c.Position), Active: c.Active, Batch: c.ServiceType == TypeBatch, Attributes: string(attrs)}
 	for _, l := range h.Site.Catalog.Languages() {
 		p.Languages = append(p.Languages, LangFields{Lang: l, Label: h.Site.Catalog.T(l, "lang.name"),
@@ -427,7 +427,7 @@ func (h *Handler) keysPage(r *http.Request) (*KeysPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &KeysPage{Base: h.base(), Keys: keys, APIURL: Prefix + "/discovery.xml"}, nil
+	return &KeysPage{Keys: keys, APIURL: Prefix + "/discovery.xml"}, nil
 }
 
 func (h *Handler) handleKeys(w http.ResponseWriter, r *http.Request) error {

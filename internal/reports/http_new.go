@@ -65,7 +65,7 @@ func (h *Handler) newPage(r *http.Request, category, lat, lon, address string) (
 		return nil, err
 	}
 	lang := web.Lang(r.Context())
-	p := &NewPage{Base: h.base(), Category: category, Lat: lat, Lon: lon, Address: address,
+	p := &NewPage{Category: category, Lat: lat, Lon: lon, Address: address,
 		MapWidth: int(h.proj.Width), MapHeight: int(h.proj.Height), SignedIn: web.CurrentUser(r.Context()) != nil}
 	for _, c := range cats {
 		p.Categories = append(p.Categories, CategoryChoice{Code: c.Code, ID: "category-" + c.Code, Name: c.Name(lang),
@@ -204,7 +204,6 @@ func (h *Handler) detailsPage(r *http.Request, cat *Category, lat, lon string, h
 		return nil, err
 	}
 	p := &DetailsPage{
-		Base:     h.base(),
 		Category: CategoryChoice{Code: cat.Code, Name: cat.Name(lang), Description: cat.Description(lang), ExpectedDays: cat.ExpectedDays},
 		Notice:   cat.Notice(lang), Lat: lat, Lon: lon, HasPoint: hasPoint, Address: address,
 		Anonymous: web.CurrentUser(ctx) == nil, MaxPhotos: MaxPhotos, MaxDescrLeng: MaxDescription,

@@ -38,7 +38,7 @@ func (h *Handler) handleQueue(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	admin := u.Has(web.RoleAdmin, "")
-	p := QueuePage{Base: h.base(), Unit: q.Get("unit"), Status: q.Get("status")}
+	p := QueuePage{Unit: q.Get("unit"), Status: q.Get("status")}
 	if p.Status == "" {
 		p.Status = "open"
 	}
@@ -118,7 +118,7 @@ func (h *Handler) workPage(r *http.Request) (*WorkPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &WorkPage{Base: h.base(), Case: c, Row: h.row(c, names, lang), Category: names[c.Category],
+	p := &WorkPage{Case: c, Row: h.row(c, names, lang), Category: names[c.Category],
 		PublicURL: fmt.Sprintf("/reports/%d", c.Number), Channel: h.Site.Catalog.T(lang, "reports.channel."+c.Channel), Internal: true}
 	if p.CanWork, err = h.Service.CanWork(ctx, web.CurrentUser(ctx), c); err != nil {
 		return nil, err
@@ -252,7 +252,7 @@ func (h *Handler) enterPage(r *http.Request) (*EnterPage, error) {
 		return nil, err
 	}
 	f := r.Form
-	p := &EnterPage{Base: h.base(), Lat: f.Get("lat"), Lon: f.Get("lon"), Address: f.Get("address"), Description: f.Get("description"),
+	p := &EnterPage{Lat: f.Get("lat"), Lon: f.Get("lon"), Address: f.Get("address"), Description: f.Get("description"),
 		Name: f.Get("name"), Email: f.Get("email"), Phone: f.Get("phone"),
 		PhotoMax: fmt.Sprintf("%.1f MB", float64(h.Service.PhotoPolicy().MaxBytes)/(1<<20))}
 	for _, c := range cats {

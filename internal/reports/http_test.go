@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -22,6 +23,7 @@ import (
 	"github.com/civitas-city/civitas/internal/app"
 	"github.com/civitas-city/civitas/internal/app/apptest"
 	"github.com/civitas-city/civitas/internal/city"
+	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/db/dbtest"
 	"github.com/civitas-city/civitas/internal/reports"
 	"github.com/civitas-city/civitas/internal/web"
@@ -339,4 +341,20 @@ func flows(t *testing.T, srv *app.Server) {
 		"expected_days": {"5"}, "active": {"true"}, "attributes": {`[{"code":"when","datatype":"datetime","variable":true,"descriptions":{"en":"When?"}}]`}}), 303)
 	want(t, "a bad category", admin.post("/admin/reports/categories", url.Values{"new": {"true"}, "code": {"x"}, "name_pl": {"X"},
 		"expected_days": {"5"}, "attributes": {`[{"code":"when","datatype":"colour"}]`}}), 400, `href="#attributes"`)
+}
+
+// The module's stylesheet is one of the site's static files: pages link it
+// under its content hash, and the shared /static/ route serves it.
+func TestStylesheetIsServed(t *testing.T) {
+	b := newBrowser(t, startNode(t, dbtest.DSN(t, db.SQLite)))
+	p := b.get("/reports")
+	href := regexp.MustCompile(`href="(/static/[0-9a-f]+/reports/reports\.css)"`).FindStringSubmatch(p.body)
+	if p.status != 200 || href == nil {
+		t.Fatalf("/reports: %d, no link to the stylesheet", p.status)
+	}
+	css := b.get(href[1])
+	want, _ := os.ReadFile("static/reports.css")
+	if css.status != 200 || css.body != string(want) {
+		t.Errorf("%s: %d, %d bytes; want 200 and static/reports.css", href[1], css.status, len(css.body))
+	}
 }

@@ -102,7 +102,8 @@ func (s *Service) notifyReopened(ctx context.Context, q db.Querier, c *Case, rea
 	// The unit hears of it too, in the city's language.
 	var unitEmail string
 	if c.UnitID != "" {
-		if err := q.QueryRowContext(ctx, `SELECT email FROM report_units WHERE id = $1`, c.UnitID).Scan(&unitEmail); err != nil {
+		var err error
+		if _, unitEmail, err = unit(ctx, q, c.UnitID); err != nil {
 			return fmt.Errorf("reports: unit email: %w", err)
 		}
 	}

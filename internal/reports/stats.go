@@ -41,12 +41,6 @@ type StatRow struct {
 // It reads one row per case; a year of Kraków's reports is a few tens of
 // thousands of rows.
 func (s *Service) Stats(ctx context.Context, since time.Time) (*Stats, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT category_code, district, status, created_at, resolved_at
-		FROM report_cases WHERE created_at >= $1`, db.TS(since))
-	if err != nil {
-		return nil, fmt.Errorf("reports: stats: %w", err)
-	}
-	defer rows.Close()
 	type acc struct {
 		row   StatRow
 		times []time.Duration
@@ -69,24 +63,15 @@ func (s *Service) Stats(ctx context.Context, since time.Time) (*Stats, error) {
 		}
 	}
 	st := &Stats{Since: since}
-	for rows.Next() {
-		var (
-			cat, status string
-			district    int
-			created     db.Time
-			resolved    db.NullTime
-		)
-		if err := rows.Scan(&cat, &district, &status, &created, &resolved); err != nil {
-			return nil, fmt.Errorf("reports: stats: %w", err)
-		}
+	err := caseTimes(ctx, s.DB, since, func(cat string, district int, status Status, created time.Time, resolved db.NullTime) {
 		st.Total++
-		byStatus[Status(status)]++
-		d := resolved.Time.Sub(created.Time)
-		add(cats, cat, Status(status), d, resolved.Valid)
-		add(dists, fmt.Sprint(district), Status(status), d, resolved.Valid)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+		byStatus[status]++
+		d := resolved.Time.Sub(created)
+		add(cats, cat, status, d, resolved.Valid)
+		add(dists, fmt.Sprint(district), status, d, resolved.Valid)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reports: stats: %w", err)
 	}
 	for _, s := range Statuses {
 		st.ByStatus = append(st.ByStatus, StatusCount{Status: s, N: byStatus[s]})

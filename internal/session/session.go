@@ -291,23 +291,14 @@ func (s *Store) EndAll(ctx context.Context, q db.Querier, userID string) error {
 
 // ForUser lists a user's live sessions, newest first.
 func (s *Store) ForUser(ctx context.Context, userID string) ([]Session, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT id, created_at, last_seen_at, expires_at FROM sessions
-		WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC`, userID, db.TS(s.now()))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Session
-	for rows.Next() {
+	return db.Query(ctx, s.DB, func(row db.Scanner) (Session, error) {
 		var sess Session
 		var c, l, e db.Time
-		if err := rows.Scan(&sess.ID, &c, &l, &e); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&sess.ID, &c, &l, &e)
 		sess.UserID, sess.CreatedAt, sess.LastSeen, sess.ExpiresAt = userID, c.Time, l.Time, e.Time
-		out = append(out, sess)
-	}
-	return out, rows.Err()
+		return sess, err
+	}, `SELECT id, created_at, last_seen_at, expires_at FROM sessions
+		WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC`, userID, db.TS(s.now()))
 }
 
 // DeleteExpired removes ended sessions; a periodic job calls it.

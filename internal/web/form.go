@@ -2,6 +2,9 @@ package web
 
 import (
 	"errors"
+	"net/http"
+	"slices"
+	"strconv"
 
 	"github.com/civitas-city/civitas/internal/apperr"
 )
@@ -13,17 +16,43 @@ type FormErrors map[string]string
 // Has reports whether there is any error.
 func (f FormErrors) Has() bool { return len(f) > 0 }
 
-// FormError turns err into form errors when it is an input problem a
-// resident can fix (invalid, conflict, too many attempts); any other error
-// comes back as is, for the error page.
-func (s *Site) FormError(lang string, err error) (FormErrors, error) {
+// Status is the HTTP status of a page showing the form: 422 Unprocessable
+// Entity when it has errors, else 200.
+func (f FormErrors) Status() int {
+	if f.Has() {
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusOK
+}
+
+// formKinds are the errors every form shows beside its fields: problems the
+// resident puts right on the form.
+var formKinds = []apperr.Kind{apperr.Invalid, apperr.Conflict, apperr.TooLarge, apperr.TooMany}
+
+// FormError turns err into form errors when it is a problem the resident
+// can put right on the form — invalid or conflicting input, a file too
+// large, too many attempts, a NotFound that names a field (an unknown
+// category) — or of a kind in also, which a form may show too (a sign-in
+// form shows Unauthenticated, a participation form Forbidden). Every field
+// at fault is kept (see apperr.FieldsOf), its message translated; a message
+// the catalog lacks shows as the generic one of its status. Any other
+// error comes back as is, for the error page.
+func (s *Site) FormError(lang string, err error, also ...apperr.Kind) (FormErrors, error) {
 	e, ok := errors.AsType[*apperr.Error](err)
 	if !ok {
 		return nil, err
 	}
-	switch e.Kind {
-	case apperr.Invalid, apperr.Conflict, apperr.TooMany, apperr.Unauthenticated:
-		return FormErrors{e.Field: s.Catalog.T(lang, e.Message)}, nil
+	show := slices.Contains(formKinds, e.Kind) || slices.Contains(also, e.Kind) ||
+		(e.Kind == apperr.NotFound && e.Field != "")
+	if !show {
+		return nil, err
 	}
-	return nil, err
+	out := FormErrors{}
+	for field, key := range apperr.FieldsOf(err) {
+		if key == "" || !s.Catalog.Has(key) {
+			key = "error.status." + strconv.Itoa(StatusOf(err))
+		}
+		out[field] = s.Catalog.T(lang, key)
+	}
+	return out, nil
 }

@@ -59,6 +59,20 @@ func (r *Renderer) RegisterWith(namespace string, fsys fs.FS, partials []string,
 	}
 }
 
+// RegisterStatic adds the files of a module's static/ folder (fsys holds
+// it, as //go:embed static gives it) to the site's (see Assets.Add): its
+// pages link them with {{asset "namespace/NAME"}}. It panics on an error,
+// at start-up.
+func (r *Renderer) RegisterStatic(namespace string, fsys fs.FS) {
+	sub, err := fs.Sub(fsys, "static")
+	if err == nil {
+		err = r.assets.Add(namespace, sub)
+	}
+	if err != nil {
+		panic(err)
+	}
+}
+
 // Pages lists the registered page names.
 func (r *Renderer) Pages() []string {
 	out := make([]string, 0, len(r.pages))

@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -27,26 +28,41 @@ type asset struct {
 func NewAssets(fss ...fs.FS) (*Assets, error) {
 	a := &Assets{files: map[string]asset{}}
 	for _, fsys := range fss {
-		err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			b, err := fs.ReadFile(fsys, p)
-			if err != nil {
-				return err
-			}
-			ct := mime.TypeByExtension(path.Ext(p))
-			if ct == "" {
-				ct = "application/octet-stream"
-			}
-			a.files[p] = asset{hash: ContentHash(b), body: b, ctype: ct}
-			return nil
-		})
-		if err != nil {
+		if err := a.add("", fsys, true); err != nil {
 			return nil, err
 		}
 	}
 	return a, nil
+}
+
+// Add reads a module's static files (its static/ folder) under the name
+// "namespace/NAME", so that they are served beside the site's own and pages
+// link them with {{asset "namespace/NAME"}}. Call it at start-up, before
+// the site serves; a name added twice is an error.
+func (a *Assets) Add(namespace string, fsys fs.FS) error {
+	return a.add(namespace+"/", fsys, false)
+}
+
+func (a *Assets) add(prefix string, fsys fs.FS, override bool) error {
+	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		name := prefix + p
+		if _, dup := a.files[name]; dup && !override {
+			return fmt.Errorf("web: static file %s added twice", name)
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		ct := mime.TypeByExtension(path.Ext(p))
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		a.files[name] = asset{hash: contentHash(b), body: b, ctype: ct}
+		return nil
+	})
 }
 
 // Has reports whether the asset exists (optional scripts are left out of
@@ -70,19 +86,19 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	ServeVersioned(w, r, f.hash, f.ctype, f.body)
+	serveVersioned(w, r, f.hash, f.ctype, f.body)
 }
 
-// ContentHash is the short digest of a static file that versions its URL.
-func ContentHash(b []byte) string {
+// contentHash is the short digest of a static file that versions its URL.
+func contentHash(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:6])
 }
 
-// ServeVersioned writes body, requested under a URL whose {hash} segment
+// serveVersioned writes body, requested under a URL whose {hash} segment
 // versions it. Only the current hash may be cached for ever: an old one
 // still gets the current file, but it must not stick under the wrong name.
-func ServeVersioned(w http.ResponseWriter, r *http.Request, hash, ctype string, body []byte) error {
+func serveVersioned(w http.ResponseWriter, r *http.Request, hash, ctype string, body []byte) error {
 	if r.PathValue("hash") != hash {
 		w.Header().Set("Cache-Control", "no-cache")
 	} else {

@@ -96,14 +96,55 @@ func Read(r io.Reader, o Options, fn func(Entry) error) (ReadResult, error) {
 	if len(o.Key) < MinKeyLen {
 		return res, ErrShortKey
 	}
-	now := o.Now
-	if now.IsZero() {
-		now = time.Now()
+	rc := rowChecker{key: o.Key, now: o.Now, isDistrict: o.IsDistrict, seen: map[[sha256.Size]byte]int{}}
+	if rc.now.IsZero() {
+		rc.now = time.Now()
 	}
-	isDistrict := o.IsDistrict
-	if isDistrict == nil {
-		isDistrict = func(n int) bool { return n > 0 }
+	if rc.isDistrict == nil {
+		rc.isDistrict = func(n int) bool { return n > 0 }
 	}
+	cr := newCSVReader(r)
+	cols, width, err := readHeader(cr, &res)
+	if err != nil || len(res.Errors) > 0 {
+		return res, err
+	}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if pe, ok := errors.AsType[*csv.ParseError](err); ok {
+			res.Rows++
+			res.Errors = append(res.Errors, RowError{pe.StartLine, "csv", pe.Err.Error()})
+			continue
+		}
+		if err != nil {
+			return res, fmt.Errorf("census: read: %w", err)
+		}
+		res.Rows++
+		line, _ := cr.FieldPos(0)
+		if len(rec) != width {
+			res.Errors = append(res.Errors, RowError{line, "row", fmt.Sprintf("has %d fields, the header has %d", len(rec), width)})
+			continue
+		}
+		e := rc.entry(rec, cols, line, &res)
+		if len(res.Errors) > 0 || fn == nil {
+			continue
+		}
+		if err := fn(e); err != nil {
+			return res, err
+		}
+	}
+	if res.Rows == 0 && len(res.Errors) == 0 {
+		res.Errors = append(res.Errors, RowError{2, "file", "has no rows after the header: an empty register would remove every resident"})
+	}
+	slices.SortStableFunc(res.Errors, func(a, b RowError) int { return a.Line - b.Line })
+	return res, nil
+}
+
+// newCSVReader reads a register: a UTF-8 byte order mark skipped, the
+// delimiter guessed from the header line.
+func newCSVReader(r io.Reader) *csv.Reader {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
@@ -112,18 +153,23 @@ func Read(r io.Reader, o Options, fn func(Entry) error) (ReadResult, error) {
 	cr.Comma = sniffDelimiter(br)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
+	return cr
+}
 
+// readHeader reads the header line: the index of each known column, and
+// the number of fields every row must have. Problems with it go to res.
+func readHeader(cr *csv.Reader, res *ReadResult) (map[string]int, int, error) {
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		res.Errors = append(res.Errors, RowError{1, "file", "is empty: the first line must name the columns (pesel, birth_date, district)"})
-		return res, nil
+		return nil, 0, nil
 	}
 	if pe, ok := errors.AsType[*csv.ParseError](err); ok {
 		res.Errors = append(res.Errors, RowError{pe.StartLine, "header", pe.Err.Error()})
-		return res, nil
+		return nil, 0, nil
 	}
 	if err != nil {
-		return res, fmt.Errorf("census: read: %w", err)
+		return nil, 0, fmt.Errorf("census: read: %w", err)
 	}
 	cols := map[string]int{}
 	for i, h := range header {
@@ -142,86 +188,58 @@ func Read(r io.Reader, o Options, fn func(Entry) error) (ReadResult, error) {
 			res.Errors = append(res.Errors, RowError{1, "header", "missing column " + c})
 		}
 	}
-	if len(res.Errors) > 0 {
-		return res, nil
+	return cols, len(header), nil
+}
+
+// rowChecker checks the data rows of one file.
+type rowChecker struct {
+	key        []byte
+	now        time.Time
+	isDistrict func(int) bool
+	seen       map[[sha256.Size]byte]int // PESEL hash -> its first line
+}
+
+// entry reads the row at line into an entry; its problems go to res.
+func (c *rowChecker) entry(rec []string, cols map[string]int, line int, res *ReadResult) Entry {
+	bad := func(field, format string, args ...any) {
+		res.Errors = append(res.Errors, RowError{line, field, fmt.Sprintf(format, args...)})
 	}
-	width := len(header)
-	seen := map[[sha256.Size]byte]int{}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if pe, ok := errors.AsType[*csv.ParseError](err); ok {
-			res.Rows++
-			res.Errors = append(res.Errors, RowError{pe.StartLine, "csv", pe.Err.Error()})
-			continue
-		}
-		if err != nil {
-			return res, fmt.Errorf("census: read: %w", err)
-		}
-		res.Rows++
-		line, _ := cr.FieldPos(0)
-		bad := func(field, format string, args ...any) {
-			res.Errors = append(res.Errors, RowError{line, field, fmt.Sprintf(format, args...)})
-		}
-		if len(rec) != width {
-			bad("row", "has %d fields, the header has %d", len(rec), width)
-			continue
-		}
-		var (
-			e     Entry
-			p     pesel.PESEL
-			perr  error
-			birth time.Time
-			berr  error
-		)
-		p, perr = pesel.ParseAt(strings.TrimSpace(rec[cols[ColPESEL]]), now)
-		if perr != nil {
-			bad(ColPESEL, "%s", pesel.CodeOf(perr))
-		}
-		birth, berr = time.Parse(time.DateOnly, strings.TrimSpace(rec[cols[ColBirthDate]]))
-		switch {
-		case berr != nil:
-			bad(ColBirthDate, "must be a date written YYYY-MM-DD")
-		case perr == nil && !birth.Equal(p.BirthDate()):
-			bad(ColBirthDate, "does not match the birth date in the PESEL")
-		}
-		ds := strings.TrimSpace(rec[cols[ColDistrict]])
-		// The value is not quoted back: a column shifted by one would put
-		// a PESEL here.
-		switch n, err := strconv.Atoi(ds); {
-		case err != nil:
-			bad(ColDistrict, "must be a district number (a whole number)")
-		case !isDistrict(n) && n >= 0 && n < 1000:
-			bad(ColDistrict, "there is no district number %d", n)
-		case !isDistrict(n):
-			bad(ColDistrict, "is not a district number")
-		default:
-			e.District = n
-		}
-		if perr == nil {
-			h := sum(o.Key, p.Digits())
-			if first, dup := seen[h]; dup {
-				bad(ColPESEL, "the same PESEL as line %d", first)
-			} else {
-				seen[h] = line
-			}
-			e.Hash = hex.EncodeToString(h[:])
-		}
-		if len(res.Errors) > 0 || fn == nil {
-			continue
-		}
-		e.BirthDate = birth
-		if err := fn(e); err != nil {
-			return res, err
-		}
+	var e Entry
+	p, perr := pesel.ParseAt(strings.TrimSpace(rec[cols[ColPESEL]]), c.now)
+	if perr != nil {
+		bad(ColPESEL, "%s", pesel.CodeOf(perr))
 	}
-	if res.Rows == 0 && len(res.Errors) == 0 {
-		res.Errors = append(res.Errors, RowError{2, "file", "has no rows after the header: an empty register would remove every resident"})
+	birth, berr := time.Parse(time.DateOnly, strings.TrimSpace(rec[cols[ColBirthDate]]))
+	switch {
+	case berr != nil:
+		bad(ColBirthDate, "must be a date written YYYY-MM-DD")
+	case perr == nil && !birth.Equal(p.BirthDate()):
+		bad(ColBirthDate, "does not match the birth date in the PESEL")
 	}
-	slices.SortStableFunc(res.Errors, func(a, b RowError) int { return a.Line - b.Line })
-	return res, nil
+	ds := strings.TrimSpace(rec[cols[ColDistrict]])
+	// The value is not quoted back: a column shifted by one would put
+	// a PESEL here.
+	switch n, err := strconv.Atoi(ds); {
+	case err != nil:
+		bad(ColDistrict, "must be a district number (a whole number)")
+	case !c.isDistrict(n) && n >= 0 && n < 1000:
+		bad(ColDistrict, "there is no district number %d", n)
+	case !c.isDistrict(n):
+		bad(ColDistrict, "is not a district number")
+	default:
+		e.District = n
+	}
+	if perr == nil {
+		h := sum(c.key, p.Digits())
+		if first, dup := c.seen[h]; dup {
+			bad(ColPESEL, "the same PESEL as line %d", first)
+		} else {
+			c.seen[h] = line
+		}
+		e.Hash = hex.EncodeToString(h[:])
+	}
+	e.BirthDate = birth
+	return e
 }
 
 // sniffDelimiter picks the header line's delimiter: the most frequent of

@@ -3,7 +3,9 @@ package identity
 import (
 	"context"
 	"embed"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -97,31 +99,6 @@ func (h *Handler) t(ctx context.Context, key string, args ...any) string {
 	return h.Site.Catalog.T(web.Lang(ctx), key, args...)
 }
 
-// formErrors translates an error's field messages for a form; an error
-// without a field message shows in the summary only.
-func (h *Handler) formErrors(ctx context.Context, err error) map[string]string {
-	out := map[string]string{}
-	for field, key := range FieldErrors(err) {
-		if key == "" || !h.Site.Catalog.Has(key) {
-			key = "error.status." + strconv.Itoa(web.StatusOf(err))
-		}
-		out[field] = h.t(ctx, key)
-	}
-	if len(out) == 0 {
-		out[""] = h.t(ctx, "error.internal")
-	}
-	return out
-}
-
-// isFormError tells errors a form shows from those the error page shows.
-func isFormError(err error) bool {
-	switch apperr.KindOf(err) {
-	case apperr.Invalid, apperr.Conflict, apperr.TooMany:
-		return true
-	}
-	return false
-}
-
 // noStore keeps pages that show a PESEL or a claim code out of caches.
 func noStore(w http.ResponseWriter) { w.Header().Set("Cache-Control", "no-store") }
 
@@ -201,18 +178,28 @@ func (h *Handler) handleVerifyCensus(w http.ResponseWriter, r *http.Request) err
 	}
 	res, err := h.Service.VerifyCensus(ctx, u.ID, r.PostFormValue("pesel"), r.PostFormValue("birth_date"), r.PostFormValue("claim_code"))
 	if err != nil {
-		if !isFormError(err) {
-			return err
-		}
-		p, perr := h.verifyPage(r)
-		if perr != nil {
-			return perr
-		}
-		p.PESEL, p.BirthDate, p.ClaimCode = r.PostFormValue("pesel"), r.PostFormValue("birth_date"), r.PostFormValue("claim_code")
-		p.Errors = h.formErrors(ctx, err)
-		return h.renderVerify(w, r, web.StatusOf(err), p)
+		return h.verifyAgain(w, r, err, func(p *VerifyPage, errs web.FormErrors) {
+			p.PESEL, p.BirthDate, p.ClaimCode = r.PostFormValue("pesel"), r.PostFormValue("birth_date"), r.PostFormValue("claim_code")
+			p.Errors = errs
+		})
 	}
 	return h.verified(w, r, res, "/account/verify")
+}
+
+// verifyAgain shows the verification page again with err's problems, which
+// fill puts on it, or returns err for the error page when the resident
+// cannot put it right.
+func (h *Handler) verifyAgain(w http.ResponseWriter, r *http.Request, err error, fill func(p *VerifyPage, errs web.FormErrors)) error {
+	errs, ferr := h.Site.FormError(web.Lang(r.Context()), err)
+	if ferr != nil {
+		return ferr
+	}
+	p, perr := h.verifyPage(r)
+	if perr != nil {
+		return perr
+	}
+	fill(&p, errs)
+	return h.renderVerify(w, r, web.StatusOf(err), p)
 }
 
 // verified ends a successful verification: after a claim the browser is
@@ -315,14 +302,11 @@ func (h *Handler) handleOIDCCallback(w http.ResponseWriter, r *http.Request) err
 	}
 	res, err := h.Service.VerifyOIDC(ctx, u.ID, digits)
 	if err != nil {
-		if !isFormError(err) {
-			return err
-		}
-		msg := apperr.MessageOf(err)
-		if !h.Site.Catalog.Has(msg) {
-			msg = "error.status." + strconv.Itoa(web.StatusOf(err))
-		}
-		return h.oidcError(w, r, web.StatusOf(err), msg, nil)
+		return h.verifyAgain(w, r, err, func(p *VerifyPage, errs web.FormErrors) {
+			// The provider's answer fills no field of the page: its
+			// problems are about the whole verification.
+			p.Errors = map[string]string{"": strings.Join(slices.Sorted(maps.Values(errs)), " ")}
+		})
 	}
 	next := ""
 	if flow.Next != "" {

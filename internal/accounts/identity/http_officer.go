@@ -55,11 +55,12 @@ func (h *Handler) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	noStore(w)
 	res, err := h.Service.Search(ctx, q)
 	if err != nil {
-		if !isFormError(err) {
-			return err
+		errs, ferr := h.Site.FormError(web.Lang(ctx), err)
+		if ferr != nil {
+			return ferr
 		}
 		p.Errors = map[string]string{}
-		for _, msg := range h.formErrors(ctx, err) {
+		for _, msg := range errs {
 			p.Errors["q"] = msg
 		}
 		return h.Site.Render(w, r, http.StatusBadRequest, "identity/residents", "identity.residents.title", p)
@@ -107,11 +108,12 @@ func (h *Handler) handleCreate(w http.ResponseWriter, r *http.Request) error {
 	m, err := h.Service.CreateManaged(ctx, officer.ID, n)
 	noStore(w)
 	if err != nil {
-		if !isFormError(err) {
-			return err
+		errs, ferr := h.Site.FormError(web.Lang(ctx), err)
+		if ferr != nil {
+			return ferr
 		}
 		p := NewResidentPage{Name: n.Name, PESEL: n.PESEL, BirthDate: n.BirthDate, District: district, Districts: h.districtOptions(),
-			Errors: h.formErrors(ctx, err)}
+			Errors: errs}
 		return h.Site.Render(w, r, web.StatusOf(err), "identity/resident_new", "identity.new.title", p)
 	}
 	p := CreatedPage{UserID: m.UserID, Name: n.Name, ClaimCode: m.ClaimCode, District: h.districtLabel(m.District)}
@@ -166,10 +168,11 @@ func (h *Handler) handleInPerson(w http.ResponseWriter, r *http.Request) error {
 	district, _ := strconv.Atoi(r.PostFormValue("district"))
 	res, err := h.Service.VerifyInPerson(ctx, officer.ID, p.Person.UserID, r.PostFormValue("pesel"), r.PostFormValue("birth_date"), district)
 	if err != nil {
-		if !isFormError(err) {
-			return err
+		errs, ferr := h.Site.FormError(web.Lang(ctx), err)
+		if ferr != nil {
+			return ferr
 		}
-		p.PESEL, p.BirthDate, p.District, p.Errors = r.PostFormValue("pesel"), r.PostFormValue("birth_date"), district, h.formErrors(ctx, err)
+		p.PESEL, p.BirthDate, p.District, p.Errors = r.PostFormValue("pesel"), r.PostFormValue("birth_date"), district, errs
 		noStore(w)
 		return h.Site.Render(w, r, web.StatusOf(err), "identity/resident", "identity.resident.title", p)
 	}
@@ -190,10 +193,11 @@ func (h *Handler) handleRevoke(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := h.Service.Revoke(ctx, web.CurrentUser(ctx).ID, p.Person.UserID, r.PostFormValue("reason")); err != nil {
-		if !isFormError(err) {
-			return err
+		errs, ferr := h.Site.FormError(web.Lang(ctx), err)
+		if ferr != nil {
+			return ferr
 		}
-		p.Reason, p.Errors = r.PostFormValue("reason"), h.formErrors(ctx, err)
+		p.Reason, p.Errors = r.PostFormValue("reason"), errs
 		return h.Site.Render(w, r, web.StatusOf(err), "identity/resident", "identity.resident.title", p)
 	}
 	http.Redirect(w, r, "/officer/residents/"+p.Person.UserID+"?done=revoked", http.StatusSeeOther)
@@ -209,7 +213,7 @@ func (h *Handler) handleClaimCode(w http.ResponseWriter, r *http.Request) error 
 	code, err := h.Service.NewClaimCode(ctx, web.CurrentUser(ctx).ID, p.Person.UserID)
 	if err != nil {
 		if apperr.Is(err, apperr.Invalid) {
-			p.Errors = h.formErrors(ctx, err)
+			p.Errors, _ = h.Site.FormError(web.Lang(ctx), err)
 			return h.Site.Render(w, r, http.StatusBadRequest, "identity/resident", "identity.resident.title", p)
 		}
 		return err

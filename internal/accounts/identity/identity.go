@@ -86,7 +86,7 @@ type Service struct {
 	MaxFailures int
 	Now         func() time.Time
 
-	residency residencyStmt // see Residency
+	stmts db.StmtCache // the residency query of the ballot's hot path (Residency)
 }
 
 func (s *Service) now() time.Time {
@@ -244,28 +244,4 @@ func Lapsed(ctx context.Context, q db.Querier) (int, error) {
 		return 0, fmt.Errorf("identity: lapsed: %w", err)
 	}
 	return n, nil
-}
-
-// FieldErrors gathers the field errors in err (which may join several):
-// field name to catalog key. Errors without a field are under "".
-func FieldErrors(err error) map[string]string {
-	out := map[string]string{}
-	var walk func(error)
-	walk = func(err error) {
-		switch e := err.(type) {
-		case nil:
-		case *apperr.Error:
-			if _, seen := out[e.Field]; !seen && e.Kind != apperr.Internal {
-				out[e.Field] = e.Message
-			}
-		case interface{ Unwrap() []error }:
-			for _, x := range e.Unwrap() {
-				walk(x)
-			}
-		case interface{ Unwrap() error }:
-			walk(e.Unwrap())
-		}
-	}
-	walk(err)
-	return out
 }

@@ -74,7 +74,7 @@ func addUser(t *testing.T, d *db.DB, email string, confirmed bool) string {
 
 func wantField(t *testing.T, err error, field, key string) {
 	t.Helper()
-	got := identity.FieldErrors(err)
+	got := apperr.FieldsOf(err)
 	if got[field] != key {
 		t.Fatalf("error %v: fields %v, want %s=%s", err, got, field, key)
 	}

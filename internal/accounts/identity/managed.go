@@ -227,29 +227,22 @@ func (s *Service) search(ctx context.Context, query string, managedOnly bool) (S
 	if managedOnly {
 		where += " AND m.user_id IS NOT NULL"
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT u.id, u.display_name, u.email, u.created_at FROM users u
-		LEFT JOIN managed_profiles m ON m.user_id = u.id
-		WHERE u.disabled_at IS NULL AND `+where+` ORDER BY u.display_name, u.id LIMIT `+strconv.Itoa(maxResults), args...)
-	if err != nil {
-		return res, fmt.Errorf("identity: search: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	var err error
+	res.People, err = db.Query(ctx, s.DB, func(row db.Scanner) (Person, error) {
 		var (
 			p     Person
 			email sql.NullString
 			at    db.Time
 		)
-		if err := rows.Scan(&p.UserID, &p.Name, &email, &at); err != nil {
-			return res, fmt.Errorf("identity: search: %w", err)
-		}
+		err := row.Scan(&p.UserID, &p.Name, &email, &at)
 		p.Email, p.CreatedAt = email.String, at.Time
-		res.People = append(res.People, p)
-	}
-	if err := rows.Err(); err != nil {
+		return p, err
+	}, `SELECT u.id, u.display_name, u.email, u.created_at FROM users u
+		LEFT JOIN managed_profiles m ON m.user_id = u.id
+		WHERE u.disabled_at IS NULL AND `+where+` ORDER BY u.display_name, u.id LIMIT `+strconv.Itoa(maxResults), args...)
+	if err != nil {
 		return res, fmt.Errorf("identity: search: %w", err)
 	}
-	rows.Close()
 	for i := range res.People {
 		if res.People[i].Status, err = s.Status(ctx, res.People[i].UserID); err != nil {
 			return res, err
@@ -311,7 +304,18 @@ func (s *Service) RefusedClaims(ctx context.Context, limit int) ([]Refusal, erro
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT r.at, r.method, r.reason, r.user_id, u.display_name, u.email, r.holder_id, h.display_name, m.user_id
+	out, err := db.Query(ctx, s.DB, func(row db.Scanner) (Refusal, error) {
+		var (
+			r                             Refusal
+			at                            db.Time
+			method                        string
+			uname, uemail, hname, managed sql.NullString
+		)
+		err := row.Scan(&at, &method, &r.Reason, &r.UserID, &uname, &uemail, &r.HolderID, &hname, &managed)
+		r.At, r.Method = at.Time, Method(method)
+		r.UserName, r.UserEmail, r.HolderName, r.HolderManaged = uname.String, uemail.String, hname.String, managed.Valid
+		return r, err
+	}, `SELECT r.at, r.method, r.reason, r.user_id, u.display_name, u.email, r.holder_id, h.display_name, m.user_id
 		FROM residency_refused r
 		LEFT JOIN users u ON u.id = r.user_id
 		LEFT JOIN users h ON h.id = r.holder_id
@@ -320,21 +324,5 @@ func (s *Service) RefusedClaims(ctx context.Context, limit int) ([]Refusal, erro
 	if err != nil {
 		return nil, fmt.Errorf("identity: refused claims: %w", err)
 	}
-	defer rows.Close()
-	var out []Refusal
-	for rows.Next() {
-		var (
-			r                             Refusal
-			at                            db.Time
-			method                        string
-			uname, uemail, hname, managed sql.NullString
-		)
-		if err := rows.Scan(&at, &method, &r.Reason, &r.UserID, &uname, &uemail, &r.HolderID, &hname, &managed); err != nil {
-			return nil, fmt.Errorf("identity: refused claims: %w", err)
-		}
-		r.At, r.Method = at.Time, Method(method)
-		r.UserName, r.UserEmail, r.HolderName, r.HolderManaged = uname.String, uemail.String, hname.String, managed.Valid
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/civitas-city/civitas/internal/accounts/census"
@@ -33,25 +32,10 @@ type Residency struct {
 const residencyQuery = `SELECT r.pesel_hash, r.method, r.district, c.birth_date, c.district
 	FROM residency r LEFT JOIN census_entries c ON c.pesel_hash = r.pesel_hash WHERE r.user_id = $1`
 
-// residencyStmt is residencyQuery prepared once per Service, on first use
-// (the schema may not exist yet when the Service is built).
-type residencyStmt struct {
-	mu   sync.Mutex
-	stmt *sql.Stmt
-}
-
+// residencyRow runs residencyQuery as a prepared statement (db.StmtCache):
+// it is on the ballot's hot path.
 func (s *Service) residencyRow(ctx context.Context, userID string) *sql.Row {
-	s.residency.mu.Lock()
-	if s.residency.stmt == nil {
-		s.residency.stmt, _ = s.DB.PrepareContext(ctx, residencyQuery)
-	}
-	st := s.residency.stmt
-	s.residency.mu.Unlock()
-	if st == nil {
-		// Unprepared, the query fails the same way, inside the Row.
-		return s.DB.QueryRowContext(ctx, residencyQuery, userID)
-	}
-	return st.QueryRowContext(ctx, userID)
+	return s.stmts.Querier(s.DB, nil).QueryRowContext(ctx, residencyQuery, userID)
 }
 
 // Residency tells whether an account is a verified resident now, of which

@@ -181,122 +181,152 @@ func kmeans(pts [][2]float64, w []float64, k int, prev []kcluster, maxIters int)
 	} else {
 		cs = initClusters(pts, k)
 	}
-	n := len(pts)
-	assign := make([]int32, n)
-	upper := make([]float64, n)
-	lower := make([]float64, n)
-	centers := make([][2]float64, len(cs))
-	for j := range cs {
-		centers[j] = cs[j].center
-	}
-	half := make([]float64, len(cs))
-	full := func(i int) {
-		p := pts[i]
-		b1, b2 := math.Inf(1), math.Inf(1)
-		a := int32(0)
-		for j, c := range centers {
-			d := dist2(p, c)
-			if d < b1 {
-				b2 = b1
-				b1, a = d, int32(j)
-			} else if d < b2 {
-				b2 = d
-			}
-		}
-		assign[i], upper[i], lower[i] = a, math.Sqrt(b1), math.Sqrt(b2)
-	}
-	assignRange := func(lo, hi int, first bool) {
-		for i := lo; i < hi; i++ {
-			if first {
-				full(i)
-				continue
-			}
-			a := assign[i]
-			bound := max(lower[i], half[a])
-			if upper[i] <= bound {
-				continue
-			}
-			upper[i] = dist(pts[i], centers[a])
-			if upper[i] <= bound {
-				continue
-			}
-			full(i)
-		}
-	}
-	first := true
-	for iter := maxIters; ; iter-- {
-		// Assignment.
-		if len(centers) > 1 {
-			for j := range centers {
-				nearest := math.Inf(1)
-				for l := range centers {
-					if l != j {
-						nearest = min(nearest, dist(centers[j], centers[l]))
-					}
-				}
-				half[j] = nearest / 2
-			}
-		} else {
-			half[0] = math.Inf(1)
-		}
-		if n >= 8192 {
-			var wg sync.WaitGroup
-			wg.Go(func() { assignRange(n/2, n, first) })
-			assignRange(0, n/2, first)
-			wg.Wait()
-		} else {
-			assignRange(0, n, first)
-		}
-		first = false
-		// Update: members in point order, empty clusters dropped.
-		next := make([]kcluster, len(cs))
-		for j := range cs {
-			next[j].id = cs[j].id
-		}
-		for i, a := range assign {
-			next[a].members = append(next[a].members, int32(i))
-		}
-		remap := make([]int32, len(cs))
-		var live []kcluster
-		var moves []float64
-		for j := range next {
-			if len(next[j].members) == 0 {
-				remap[j] = -1
-				continue
-			}
-			next[j].center = wmean(pts, w, next[j].members)
-			remap[j] = int32(len(live))
-			moves = append(moves, dist(centers[j], next[j].center))
-			live = append(live, next[j])
-		}
+	h := newHamerly(pts, cs)
+	for iter, first := maxIters, true; ; iter, first = iter-1, false {
+		h.assignAll(first)
+		live, remap, moves := h.update(cs, w)
 		done := iter <= 0 || sameClustering(cs, live)
 		cs = live
 		if done {
 			return cs
 		}
-		// Keep the bounds valid for the moved centres.
-		maxMove, secondMove := 0.0, 0.0
-		for _, mv := range moves {
-			if mv > maxMove {
-				secondMove, maxMove = maxMove, mv
-			} else if mv > secondMove {
-				secondMove = mv
-			}
+		h.moveCenters(cs, remap, moves)
+	}
+}
+
+// hamerly is the state of the assignment step: each point's cluster, an
+// upper bound on its distance to that centre and a lower bound on its
+// distance to any other.
+type hamerly struct {
+	pts          [][2]float64
+	assign       []int32
+	upper, lower []float64
+	centers      [][2]float64
+	half         []float64 // half the distance from each centre to the nearest other
+}
+
+func newHamerly(pts [][2]float64, cs []kcluster) *hamerly {
+	n := len(pts)
+	h := &hamerly{pts: pts, assign: make([]int32, n), upper: make([]float64, n), lower: make([]float64, n),
+		centers: make([][2]float64, len(cs)), half: make([]float64, len(cs))}
+	for j := range cs {
+		h.centers[j] = cs[j].center
+	}
+	return h
+}
+
+// full assigns point i by measuring every centre.
+func (h *hamerly) full(i int) {
+	p := h.pts[i]
+	b1, b2 := math.Inf(1), math.Inf(1)
+	a := int32(0)
+	for j, c := range h.centers {
+		d := dist2(p, c)
+		if d < b1 {
+			b2 = b1
+			b1, a = d, int32(j)
+		} else if d < b2 {
+			b2 = d
 		}
-		centers = centers[:len(cs)]
-		half = half[:len(cs)]
-		for j := range cs {
-			centers[j] = cs[j].center
+	}
+	h.assign[i], h.upper[i], h.lower[i] = a, math.Sqrt(b1), math.Sqrt(b2)
+}
+
+// assignRange assigns points lo..hi-1: every one measured the first time,
+// afterwards only those whose bounds do not settle it.
+func (h *hamerly) assignRange(lo, hi int, first bool) {
+	for i := lo; i < hi; i++ {
+		if first {
+			h.full(i)
+			continue
 		}
-		for i := range assign {
-			a := remap[assign[i]]
-			assign[i] = a
-			upper[i] += moves[a]
-			if moves[a] == maxMove {
-				lower[i] -= secondMove
-			} else {
-				lower[i] -= maxMove
+		a := h.assign[i]
+		bound := max(h.lower[i], h.half[a])
+		if h.upper[i] <= bound {
+			continue
+		}
+		h.upper[i] = dist(h.pts[i], h.centers[a])
+		if h.upper[i] <= bound {
+			continue
+		}
+		h.full(i)
+	}
+}
+
+// assignAll assigns every point, in two halves at once when there are many.
+func (h *hamerly) assignAll(first bool) {
+	if len(h.centers) > 1 {
+		for j := range h.centers {
+			nearest := math.Inf(1)
+			for l := range h.centers {
+				if l != j {
+					nearest = min(nearest, dist(h.centers[j], h.centers[l]))
+				}
 			}
+			h.half[j] = nearest / 2
+		}
+	} else {
+		h.half[0] = math.Inf(1)
+	}
+	n := len(h.pts)
+	if n >= 8192 {
+		var wg sync.WaitGroup
+		wg.Go(func() { h.assignRange(n/2, n, first) })
+		h.assignRange(0, n/2, first)
+		wg.Wait()
+	} else {
+		h.assignRange(0, n, first)
+	}
+}
+
+// update makes the clusters of the assignment: members in point order,
+// empty clusters dropped. remap gives each old cluster's new index (-1:
+// dropped), moves how far each new centre moved.
+func (h *hamerly) update(cs []kcluster, w []float64) (live []kcluster, remap []int32, moves []float64) {
+	next := make([]kcluster, len(cs))
+	for j := range cs {
+		next[j].id = cs[j].id
+	}
+	for i, a := range h.assign {
+		next[a].members = append(next[a].members, int32(i))
+	}
+	remap = make([]int32, len(cs))
+	for j := range next {
+		if len(next[j].members) == 0 {
+			remap[j] = -1
+			continue
+		}
+		next[j].center = wmean(h.pts, w, next[j].members)
+		remap[j] = int32(len(live))
+		moves = append(moves, dist(h.centers[j], next[j].center))
+		live = append(live, next[j])
+	}
+	return live, remap, moves
+}
+
+// moveCenters takes the new centres and keeps the bounds valid for them.
+func (h *hamerly) moveCenters(cs []kcluster, remap []int32, moves []float64) {
+	maxMove, secondMove := 0.0, 0.0
+	for _, mv := range moves {
+		if mv > maxMove {
+			secondMove, maxMove = maxMove, mv
+		} else if mv > secondMove {
+			secondMove = mv
+		}
+	}
+	h.centers = h.centers[:len(cs)]
+	h.half = h.half[:len(cs)]
+	for j := range cs {
+		h.centers[j] = cs[j].center
+	}
+	for i := range h.assign {
+		a := remap[h.assign[i]]
+		h.assign[i] = a
+		h.upper[i] += moves[a]
+		if moves[a] == maxMove {
+			h.lower[i] -= secondMove
+		} else {
+			h.lower[i] -= maxMove
 		}
 	}
 }

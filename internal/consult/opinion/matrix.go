@@ -46,113 +46,138 @@ type matrix struct {
 const covLimit = 2000
 
 func buildMatrix(votes []Vote, order []int64, opt Options) *matrix {
-	n := len(votes)
-	pidx := make([]int32, n)
-	tidx := make([]int32, n)
-	pidOf := make(map[int64]int32)
-	tidOf := make(map[int64]int32)
-	var pidList, tidList []int64
-	var pFirstT, tFirstT []int64
-	var pFirstI, tFirstI []int32
+	ps, ts := newFirsts(), newFirsts()
+	pidx := make([]int32, len(votes))
+	tidx := make([]int32, len(votes))
 	for i, v := range votes {
-		p, ok := pidOf[v.PID]
-		if !ok {
-			p = int32(len(pidList))
-			pidOf[v.PID] = p
-			pidList = append(pidList, v.PID)
-			pFirstT = append(pFirstT, v.Time)
-			pFirstI = append(pFirstI, int32(i))
-		} else if v.Time < pFirstT[p] {
-			pFirstT[p], pFirstI[p] = v.Time, int32(i)
-		}
-		t, ok := tidOf[v.TID]
-		if !ok {
-			t = int32(len(tidList))
-			tidOf[v.TID] = t
-			tidList = append(tidList, v.TID)
-			tFirstT = append(tFirstT, v.Time)
-			tFirstI = append(tFirstI, int32(i))
-		} else if v.Time < tFirstT[t] {
-			tFirstT[t], tFirstI[t] = v.Time, int32(i)
-		}
-		pidx[i], tidx[i] = p, t
+		pidx[i], tidx[i] = ps.add(v.PID, v.Time, i), ts.add(v.TID, v.Time, i)
 	}
+	m := &matrix{rowOf: make(map[int64]int32), colOf: make(map[int64]int32)}
+	rowOfP := m.admitRows(ps, order, opt.MaxParticipants)
+	colOfT := m.admitColumns(ts, opt.MaxComments)
+	byRow, rowStart := cellOrder(pidx, tidx, rowOfP, colOfT, len(m.pids), len(m.tids))
+	cells := m.fillRows(votes, tidx, colOfT, byRow, rowStart)
+	m.tidOrder = make([]int32, len(m.tids))
+	for c := range m.tidOrder {
+		m.tidOrder[c] = int32(c)
+	}
+	if len(m.tids) <= covLimit && pairWork(m.rows) <= 64*int64(cells)+1<<20 {
+		m.cov = newCovAcc(len(m.tids))
+		m.cov.addRows(m.rows)
+	}
+	return m
+}
 
-	// Rows: the given order first, then by first vote. Customs (doc §3)
-	// admit the earliest participants and statements up to the caps.
-	byFirst := func(firstT []int64, firstI []int32) func(a, b int32) int {
-		return func(a, b int32) int {
-			if c := cmp.Compare(firstT[a], firstT[b]); c != 0 {
-				return c
-			}
-			return cmp.Compare(firstI[a], firstI[b])
-		}
+// firsts numbers the distinct participants (or statements) of the votes in
+// order of appearance, and keeps when each first voted: the earliest time,
+// and on a tie the earliest vote.
+type firsts struct {
+	ids    []int64
+	of     map[int64]int32
+	firstT []int64
+	firstI []int32
+}
+
+func newFirsts() *firsts { return &firsts{of: make(map[int64]int32)} }
+
+// add notes vote i of id at time t and returns id's number.
+func (f *firsts) add(id, t int64, i int) int32 {
+	n, ok := f.of[id]
+	if !ok {
+		n = int32(len(f.ids))
+		f.of[id] = n
+		f.ids = append(f.ids, id)
+		f.firstT = append(f.firstT, t)
+		f.firstI = append(f.firstI, int32(i))
+	} else if t < f.firstT[n] {
+		f.firstT[n], f.firstI[n] = t, int32(i)
 	}
-	rowOfP := make([]int32, len(pidList))
+	return n
+}
+
+// byFirst orders numbers by first vote.
+func (f *firsts) byFirst(a, b int32) int {
+	if c := cmp.Compare(f.firstT[a], f.firstT[b]); c != 0 {
+		return c
+	}
+	return cmp.Compare(f.firstI[a], f.firstI[b])
+}
+
+// numbers are 0, 1, ... n-1.
+func numbers(n int) []int32 {
+	out := make([]int32, n)
+	for i := range out {
+		out[i] = int32(i)
+	}
+	return out
+}
+
+// admitRows makes the rows: the given order first, then by first vote.
+// Customs (doc §3) admit the earliest participants up to the cap. It
+// returns each participant's row, -1 when left out.
+func (m *matrix) admitRows(ps *firsts, order []int64, maxParticipants int) []int32 {
+	rowOfP := make([]int32, len(ps.ids))
 	for i := range rowOfP {
 		rowOfP[i] = -1
 	}
-	m := &matrix{rowOf: make(map[int64]int32), colOf: make(map[int64]int32)}
 	addRow := func(p int32) {
 		if rowOfP[p] >= 0 {
 			return
 		}
 		rowOfP[p] = int32(len(m.pids))
-		m.rowOf[pidList[p]] = rowOfP[p]
-		m.pids = append(m.pids, pidList[p])
+		m.rowOf[ps.ids[p]] = rowOfP[p]
+		m.pids = append(m.pids, ps.ids[p])
 	}
-	ps := make([]int32, len(pidList))
-	for i := range ps {
-		ps[i] = int32(i)
+	all := numbers(len(ps.ids))
+	slices.SortFunc(all, ps.byFirst)
+	keep := func(int32) bool { return true }
+	if len(all) > maxParticipants {
+		all = all[:maxParticipants]
+		kept := make([]bool, len(ps.ids))
+		for _, p := range all {
+			kept[p] = true
+		}
+		keep = func(p int32) bool { return kept[p] }
 	}
-	slices.SortFunc(ps, byFirst(pFirstT, pFirstI))
-	if len(ps) > opt.MaxParticipants {
-		keep := make([]bool, len(pidList))
-		for _, p := range ps[:opt.MaxParticipants] {
-			keep[p] = true
-		}
-		for _, pid := range order {
-			if p, ok := pidOf[pid]; ok && keep[p] {
-				addRow(p)
-			}
-		}
-		for _, p := range ps[:opt.MaxParticipants] {
-			addRow(p)
-		}
-	} else {
-		for _, pid := range order {
-			if p, ok := pidOf[pid]; ok {
-				addRow(p)
-			}
-		}
-		for _, p := range ps {
+	for _, pid := range order {
+		if p, ok := ps.of[pid]; ok && keep(p) {
 			addRow(p)
 		}
 	}
+	for _, p := range all {
+		addRow(p)
+	}
+	return rowOfP
+}
 
-	ts := make([]int32, len(tidList))
-	for i := range ts {
-		ts[i] = int32(i)
+// admitColumns makes the columns, by tid: customs admit the earliest
+// statements up to the cap. It returns each statement's column, -1 when
+// left out.
+func (m *matrix) admitColumns(ts *firsts, maxComments int) []int32 {
+	cols := numbers(len(ts.ids))
+	if len(cols) > maxComments {
+		slices.SortFunc(cols, ts.byFirst)
+		cols = cols[:maxComments]
 	}
-	if len(ts) > opt.MaxComments {
-		slices.SortFunc(ts, byFirst(tFirstT, tFirstI))
-		ts = ts[:opt.MaxComments]
-	}
-	slices.SortFunc(ts, func(a, b int32) int { return cmp.Compare(tidList[a], tidList[b]) })
-	colOfT := make([]int32, len(tidList))
+	slices.SortFunc(cols, func(a, b int32) int { return cmp.Compare(ts.ids[a], ts.ids[b]) })
+	colOfT := make([]int32, len(ts.ids))
 	for i := range colOfT {
 		colOfT[i] = -1
 	}
-	for c, t := range ts {
+	for c, t := range cols {
 		colOfT[t] = int32(c)
-		m.colOf[tidList[t]] = int32(c)
-		m.tids = append(m.tids, tidList[t])
+		m.colOf[ts.ids[t]] = int32(c)
+		m.tids = append(m.tids, ts.ids[t])
 	}
-	nr, nc := len(m.pids), len(m.tids)
+	return colOfT
+}
 
-	// Two stable counting sorts (by column, then by row) leave each row's
-	// votes in column order with equal cells in input order, so the latest
-	// vote is found in one pass without a comparison sort.
+// cellOrder orders the admitted votes by row, each row's in column order
+// with equal cells in input order, by two stable counting sorts (by column,
+// then by row), so the latest vote is found in one pass without a
+// comparison sort. Row r's votes are byRow[rowStart[r]:rowStart[r+1]].
+func cellOrder(pidx, tidx, rowOfP, colOfT []int32, nr, nc int) (byRow, rowStart []int32) {
+	n := len(pidx)
 	cnt := make([]int32, max(nr, nc)+1)
 	for i := range n {
 		if c := colOfT[tidx[i]]; c >= 0 && rowOfP[pidx[i]] >= 0 {
@@ -177,16 +202,21 @@ func buildMatrix(votes []Vote, order []int64, opt Options) *matrix {
 	for r := range nr {
 		cnt[r+1] += cnt[r]
 	}
-	rowStart := slices.Clone(cnt[:nr+1])
-	byRow := make([]int32, total)
+	rowStart = slices.Clone(cnt[:nr+1])
+	byRow = make([]int32, total)
 	for _, i := range byCol {
 		r := rowOfP[pidx[i]]
 		byRow[cnt[r]] = i
 		cnt[r]++
 	}
-	byCol = nil
+	return byRow, rowStart
+}
 
-	backing := make([]cell, 0, total)
+// fillRows stores each row's cells (the latest vote on each column) in one
+// backing array and counts the columns; it returns the number of cells.
+func (m *matrix) fillRows(votes []Vote, tidx, colOfT, byRow, rowStart []int32) int {
+	nr, nc := len(m.pids), len(m.tids)
+	backing := make([]cell, 0, len(byRow))
 	m.rows = make([][]cell, nr)
 	m.colN = make([]int32, nc)
 	m.colSum = make([]int32, nc)
@@ -210,15 +240,7 @@ func buildMatrix(votes []Vote, order []int64, opt Options) *matrix {
 			m.countCell(e, 1)
 		}
 	}
-	m.tidOrder = make([]int32, nc)
-	for c := range m.tidOrder {
-		m.tidOrder[c] = int32(c)
-	}
-	if nc <= covLimit && pairWork(m.rows) <= 64*int64(len(backing))+1<<20 {
-		m.cov = newCovAcc(nc)
-		m.cov.addRows(m.rows)
-	}
-	return m
+	return len(backing)
 }
 
 func pairWork(rows [][]cell) int64 {

@@ -50,39 +50,9 @@ func run(m *matrix, fixed map[int64]int, st *warmState, opt Options, tick int) *
 	if res.ModOut == nil {
 		res.ModOut = []int64{}
 	}
-
-	// PCA, warm-started from the previous components (new columns get 1, as
-	// in Pol.is's power iteration).
-	var start [2][]float64
-	if st != nil {
-		for k := range 2 {
-			if st.comps[k] == nil {
-				continue
-			}
-			start[k] = make([]float64, nc)
-			for c, t := range m.tids {
-				v, ok := st.comps[k][t]
-				if !ok {
-					v = 1
-				}
-				start[k][c] = v
-			}
-		}
-	}
-	p := computePCA(m, start, opt.Seed)
+	p := computePCA(m, pcaStart(m, st), opt.Seed)
 	proj := project(m, p)
-	res.TIDs = make([]int64, nc)
-	res.PCA.Center = make([]float64, nc)
-	res.PCA.Comps = [2][]float64{make([]float64, nc), make([]float64, nc)}
-	for i, c := range m.tidOrder {
-		res.TIDs[i] = m.tids[c]
-		res.PCA.Center[i] = p.center[c]
-		res.PCA.Comps[0][i] = p.comps[0][c]
-		res.PCA.Comps[1][i] = p.comps[1][c]
-	}
-	for r, pid := range m.pids {
-		res.Projection[pid] = proj[r]
-	}
+	res.setPCA(m, p, proj)
 
 	inConv := inConversation(m, st, opt)
 	// label[r] is row r's group index (into groupIDs), or -1.
@@ -90,25 +60,7 @@ func run(m *matrix, fixed map[int64]int, st *warmState, opt Options, tick int) *
 	var groupIDs []int
 	if fixed != nil {
 		res.FixedGroups = true
-		index := make(map[int]int32)
-		for _, g := range fixed {
-			if _, ok := index[g]; !ok {
-				index[g] = 0
-				groupIDs = append(groupIDs, g)
-			}
-		}
-		slices.Sort(groupIDs)
-		for i, g := range groupIDs {
-			index[g] = int32(i)
-		}
-		label = make([]int32, nr)
-		for r, pid := range m.pids {
-			label[r] = -1
-			if g, ok := fixed[pid]; ok {
-				label[r] = index[g]
-				inConv[r] = true
-			}
-		}
+		groupIDs, label = fixedLabels(m, fixed, inConv)
 	} else {
 		groupIDs, label = cluster(m, proj, inConv, st, opt, res)
 	}
@@ -121,8 +73,92 @@ func run(m *matrix, fixed map[int64]int, st *warmState, opt Options, tick int) *
 	if res.InConv == nil {
 		res.InConv = []int64{}
 	}
+	raw := groupTallies(m, groupIDs, label)
+	if len(groupIDs) > 0 {
+		for c := range nc {
+			prod := 1.0
+			for g := range groupIDs {
+				t := raw[g][c]
+				prod *= (float64(t.a) + 1) / (float64(t.s) + 2)
+			}
+			res.GAC[m.tids[c]] = prod
+		}
+	}
+	res.Groups = makeGroups(m, groupIDs, label, raw, proj)
+	res.Consensus = selectConsensus(m)
+	return res
+}
 
-	ng := len(groupIDs)
+// pcaStart is where the PCA starts: the previous components (new columns
+// get 1, as in Pol.is's power iteration), or nothing on a cold start.
+func pcaStart(m *matrix, st *warmState) [2][]float64 {
+	var start [2][]float64
+	if st == nil {
+		return start
+	}
+	for k := range 2 {
+		if st.comps[k] == nil {
+			continue
+		}
+		start[k] = make([]float64, len(m.tids))
+		for c, t := range m.tids {
+			v, ok := st.comps[k][t]
+			if !ok {
+				v = 1
+			}
+			start[k][c] = v
+		}
+	}
+	return start
+}
+
+// setPCA stores the PCA by tid, and every participant's projection.
+func (res *Result) setPCA(m *matrix, p pcaResult, proj [][2]float64) {
+	nc := len(m.tids)
+	res.TIDs = make([]int64, nc)
+	res.PCA.Center = make([]float64, nc)
+	res.PCA.Comps = [2][]float64{make([]float64, nc), make([]float64, nc)}
+	for i, c := range m.tidOrder {
+		res.TIDs[i] = m.tids[c]
+		res.PCA.Center[i] = p.center[c]
+		res.PCA.Comps[0][i] = p.comps[0][c]
+		res.PCA.Comps[1][i] = p.comps[1][c]
+	}
+	for r, pid := range m.pids {
+		res.Projection[pid] = proj[r]
+	}
+}
+
+// fixedLabels labels the rows with given groups instead of clustering:
+// the group ids in order, and each row's index into them (-1: none).
+// Everyone with a group is in the conversation.
+func fixedLabels(m *matrix, fixed map[int64]int, inConv []bool) ([]int, []int32) {
+	var groupIDs []int
+	index := make(map[int]int32)
+	for _, g := range fixed {
+		if _, ok := index[g]; !ok {
+			index[g] = 0
+			groupIDs = append(groupIDs, g)
+		}
+	}
+	slices.Sort(groupIDs)
+	for i, g := range groupIDs {
+		index[g] = int32(i)
+	}
+	label := make([]int32, len(m.pids))
+	for r, pid := range m.pids {
+		label[r] = -1
+		if g, ok := fixed[pid]; ok {
+			label[r] = index[g]
+			inConv[r] = true
+		}
+	}
+	return groupIDs, label
+}
+
+// groupTallies are each group's per-column tallies, by group index.
+func groupTallies(m *matrix, groupIDs []int, label []int32) [][]tally {
+	nr, nc := len(m.pids), len(m.tids)
 	ids := make([]int, nr)
 	for r, g := range label {
 		ids[r] = -1
@@ -134,23 +170,20 @@ func run(m *matrix, fixed map[int64]int, st *warmState, opt Options, tick int) *
 		ids[r] = -1
 	}
 	byID := m.groupTallies(ids)
-	raw := make([][]tally, ng)
+	raw := make([][]tally, len(groupIDs))
 	for g, id := range groupIDs {
 		raw[g] = byID[id]
 		if raw[g] == nil {
 			raw[g] = make([]tally, nc)
 		}
 	}
-	if ng > 0 {
-		for c := range nc {
-			prod := 1.0
-			for g := range ng {
-				t := raw[g][c]
-				prod *= (float64(t.a) + 1) / (float64(t.s) + 2)
-			}
-			res.GAC[m.tids[c]] = prod
-		}
-	}
+	return raw
+}
+
+// makeGroups makes the groups: members, centre and representative
+// statements (each group against everyone else in a group).
+func makeGroups(m *matrix, groupIDs []int, label []int32, raw [][]tally, proj [][2]float64) []Group {
+	ng, nc := len(groupIDs), len(m.tids)
 	total := make([]tally, nc)
 	for g := range ng {
 		for c := range nc {
@@ -187,9 +220,7 @@ func run(m *matrix, fixed map[int64]int, st *warmState, opt Options, tick int) *
 		}
 		slices.Sort(groups[g].Members)
 	}
-	res.Groups = groups
-	res.Consensus = selectConsensus(m)
-	return res
+	return groups
 }
 
 // inConversation marks who is clustered (doc §3): the previous set, everyone
@@ -234,6 +265,29 @@ func cluster(m *matrix, proj [][2]float64, inConv []bool, st *warmState, opt Opt
 	if len(rows) == 0 {
 		return nil, nil
 	}
+	base := baseClusters(m, proj, rows, st, opt, res)
+	byK, bestK := groupClusterings(base, st, opt, res)
+	res.KSmoother = smoothK(bestK, byK, st, opt)
+	label := make([]int32, len(m.pids))
+	for r := range label {
+		label[r] = -1
+	}
+	var ids []int
+	for gi, g := range byK[res.KSmoother.SmoothedK] {
+		for _, b := range g.members {
+			for _, p := range base[b].members {
+				label[rows[p]] = int32(gi)
+			}
+		}
+		ids = append(ids, g.id)
+	}
+	return ids, label
+}
+
+// baseClusters clusters the projected rows of the conversation into the
+// base clusters (warm-started from the previous ones), by id, and stores
+// them in res.
+func baseClusters(m *matrix, proj [][2]float64, rows []int32, st *warmState, opt Options, res *Result) []kcluster {
 	pts := make([][2]float64, len(rows))
 	ptOf := make(map[int64]int32, len(rows))
 	for i, r := range rows {
@@ -253,9 +307,14 @@ func cluster(m *matrix, proj [][2]float64, inConv []bool, st *warmState, opt Opt
 		}
 		res.BaseClusters = append(res.BaseClusters, c)
 	}
+	return base
+}
 
-	// Groups: weighted k-means over the base-cluster centres for each
-	// candidate k, scored by silhouette.
+// groupClusterings runs weighted k-means over the base-cluster centres for
+// each candidate k, stores each clustering in res, and returns them by k
+// with the k of the best silhouette (1 when there are too few base
+// clusters to choose: everyone in one group).
+func groupClusterings(base []kcluster, st *warmState, opt Options, res *Result) (map[int][]kcluster, int) {
 	nb := len(base)
 	bpts := make([][2]float64, nb)
 	bw := make([]float64, nb)
@@ -304,7 +363,6 @@ func cluster(m *matrix, proj [][2]float64, inConv []bool, st *warmState, opt Opt
 		res.GroupClusterings[k] = cs
 	}
 	if bestK == 0 {
-		// Too few base clusters to choose: everyone in one group.
 		all := make([]int32, nb)
 		for i := range all {
 			all[i] = int32(i)
@@ -312,8 +370,12 @@ func cluster(m *matrix, proj [][2]float64, inConv []bool, st *warmState, opt Opt
 		byK[1] = []kcluster{{id: 0, members: all, center: wmean(bpts, bw, all)}}
 		bestK = 1
 	}
+	return byK, bestK
+}
 
-	// k smoothing (doc §5.3).
+// smoothK is the k smoothing (doc §5.3): a new best k is taken only once
+// it has been best KBuffer times in a row.
+func smoothK(bestK int, byK map[int][]kcluster, st *warmState, opt Options) KSmoother {
 	sm := KSmoother{LastK: bestK, LastKCount: 1, SmoothedK: bestK}
 	if st != nil && st.hasSmoother {
 		if st.smoother.LastK == bestK {
@@ -326,22 +388,7 @@ func cluster(m *matrix, proj [][2]float64, inConv []bool, st *warmState, opt Opt
 	if _, ok := byK[sm.SmoothedK]; !ok {
 		sm.SmoothedK = bestK
 	}
-	res.KSmoother = sm
-
-	label := make([]int32, len(m.pids))
-	for r := range label {
-		label[r] = -1
-	}
-	var ids []int
-	for gi, g := range byK[sm.SmoothedK] {
-		for _, b := range g.members {
-			for _, p := range base[b].members {
-				label[rows[p]] = int32(gi)
-			}
-		}
-		ids = append(ids, g.id)
-	}
-	return ids, label
+	return sm
 }
 
 // toKClusters maps stored clusters onto current point indices, dropping
