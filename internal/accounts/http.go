@@ -2,9 +2,7 @@ package accounts
 
 import (
 	"embed"
-	"net"
 	"net/http"
-	"strings"
 
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/audit"
@@ -30,8 +28,6 @@ type Handler struct {
 	Sections []Section
 	// Districts lists the city's districts for the district choice.
 	Districts []DistrictOption
-	// TrustProxy: take the client address from X-Forwarded-For.
-	TrustProxy bool
 }
 
 // DistrictOption is one district in a choice list.
@@ -100,21 +96,6 @@ func (h *Handler) Routes(handle web.Registrar) {
 	h.apiRoutes(handle)
 }
 
-// clientAddr is the client's address for rate limiting.
-func (h *Handler) clientAddr(r *http.Request) string {
-	if h.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			first, _, _ := strings.Cut(f, ",")
-			return strings.TrimSpace(first)
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // render shows a page with status 200, or 422 when its form has errors.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, page, title string, errs web.FormErrors, data any) error {
 	status := http.StatusOK
@@ -139,7 +120,7 @@ func (h *Handler) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	email, password := r.PostFormValue("email"), r.PostFormValue("password")
 	next := web.LocalPath(r.PostFormValue("next"))
-	u, signInErr := h.Service.SignIn(ctx, email, password, h.clientAddr(r))
+	u, signInErr := h.Service.SignIn(ctx, email, password, web.ClientAddr(r))
 	if signInErr != nil {
 		errs, err := h.Site.FormError(web.Lang(ctx), signInErr)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/civitas-city/civitas/internal/consult/opinion"
 	"github.com/civitas-city/civitas/internal/web"
@@ -352,14 +353,9 @@ func moderationLabel(st *Statement) string {
 	return "unmoderated"
 }
 
-// absURL is the absolute address of path on this site.
-func absURL(r *http.Request, path string) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + path
-}
+// absURL is the absolute address of path on this site, from the
+// configured base URL, never the request's Host header.
+func (h *Handler) absURL(path string) string { return strings.TrimRight(h.Service.BaseURL, "/") + path }
 
 func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) error {
 	c, conv, err := h.conversation(r)
@@ -372,7 +368,7 @@ func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+file+`"`)
-	return h.Service.Export(r.Context(), w, &conv, file, absURL(r, conversationURL(c.ID)))
+	return h.Service.Export(r.Context(), w, &conv, file, h.absURL(conversationURL(c.ID)))
 }
 
 func (h *Handler) handleExportJSON(w http.ResponseWriter, r *http.Request) error {
@@ -382,5 +378,5 @@ func (h *Handler) handleExportJSON(w http.ResponseWriter, r *http.Request) error
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="conversation.json"`)
-	return h.Service.ExportJSON(r.Context(), w, &c, &conv, absURL(r, consultationURL(c.ID)))
+	return h.Service.ExportJSON(r.Context(), w, &c, &conv, h.absURL(consultationURL(c.ID)))
 }

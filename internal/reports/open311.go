@@ -139,18 +139,10 @@ func (o *Open311) handleRoot(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// baseURL is the site's address for absolute links: the configured one,
-// else the address the client used.
-func (o *Open311) baseURL(r *http.Request) string {
-	if o.Service.BaseURL != "" {
-		return o.Service.BaseURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
+// baseURL is the site's address for absolute links: the configured one
+// (the node's own address when none is configured), never the request's
+// Host header, which the client chooses.
+func (o *Open311) baseURL(*http.Request) string { return o.Service.BaseURL }
 
 func (o *Open311) discovery(w http.ResponseWriter, r *http.Request, format string) error {
 	cs, err := changeset(r.Context(), o.Service.DB)
