@@ -110,8 +110,8 @@ func (s *Service) CheckResetToken(ctx context.Context, token string) error {
 	return s.peekToken(ctx, token, PurposeResetPassword)
 }
 
-// ResetPassword sets a new password with a reset token and signs the
-// account out everywhere.
+// ResetPassword sets a new password with a reset token, signs the account
+// out everywhere and revokes its API tokens.
 func (s *Service) ResetPassword(ctx context.Context, token, password string) error {
 	if err := validPassword(password); err != nil {
 		return err
@@ -133,6 +133,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
 			return err
 		}
+		if err := s.revokeAllAPITokens(ctx, tx, userID); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: userID, Action: "account.password.reset", TargetType: "user", TargetID: userID, RequestID: web.RequestID(ctx)})
 	})
 }
@@ -145,7 +148,7 @@ func validPassword(p string) error {
 }
 
 // ChangePassword replaces the password after checking the current one,
-// and ends every other session of the account.
+// ends every other session of the account and revokes its API tokens.
 func (s *Service) ChangePassword(ctx context.Context, userID, current, next, keepSession string) error {
 	if err := s.checkOwnPassword(ctx, userID, current); err != nil {
 		return err
@@ -162,6 +165,9 @@ func (s *Service) ChangePassword(ctx context.Context, userID, current, next, kee
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id <> $2`, userID, keepSession); err != nil {
+			return err
+		}
+		if err := s.revokeAllAPITokens(ctx, tx, userID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: userID, Action: "account.password.change", TargetType: "user", TargetID: userID, RequestID: web.RequestID(ctx)})

@@ -68,6 +68,15 @@ func (s *Service) Export(ctx context.Context, userID string, sections []Section)
 		return nil, err
 	}
 	out["sessions"] = sessions
+	tokens, err := s.APITokens(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	tokenData := make([]map[string]any, 0, len(tokens))
+	for _, t := range tokens { // never the secret: only its hash is kept
+		tokenData = append(tokenData, map[string]any{"name": t.Name, "created_at": t.CreatedAt, "last_used_at": t.LastUsed, "revoked": t.Revoked})
+	}
+	out["api_tokens"] = tokenData
 	for _, sec := range sections {
 		data, err := sec.PersonalData(ctx, userID)
 		if err != nil {

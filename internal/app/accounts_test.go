@@ -189,9 +189,15 @@ func TestAPITokensAndOpenAPI(t *testing.T) {
 	if put.StatusCode != 200 || !strings.Contains(put.Body, `"district": 3`) {
 		t.Errorf("PUT preferences: %d %s", put.StatusCode, put.Body)
 	}
-	bad := doBody(t, api, http.MethodPut, srv.URL+"/api/v1/me/preferences", `{"display_name": "X", "admin": true}`, "Authorization", "Bearer "+secret)
+	bad := doBody(t, api, http.MethodPut, srv.URL+"/api/v1/me/preferences", `{"display_name": "X", "admin": true}`, "Authorization", "Bearer "+secret, "Content-Type", "application/json")
 	if bad.StatusCode != http.StatusBadRequest {
 		t.Errorf("unknown field: %d", bad.StatusCode)
+	}
+	// A body not declared as JSON is refused: a cross-site form can send
+	// text/plain, never application/json.
+	plain := doBody(t, api, http.MethodPut, srv.URL+"/api/v1/me/preferences", req, "Authorization", "Bearer "+secret, "Content-Type", "text/plain")
+	if plain.StatusCode != http.StatusUnsupportedMediaType || !strings.Contains(plain.Body, "Content-Type: application/json") {
+		t.Errorf("text/plain body: %d %s", plain.StatusCode, plain.Body)
 	}
 	var doc struct {
 		OpenAPI string                     `json:"openapi"`

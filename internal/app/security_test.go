@@ -1,9 +1,11 @@
 package app_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -84,5 +86,75 @@ func TestAbsoluteLinksIgnoreHostHeader(t *testing.T) {
 	r := get(t, client(t), srv.URL+"/open311/v2/discovery.json", "Host", "evil.example")
 	if r.StatusCode != 200 || strings.Contains(r.Body, "evil.example") || !strings.Contains(r.Body, srv.URL) {
 		t.Errorf("discovery with a forged Host: %d\n%s", r.StatusCode, r.Body)
+	}
+}
+
+// newAPIToken makes a personal access token through the tokens page of a
+// signed-in browser and returns its secret.
+func newAPIToken(t *testing.T, base string, c *http.Client) string {
+	t.Helper()
+	r := do(t, c, http.MethodPost, base+"/account/tokens", url.Values{"name": {"script"}})
+	secret := regexp.MustCompile(`civ_[A-Za-z0-9_-]+`).FindString(r.Body)
+	if secret == "" {
+		t.Fatalf("no token made: %d", r.StatusCode)
+	}
+	return secret
+}
+
+// A token works until the account is recovered: a password reset, a
+// password change and "sign me out everywhere" each revoke every token.
+// A token cannot mint tokens.
+func TestAPITokensEndWithAccountRecovery(t *testing.T) {
+	srv := startSQLite(t)
+	works := func(secret string) bool {
+		return get(t, client(t), srv.URL+"/api/v1/me", "Authorization", "Bearer "+secret).StatusCode == http.StatusOK
+	}
+	c := signedIn(t, srv, "tokens@example.org")
+
+	secret := newAPIToken(t, srv.URL, c)
+	mint := doBody(t, client(t), http.MethodPost, srv.URL+"/api/v1/me/tokens", `{"name":"another"}`, "Authorization", "Bearer "+secret, "Content-Type", "application/json")
+	if mint.StatusCode != http.StatusForbidden {
+		t.Errorf("a token minted a token: %d %s", mint.StatusCode, mint.Body)
+	}
+	made := doBody(t, c, http.MethodPost, srv.URL+"/api/v1/me/tokens", `{"name":"from the browser"}`, "Content-Type", "application/json")
+	var view struct{ ID, Name, CreatedAt, Token string }
+	json.Unmarshal([]byte(strings.NewReplacer(`"created_at"`, `"CreatedAt"`).Replace(made.Body)), &view)
+	if made.StatusCode != http.StatusCreated || view.ID == "" || view.CreatedAt == "" || !strings.HasPrefix(view.Token, "civ_") {
+		t.Errorf("POST /api/v1/me/tokens from a session: %d %s", made.StatusCode, made.Body)
+	}
+	export := get(t, c, srv.URL+"/api/v1/me/export")
+	if export.Header.Get("Cache-Control") != "no-store" || !strings.Contains(export.Body, `"api_tokens"`) || !strings.Contains(export.Body, "from the browser") || strings.Contains(export.Body, view.Token) {
+		t.Errorf("the export: Cache-Control %q, tokens listed without secrets?\n%s", export.Header.Get("Cache-Control"), export.Body)
+	}
+
+	change := url.Values{"current_password": {"correct horse battery"}, "password": {"a new password 1"}, "password2": {"a new password 1"}}
+	if r := do(t, c, http.MethodPost, srv.URL+"/account/password", change); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("password change: %d", r.StatusCode)
+	}
+	if works(secret) || works(view.Token) {
+		t.Error("a token survived a password change")
+	}
+
+	secret = newAPIToken(t, srv.URL, c)
+	do(t, client(t), http.MethodPost, srv.URL+"/account/forgot", url.Values{"email": {"tokens@example.org"}})
+	reset := url.Values{"token": {mailedToken(t, srv, "tokens@example.org", "/account/reset")}, "password": {"a third password"}, "password2": {"a third password"}}
+	if r := do(t, client(t), http.MethodPost, srv.URL+"/account/reset", reset); r.StatusCode != http.StatusOK {
+		t.Fatalf("reset: %d", r.StatusCode)
+	}
+	if works(secret) {
+		t.Error("a token survived a password reset")
+	}
+
+	c = client(t)
+	if r := do(t, c, http.MethodPost, srv.URL+"/signin", url.Values{"email": {"tokens@example.org"}, "password": {"a third password"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", r.StatusCode)
+	}
+	secret = newAPIToken(t, srv.URL, c)
+	if !works(secret) {
+		t.Fatal("a new token does not work")
+	}
+	do(t, c, http.MethodPost, srv.URL+"/account/sessions/end-all", url.Values{})
+	if works(secret) {
+		t.Error("a token survived signing out everywhere")
 	}
 }

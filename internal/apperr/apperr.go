@@ -20,6 +20,7 @@ const (
 	Forbidden
 	TooLarge
 	TooMany
+	Unsupported // a request body in a format the call does not take
 )
 
 func (k Kind) String() string {
@@ -38,6 +39,8 @@ func (k Kind) String() string {
 		return "too_large"
 	case TooMany:
 		return "too_many"
+	case Unsupported:
+		return "unsupported_media_type"
 	}
 	return "internal"
 }

@@ -84,6 +84,8 @@ func StatusOf(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case apperr.TooMany:
 		return http.StatusTooManyRequests
+	case apperr.Unsupported:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }
