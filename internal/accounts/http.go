@@ -48,7 +48,7 @@ func (h *Handler) validDistrict(n int) bool {
 // RegisterPages registers the page templates.
 func (h *Handler) RegisterPages() {
 	h.Site.Renderer.Register("accounts", templates,
-		"templates/signin.html", "templates/register.html", "templates/registered.html", "templates/confirm.html",
+		"templates/signin.html", "templates/signin_link.html", "templates/register.html", "templates/registered.html", "templates/confirm.html",
 		"templates/forgot.html", "templates/reset.html", "templates/done.html", "templates/profile.html",
 		"templates/security.html", "templates/tokens.html", "templates/data.html", "templates/delete.html",
 		"templates/admin_users.html", "templates/admin_user.html")
@@ -58,6 +58,8 @@ func (h *Handler) RegisterPages() {
 func (h *Handler) Routes(handle web.Registrar) {
 	handle("GET /signin", web.Public, h.handleSignInForm)
 	handle("POST /signin", web.Public, h.handleSignIn)
+	handle("GET /account/signin-link", web.Public, h.handleSignInLinkForm)
+	handle("POST /account/signin-link", web.Public, h.handleSignInLink)
 	handle("POST /signout", web.Public, h.handleSignOut)
 	handle("GET /register", web.Public, h.handleRegisterForm)
 	handle("POST /register", web.Public, h.handleRegister)
@@ -121,6 +123,9 @@ func (h *Handler) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	email, password := r.PostFormValue("email"), r.PostFormValue("password")
 	next := web.LocalPath(r.PostFormValue("next"))
 	u, signInErr := h.Service.SignIn(ctx, email, password, web.ClientAddr(r))
+	if signInErr == ErrSignInLinkSent {
+		return h.done(w, r, "accounts.signin.link_sent")
+	}
 	if signInErr != nil {
 		errs, err := h.Site.FormError(web.Lang(ctx), signInErr)
 		if err != nil {
@@ -140,6 +145,29 @@ func (h *Handler) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+// handleSignInLinkForm shows a button: mail scanners that open links sign
+// nobody in.
+func (h *Handler) handleSignInLinkForm(w http.ResponseWriter, r *http.Request) error {
+	return h.render(w, r, "signin_link", "accounts.signin_link.title", nil, TokenPage{Token: r.URL.Query().Get("token"), Valid: true})
+}
+
+func (h *Handler) handleSignInLink(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u, err := h.Service.SignInWithLink(ctx, r.PostFormValue("token"))
+	if err != nil {
+		errs, err := h.Site.FormError(web.Lang(ctx), err)
+		if err != nil {
+			return err
+		}
+		return h.render(w, r, "signin_link", "accounts.signin_link.title", errs, TokenPage{Errors: errs})
+	}
+	if _, err := h.Sessions.Start(ctx, w, r, u.ID); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
 }
 

@@ -158,3 +158,52 @@ func TestAPITokensEndWithAccountRecovery(t *testing.T) {
 		t.Error("a token survived signing out everywhere")
 	}
 }
+
+// Wrong passwords slow the attacker without locking the owner out: one
+// address is refused after five failures on an account, the owner at
+// another address signs in; failures from many addresses make the right
+// password ask for a mailed one-time link instead.
+func TestWrongPasswordsDoNotLockTheOwnerOut(t *testing.T) {
+	srv := apptest.Start(t, dbtest.DSN(t, db.SQLite), func(c *config.Config) { c.TrustProxy = true })
+	signedIn(t, srv, "owner@example.org")
+	wrong := url.Values{"email": {"owner@example.org"}, "password": {"wrong password!"}}
+	right := url.Values{"email": {"owner@example.org"}, "password": {"correct horse battery"}}
+	from := func(addr string, form url.Values) response {
+		return do(t, client(t), http.MethodPost, srv.URL+"/signin", form, "X-Forwarded-For", addr, "Accept-Language", "en")
+	}
+	for range 5 {
+		from("203.0.113.1", wrong)
+	}
+	if r := from("203.0.113.1", right); r.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("the attacking address with the right password: %d, want 429", r.StatusCode)
+	}
+	if r := from("198.51.100.20", right); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("the owner at home after five failures elsewhere: %d, want 303", r.StatusCode)
+	}
+	// A distributed guess: 20 addresses, one failure each.
+	for i := range 20 {
+		from(fmt.Sprintf("192.0.2.%d", i+1), wrong)
+	}
+	r := from("198.51.100.20", right)
+	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "emailed you a sign-in link") || strings.Contains(r.Header.Get("Set-Cookie"), "session") {
+		t.Fatalf("the right password during a distributed guess: %d\n%s", r.StatusCode, r.Body)
+	}
+	token := mailedToken(t, srv, "owner@example.org", "/account/signin-link")
+	c := client(t)
+	if r := get(t, c, srv.URL+"/account/signin-link?token="+url.QueryEscape(token)); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, `name="token"`) {
+		t.Fatalf("link page: %d", r.StatusCode)
+	}
+	if r := do(t, c, http.MethodPost, srv.URL+"/account/signin-link", url.Values{"token": {token}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("signing in with the link: %d", r.StatusCode)
+	}
+	if r := get(t, c, srv.URL+"/account"); r.StatusCode != http.StatusOK {
+		t.Errorf("not signed in after the link: %d", r.StatusCode)
+	}
+	if r := do(t, client(t), http.MethodPost, srv.URL+"/account/signin-link", url.Values{"token": {token}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("the link worked twice: %d", r.StatusCode)
+	}
+	// The link proved the mailbox: the password alone works again.
+	if r := from("198.51.100.20", right); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("the right password after the link: %d, want 303", r.StatusCode)
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/i18n"
 	"github.com/civitas-city/civitas/internal/jobs"
+	"github.com/civitas-city/civitas/internal/ratelimit"
 	"github.com/civitas-city/civitas/internal/session"
 	"github.com/civitas-city/civitas/internal/web"
 )
@@ -171,6 +172,9 @@ func (s *Server) sweep(ctx context.Context) {
 			s.log.Warn("sessions: sweep", "error", err)
 		} else if n > 0 {
 			s.log.Info("sessions: swept expired", "count", n)
+		}
+		if _, err := ratelimit.Sweep(ctx, s.DB, time.Now()); err != nil && ctx.Err() == nil {
+			s.log.Warn("rate limits: sweep", "error", err)
 		}
 		if n, err := jobs.SweepFinished(ctx, s.DB, time.Now().Add(-7*24*time.Hour)); err != nil && ctx.Err() == nil {
 			s.log.Warn("jobs: sweep", "error", err)
