@@ -34,12 +34,28 @@ func (s *Service) mailTo(ctx context.Context, tx *sql.Tx, to, subjectKey, bodyKe
 	})
 }
 
-// Register creates an account and mails a confirmation link. The account
-// can sign in at once; what needs a confirmed email checks for it.
+// Register creates an account and mails a confirmation link; the account
+// signs in once the address is confirmed. For an address that already has
+// an account it creates nothing and mails the owner instead, and answers
+// the same (a nil user), so registering never tells whether an address
+// has an account.
 func (s *Service) Register(ctx context.Context, n NewUser) (*User, error) {
+	n.Email = normEmail(n.Email)
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
 	var u *User
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		var err error
+		var ownerName string
+		err := tx.QueryRowContext(ctx, `SELECT display_name FROM users WHERE email = $1`, n.Email).Scan(&ownerName)
+		if err == nil {
+			base := strings.TrimRight(s.BaseURL, "/")
+			return s.mailTo(ctx, tx, n.Email, "accounts.mail.register_taken.subject", "accounts.mail.register_taken.body",
+				ownerName, base+"/signin", base+"/account/forgot")
+		}
+		if !apperr.Is(db.MapError(err), apperr.NotFound) {
+			return err
+		}
 		if u, err = s.Create(ctx, tx, n); err != nil {
 			return err
 		}
@@ -244,6 +260,9 @@ type Preferences struct {
 // district numbers from others.
 func (s *Service) UpdatePreferences(ctx context.Context, userID string, p Preferences, validDistrict func(int) bool) error {
 	p.DisplayName = strings.TrimSpace(p.DisplayName)
+	if err := web.CheckText("display_name", p.DisplayName, false); err != nil {
+		return err
+	}
 	if p.DisplayName == "" || utf8.RuneCountInString(p.DisplayName) > 100 {
 		return apperr.Fieldf("display_name", "accounts.error.name")
 	}

@@ -3,6 +3,7 @@ package app_test
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/civitas-city/civitas/internal/app"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -206,4 +207,52 @@ func TestWrongPasswordsDoNotLockTheOwnerOut(t *testing.T) {
 	if r := from("198.51.100.20", right); r.StatusCode != http.StatusSeeOther {
 		t.Errorf("the right password after the link: %d, want 303", r.StatusCode)
 	}
+}
+
+// Registering an address that has an account answers exactly as for a
+// new address; the owner is mailed instead, and nothing is created.
+func TestRegistrationDoesNotRevealAccounts(t *testing.T) {
+	srv := startSQLite(t)
+	signedIn(t, srv, "taken@example.org")
+	register := func(email string) response {
+		form := url.Values{"display_name": {"A"}, "email": {email}, "password": {"long enough pass"}, "password2": {"long enough pass"}}
+		return do(t, client(t), http.MethodPost, srv.URL+"/register", form, "Accept-Language", "en")
+	}
+	taken, fresh := register("TAKEN@example.org"), register("fresh@example.org")
+	norm := func(r response) string { return strings.ReplaceAll(r.Body, "fresh@example.org", "taken@example.org") }
+	if taken.StatusCode != fresh.StatusCode || norm(taken) != norm(fresh) || taken.Header.Get("Set-Cookie") != "" || fresh.Header.Get("Set-Cookie") != "" {
+		t.Errorf("the answers differ: %d and %d", taken.StatusCode, fresh.StatusCode)
+	}
+	if n := countRows(t, srv, `SELECT count(*) FROM users WHERE email = 'taken@example.org'`); n != 1 {
+		t.Errorf("%d accounts for the taken address", n)
+	}
+	mailedToken(t, srv, "fresh@example.org", "/account/confirm")
+	var found bool
+	for _, m := range queuedMail(t, srv) {
+		found = found || (m.To == "taken@example.org" && strings.Contains(m.Text, "already has an account"))
+	}
+	if !found {
+		t.Error("the owner of the taken address was not told")
+	}
+}
+
+type queued struct{ To, Subject, Text string }
+
+// queuedMail lists the mail the node has queued.
+func queuedMail(t *testing.T, srv *app.Server) []queued {
+	t.Helper()
+	rows, err := srv.DB.QueryContext(t.Context(), `SELECT payload FROM jobs WHERE kind = 'mail.send' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []queued
+	for rows.Next() {
+		var payload string
+		rows.Scan(&payload)
+		var m queued
+		json.Unmarshal([]byte(payload), &m)
+		out = append(out, m)
+	}
+	return out
 }

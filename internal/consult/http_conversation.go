@@ -366,9 +366,16 @@ func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) error {
 	if !slices.Contains(ExportFiles, file) {
 		return ErrNotFound
 	}
+	// ?for=spreadsheet: statements that look like formulas are written as
+	// text; without it the file is Pol.is's format to the letter.
+	safe := r.URL.Query().Get("for") == "spreadsheet"
+	name := file
+	if safe {
+		name = strings.TrimSuffix(file, ".csv") + "-spreadsheet.csv"
+	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+file+`"`)
-	return h.Service.Export(r.Context(), w, &conv, file, h.absURL(conversationURL(c.ID)))
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	return h.Service.Export(r.Context(), w, &conv, file, h.absURL(conversationURL(c.ID)), safe)
 }
 
 func (h *Handler) handleExportJSON(w http.ResponseWriter, r *http.Request) error {
