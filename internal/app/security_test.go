@@ -256,3 +256,29 @@ func queuedMail(t *testing.T, srv *app.Server) []queued {
 	}
 	return out
 }
+
+// Mail queued to an account and not yet sent is dropped when the account
+// is deleted.
+func TestNoMailAfterAccountDeletion(t *testing.T) {
+	srv := apptest.Start(t, dbtest.DSN(t, db.SQLite), func(c *config.Config) { c.Workers = 0 }) // nothing is sent meanwhile
+	c := signedIn(t, srv, "leaving@example.org")
+	signedIn(t, srv, "staying@example.org")
+	for _, addr := range []string{"leaving@example.org", "staying@example.org"} {
+		do(t, client(t), http.MethodPost, srv.URL+"/account/forgot", url.Values{"email": {addr}})
+	}
+	if r := do(t, c, http.MethodPost, srv.URL+"/account/delete", url.Values{"password": {"correct horse battery"}}); r.StatusCode != 200 {
+		t.Fatalf("delete: %d", r.StatusCode)
+	}
+	var toLeaving, toStaying int
+	for _, m := range queuedMail(t, srv) {
+		switch m.To {
+		case "leaving@example.org":
+			toLeaving++
+		case "staying@example.org":
+			toStaying++
+		}
+	}
+	if toLeaving != 0 || toStaying != 1 {
+		t.Errorf("queued after the deletion: %d to the deleted account (want 0), %d to another (want 1)", toLeaving, toStaying)
+	}
+}
