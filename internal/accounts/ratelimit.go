@@ -44,7 +44,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, addr string) (*Us
 		rule  ratelimit.Rule
 		value string
 	}{{signInPair, pair}, {signInAddress, addr}} {
-		if over, err := l.Over(ctx, s.DB, c.rule, c.value); err != nil || over {
+		if over, err := l.Over(ctx, c.rule, c.value); err != nil || over {
 			if err != nil {
 				return nil, err
 			}
@@ -57,7 +57,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, addr string) (*Us
 			rule  ratelimit.Rule
 			value string
 		}{{signInPair, pair}, {signInAddress, addr}, {signInAccount, account}} {
-			if rerr := l.Add(ctx, s.DB, c.rule, c.value); rerr != nil {
+			if rerr := l.Add(ctx, c.rule, c.value); rerr != nil {
 				return nil, rerr
 			}
 		}
@@ -66,7 +66,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, addr string) (*Us
 	if err != nil {
 		return nil, err
 	}
-	if attacked, err := l.Over(ctx, s.DB, signInAccount, account); err != nil || attacked {
+	if attacked, err := l.Over(ctx, signInAccount, account); err != nil || attacked {
 		if err != nil {
 			return nil, err
 		}
@@ -75,7 +75,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, addr string) (*Us
 		}
 		return nil, ErrSignInLinkSent
 	}
-	return u, l.Clear(ctx, s.DB, signInPair, pair)
+	return u, l.Clear(ctx, signInPair, pair)
 }
 
 // sendSignInLink mails the account a one-time sign-in link.
@@ -107,5 +107,5 @@ func (s *Service) SignInWithLink(ctx context.Context, token string) (*User, erro
 	if err != nil {
 		return nil, err
 	}
-	return u, s.limiter().Clear(ctx, s.DB, signInAccount, normEmail(u.Email))
+	return u, s.limiter().Clear(ctx, signInAccount, normEmail(u.Email))
 }

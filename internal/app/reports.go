@@ -56,6 +56,7 @@ func newReportsService(cfg config.Config, d *db.DB, profile *city.Profile, cat *
 	return &reports.Service{
 		DB: d, Districts: profile.Districts, Bounds: b, Catalog: cat, Location: profile.Location,
 		BaseURL: strings.TrimRight(cfg.BaseURL, "/"), Secret: secret[:], PhotoMaxBytes: photoMax, Log: log,
+		Open311PostsPerMinute: cfg.Open311PostsPerMinute,
 		Users: func(ctx context.Context, id string) (string, string, error) {
 			u, err := acc.FindByID(ctx, id)
 			if err != nil {

@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/civitas-city/civitas/internal/app"
+	"github.com/civitas-city/civitas/internal/reports"
+	"github.com/civitas-city/civitas/internal/web"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/civitas-city/civitas/internal/app/apptest"
@@ -280,5 +283,70 @@ func TestNoMailAfterAccountDeletion(t *testing.T) {
 	}
 	if toLeaving != 0 || toStaying != 1 {
 		t.Errorf("queued after the deletion: %d to the deleted account (want 0), %d to another (want 1)", toLeaving, toStaying)
+	}
+}
+
+// Open311 posts: the same report sent again is the case already filed, a
+// key is limited per minute, and "report received" mail to one address
+// given by anonymous reporters is limited.
+func TestOpen311PostLimitsAndTwins(t *testing.T) {
+	srv := apptest.Start(t, dbtest.DSN(t, db.SQLite), func(c *config.Config) { c.Open311PostsPerMinute = 40; c.Workers = 0 })
+	seedReportsDemo(t, srv)
+	admin := signedIn(t, srv, "admin@open311.test", web.Role{Name: web.RoleAdmin})
+	key := issueKey(t, srv, admin, "Load app")
+	post := func(description, email string) response {
+		form := url.Values{"api_key": {key}, "service_code": {"pothole"}, "lat": {"50.0617"}, "long": {"19.9373"},
+			"description": {description}, "email": {email}}
+		return do(t, client(t), http.MethodPost, srv.URL+reports.Prefix+"/requests.json", form, "Accept-Language", "en")
+	}
+	before := countRows(t, srv, `SELECT count(*) FROM report_cases`)
+	var wg sync.WaitGroup
+	ids := make([]string, 30)
+	for i := range ids {
+		wg.Go(func() {
+			r := post("The same hole, posted thirty times at once.", "")
+			var got []struct {
+				ID string `json:"service_request_id"`
+			}
+			json.Unmarshal([]byte(r.Body), &got)
+			if r.StatusCode != http.StatusOK {
+				t.Logf("%d %s", r.StatusCode, r.Body)
+			}
+			if r.StatusCode == http.StatusOK && len(got) == 1 {
+				ids[i] = got[0].ID
+			}
+		})
+	}
+	wg.Wait()
+	if n := countRows(t, srv, `SELECT count(*) FROM report_cases`) - before; n != 1 {
+		t.Errorf("30 identical posts made %d cases, want 1", n)
+	}
+	for _, id := range ids {
+		if id == "" || id != ids[0] {
+			t.Fatalf("identical posts answered different or no case numbers: %v", ids)
+		}
+	}
+	// Distinct reports naming one stranger's address: the first few are
+	// mailed, the rest are filed without mail.
+	for i := range 9 {
+		if r := post(fmt.Sprintf("Hole number %d by the kerb.", i), "victim@example.org"); r.StatusCode != http.StatusOK {
+			t.Fatalf("post %d: %d %s", i, r.StatusCode, r.Body)
+		}
+	}
+	var toVictim int
+	for _, m := range queuedMail(t, srv) {
+		if m.To == "victim@example.org" {
+			toVictim++
+		}
+	}
+	if toVictim != 3 {
+		t.Errorf("%d receipts to one address, want 3", toVictim)
+	}
+	// The key's limit: 40 posts a minute, counted above: 30 + 9 = 39.
+	if r := post("Post forty.", ""); r.StatusCode != http.StatusOK {
+		t.Errorf("post 40: %d", r.StatusCode)
+	}
+	if r := post("Post forty-one.", ""); r.StatusCode != http.StatusTooManyRequests || !strings.Contains(r.Body, "Too many reports") {
+		t.Errorf("post 41 within the minute: %d %s", r.StatusCode, r.Body)
 	}
 }

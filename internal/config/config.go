@@ -64,6 +64,10 @@ type Config struct {
 	// across nodes and restarts. Never logged.
 	SecretKey string
 
+	// Open311PostsPerMinute limits the reports one Open311 API key may
+	// file per minute (0: no limit).
+	Open311PostsPerMinute int
+
 	MetricsToken string // when set, /metrics needs "Authorization: Bearer TOKEN"
 	// MetricsAddr, when set, is a second listen address serving only
 	// /metrics, without a token (an address reachable only by the
@@ -179,6 +183,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	cfg.TrustProxy = env.bool("CIVITAS_TRUST_PROXY", false)
 	cfg.TrustedProxies = env.prefixes("CIVITAS_TRUSTED_PROXIES")
 	cfg.MetricsAddr = env.str("CIVITAS_METRICS_ADDR", "")
+	cfg.Open311PostsPerMinute = int(env.int64("CIVITAS_OPEN311_POSTS_PER_MINUTE", 120))
 	cfg.SecretKey = env.secret("CIVITAS_SECRET_KEY")
 	cfg.MetricsToken = env.secret("CIVITAS_METRICS_TOKEN")
 	cfg.SMTP = SMTP{
@@ -253,6 +258,9 @@ func (c *Config) validate(p *problems) {
 	}
 	if len(c.TrustedProxies) > 0 && !c.TrustProxy {
 		p.add("CIVITAS_TRUSTED_PROXIES", "is set but CIVITAS_TRUST_PROXY is not true")
+	}
+	if c.Open311PostsPerMinute < 0 {
+		p.add("CIVITAS_OPEN311_POSTS_PER_MINUTE", "must be 0 (no limit) or more, got %d", c.Open311PostsPerMinute)
 	}
 	if c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {

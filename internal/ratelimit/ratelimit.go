@@ -6,6 +6,7 @@ package ratelimit
 
 import (
 	"context"
+	"database/sql"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -49,7 +50,11 @@ func (l *Limiter) scope(r Rule, value string) string {
 }
 
 // Count is how many events value has in the rule's current window.
-func (l *Limiter) Count(ctx context.Context, q db.Querier, r Rule, value string) (int, error) {
+func (l *Limiter) Count(ctx context.Context, r Rule, value string) (int, error) {
+	return l.count(ctx, l.DB, r, value)
+}
+
+func (l *Limiter) count(ctx context.Context, q db.Querier, r Rule, value string) (int, error) {
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT count(*) FROM rate_events WHERE scope = $1 AND at > $2`,
 		l.scope(r, value), db.TS(l.now().Add(-r.Window))).Scan(&n)
@@ -60,13 +65,18 @@ func (l *Limiter) Count(ctx context.Context, q db.Querier, r Rule, value string)
 }
 
 // Over reports whether value has used up its events.
-func (l *Limiter) Over(ctx context.Context, q db.Querier, r Rule, value string) (bool, error) {
-	n, err := l.Count(ctx, q, r, value)
+func (l *Limiter) Over(ctx context.Context, r Rule, value string) (bool, error) {
+	n, err := l.Count(ctx, r, value)
 	return n >= r.Limit, err
 }
 
-// Add records one event for value.
-func (l *Limiter) Add(ctx context.Context, q db.Querier, r Rule, value string) error {
+// Add records one event for value. Writes go through a transaction, which
+// queues them with the node's other writes on SQLite.
+func (l *Limiter) Add(ctx context.Context, r Rule, value string) error {
+	return l.DB.InTx(ctx, func(tx *sql.Tx) error { return l.add(ctx, tx, r, value) })
+}
+
+func (l *Limiter) add(ctx context.Context, q db.Querier, r Rule, value string) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO rate_events (id, scope, at) VALUES ($1, $2, $3)`,
 		db.NewID(), l.scope(r, value), db.TS(l.now()))
 	if err != nil {
@@ -76,20 +86,27 @@ func (l *Limiter) Add(ctx context.Context, q db.Querier, r Rule, value string) e
 }
 
 // Allow records an event and reports true when value is still within its
-// limit; over the limit it records nothing and reports false. Two nodes
-// may both allow the last event: a limit is a brake, not a ledger.
-func (l *Limiter) Allow(ctx context.Context, q db.Querier, r Rule, value string) (bool, error) {
-	over, err := l.Over(ctx, q, r, value)
-	if err != nil || over {
-		return false, err
-	}
-	return true, l.Add(ctx, q, r, value)
+// limit; over the limit it records nothing and reports false. On
+// PostgreSQL two nodes may both allow the last event: a limit is a brake,
+// not a ledger.
+func (l *Limiter) Allow(ctx context.Context, r Rule, value string) (allowed bool, err error) {
+	err = l.DB.InTx(ctx, func(tx *sql.Tx) error {
+		n, err := l.count(ctx, tx, r, value)
+		if err != nil || n >= r.Limit {
+			return err
+		}
+		allowed = true
+		return l.add(ctx, tx, r, value)
+	})
+	return allowed, err
 }
 
 // Clear forgets value's events (a sign-in that succeeded).
-func (l *Limiter) Clear(ctx context.Context, q db.Querier, r Rule, value string) error {
-	_, err := q.ExecContext(ctx, `DELETE FROM rate_events WHERE scope = $1`, l.scope(r, value))
-	return err
+func (l *Limiter) Clear(ctx context.Context, r Rule, value string) error {
+	return l.DB.InTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM rate_events WHERE scope = $1`, l.scope(r, value))
+		return err
+	})
 }
 
 // Sweep deletes events older than MaxWindow; every node may run it.

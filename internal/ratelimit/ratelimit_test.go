@@ -17,31 +17,31 @@ func TestLimiter(t *testing.T) {
 		l := &ratelimit.Limiter{DB: d, Key: []byte("key"), Now: func() time.Time { return now }}
 		rule := ratelimit.Rule{Name: "test.mail", Limit: 3, Window: time.Hour}
 		for i := range 3 {
-			if ok, err := l.Allow(ctx, d, rule, "anna@example.org"); err != nil || !ok {
+			if ok, err := l.Allow(ctx, rule, "anna@example.org"); err != nil || !ok {
 				t.Fatalf("event %d refused: %v", i+1, err)
 			}
 		}
-		if ok, _ := l.Allow(ctx, d, rule, "anna@example.org"); ok {
+		if ok, _ := l.Allow(ctx, rule, "anna@example.org"); ok {
 			t.Error("a fourth event within the hour was allowed")
 		}
-		if ok, _ := l.Allow(ctx, d, rule, "bob@example.org"); !ok {
+		if ok, _ := l.Allow(ctx, rule, "bob@example.org"); !ok {
 			t.Error("another value shares the first one's count")
 		}
 		other := ratelimit.Rule{Name: "test.other", Limit: 1, Window: time.Hour}
-		if ok, _ := l.Allow(ctx, d, other, "anna@example.org"); !ok {
+		if ok, _ := l.Allow(ctx, other, "anna@example.org"); !ok {
 			t.Error("another rule shares the first one's count")
 		}
 		now = now.Add(61 * time.Minute) // the window slides past the events
-		if n, _ := l.Count(ctx, d, rule, "anna@example.org"); n != 0 {
+		if n, _ := l.Count(ctx, rule, "anna@example.org"); n != 0 {
 			t.Errorf("%d events counted an hour later", n)
 		}
-		if ok, _ := l.Allow(ctx, d, rule, "anna@example.org"); !ok {
+		if ok, _ := l.Allow(ctx, rule, "anna@example.org"); !ok {
 			t.Error("refused after the window")
 		}
-		if err := l.Clear(ctx, d, rule, "anna@example.org"); err != nil {
+		if err := l.Clear(ctx, rule, "anna@example.org"); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := l.Count(ctx, d, rule, "anna@example.org"); n != 0 {
+		if n, _ := l.Count(ctx, rule, "anna@example.org"); n != 0 {
 			t.Errorf("%d events after Clear", n)
 		}
 		// Only HMACs are stored, never the value.

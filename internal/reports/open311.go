@@ -463,6 +463,9 @@ func (o *Open311) create(r *http.Request) (*Case, *Category, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := o.Service.allowOpen311Post(ctx, key); err != nil {
+		return nil, nil, err
+	}
 	if p.ServiceCode == "" {
 		return nil, nil, o311Invalid("service_code", "reports.open311.error.service_code_missing")
 	}
@@ -475,7 +478,7 @@ func (o *Open311) create(r *http.Request) (*Case, *Category, error) {
 		Category: p.ServiceCode, Description: p.Description, HasPoint: p.HasPoint, Lat: p.Lat, Lon: p.Lon,
 		Address: address, Photos: photos, MediaURL: p.MediaURL, Attributes: p.Attributes, Channel: ChannelOpen311,
 		Lang: web.Lang(ctx), ReporterEmail: p.Email, ReporterName: name, ReporterPhone: p.Phone,
-		APIKey: key, DeviceID: p.DeviceID, AccountID: p.AccountID,
+		APIKey: key, DeviceID: p.DeviceID, AccountID: p.AccountID, ClientAddr: web.ClientAddr(r),
 	})
 	switch {
 	case err == nil:

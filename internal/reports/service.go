@@ -50,6 +50,9 @@ type Service struct {
 	Users  UserLookup
 	// PhotoMaxBytes limits one photo (at most files.Images.MaxBytes).
 	PhotoMaxBytes int64
+	// Open311PostsPerMinute limits the reports one Open311 key may file
+	// (CIVITAS_OPEN311_POSTS_PER_MINUTE; 0: no limit).
+	Open311PostsPerMinute int
 	Log           *slog.Logger
 	Now           func() time.Time
 
@@ -106,6 +109,9 @@ type NewReport struct {
 	ReporterEmail string
 	ReporterName  string
 	ReporterPhone string
+	// ClientAddr is the sender's address (web.ClientAddr), for the limits
+	// on mail to addresses given by anonymous reporters.
+	ClientAddr string
 	// Open311 details.
 	APIKey    *APIKey
 	DeviceID  string
@@ -319,9 +325,25 @@ func (s *Service) submit(ctx context.Context, n NewReport) (*Case, *Category, er
 	if cat.ExpectedDays > 0 {
 		c.ExpectedAt = now.AddDate(0, 0, cat.ExpectedDays)
 	}
+	mailReceipt, err := s.mayMailReceipt(ctx, &n)
+	if err != nil {
+		return nil, nil, err
+	}
 	reqID := web.RequestID(ctx)
 	_, err = s.reportWriter().Do(func(ctx context.Context, sqltx *sql.Tx) error {
 		tx := s.cached(sqltx)
+		// The same Open311 post sent again (a client retrying, thirty
+		// identical posts at once) is the case already filed. Writes are
+		// serialized here, so a twin cannot slip in beside it.
+		if n.APIKey != nil {
+			twin, err := findTwin(ctx, tx, c, now.Add(-twinWindow))
+			if err != nil || twin != nil {
+				if twin != nil {
+					*c = *twin
+				}
+				return err
+			}
+		}
 		var err error
 		if c.Number, err = nextNumber(ctx, tx); err != nil {
 			return err
@@ -358,7 +380,7 @@ func (s *Service) submit(ctx context.Context, n NewReport) (*Case, *Category, er
 				Action: "report.open311.create", TargetType: "report", TargetID: strconv.FormatInt(c.Number, 10),
 				Details: map[string]string{"api_key": n.APIKey.ID, "app": n.APIKey.AppName}, RequestID: reqID})
 		}
-		if err != nil {
+		if err != nil || !mailReceipt {
 			return err
 		}
 		return s.notifySubmitted(ctx, tx, c, cat)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -59,6 +60,13 @@ type errorWriter struct {
 // written by write.
 func (s *Site) WriteErrorsUnder(prefix string, write func(w http.ResponseWriter, r *http.Request, err error)) {
 	s.errorWriters = append(s.errorWriters, errorWriter{prefix, write})
+}
+
+// ClientGone reports whether err comes from the client closing the
+// connection before the answer (the request's context was cancelled), as
+// opposed to a failure of ours.
+func ClientGone(r *http.Request, err error) bool {
+	return r.Context().Err() != nil && errors.Is(err, context.Canceled)
 }
 
 // HandlerFunc is a handler that returns its error; Site.Handler renders it.
@@ -148,6 +156,11 @@ type ErrorPage struct {
 // clients, or the error page in the resident's language. Only internal
 // errors are logged, with the request id the page shows.
 func (s *Site) Error(w http.ResponseWriter, r *http.Request, err error) {
+	if ClientGone(r, err) {
+		// Nobody is there to read an answer, and nothing failed on our side.
+		s.Log.DebugContext(r.Context(), "client went away", "error", err, "request_id", RequestID(r.Context()))
+		return
+	}
 	for _, ew := range s.errorWriters {
 		if strings.HasPrefix(r.URL.Path, ew.prefix) {
 			ew.write(w, r, err)
