@@ -53,8 +53,8 @@ type Service struct {
 	// Open311PostsPerMinute limits the reports one Open311 key may file
 	// (CIVITAS_OPEN311_POSTS_PER_MINUTE; 0: no limit).
 	Open311PostsPerMinute int
-	Log           *slog.Logger
-	Now           func() time.Time
+	Log                   *slog.Logger
+	Now                   func() time.Time
 
 	writerOnce sync.Once
 	writer     *db.GroupCommit[reportWrite, struct{}] // see commit.go
