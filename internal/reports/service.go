@@ -133,6 +133,14 @@ func (n *NewReport) validate(s *Service) error {
 	n.ReporterName = strings.TrimSpace(n.ReporterName)
 	n.ReporterPhone = strings.TrimSpace(n.ReporterPhone)
 	n.MediaURL = strings.TrimSpace(n.MediaURL)
+	for _, f := range []struct {
+		field, text string
+		multiline   bool
+	}{{"description", n.Description, true}, {"address", n.Address, false}, {"name", n.ReporterName, false}, {"phone", n.ReporterPhone, false}} {
+		if err := web.CheckText(f.field, f.text, f.multiline); err != nil {
+			return err
+		}
+	}
 	switch {
 	case n.Category == "":
 		return invalid("category", "reports.error.category_required")
