@@ -6,11 +6,13 @@
 // opens the database a server uses (same machine), creates an edition open
 // for voting (a city pool and one pool per Kraków district, 3/2/1 ranking,
 // four projects each) and N verified residents with a signed-in session
-// each, and writes their session tokens to a file. It writes the accounts,
-// the register, the residency and the session rows directly: a test
-// harness, not a product path (the product has no test-only routes).
+// each, and writes their session tokens to a file. Every row is made by its
+// module's Go API, as the product makes it: the edition by the budget
+// service, the register by census, the accounts by accounts, the
+// verifications by identity (through the register), the sessions by the
+// session store. (The product has no test-only routes.)
 //
-//	civitas-ballots stamp -db URL [-seen 15m]
+//	civitas-ballots stamp -db URL -voters voters.tsv [-seen 15m]
 //
 // sets when the voters' sessions were last seen (see stampMain).
 //
@@ -28,10 +30,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -48,12 +47,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/civitas-city/civitas/internal/accounts"
 	"github.com/civitas-city/civitas/internal/accounts/census"
+	"github.com/civitas-city/civitas/internal/accounts/identity"
 	"github.com/civitas-city/civitas/internal/accounts/pesel"
 	"github.com/civitas-city/civitas/internal/budget"
 	"github.com/civitas-city/civitas/internal/city"
 	"github.com/civitas-city/civitas/internal/db"
-	"github.com/google/uuid"
+	"github.com/civitas-city/civitas/internal/session"
 )
 
 func main() {
@@ -182,47 +183,42 @@ func setupEdition(ctx context.Context, d *db.DB, key []byte, profile *city.Profi
 
 // setupVoters creates n verified residents with a session each and returns
 // their session tokens. Birth dates and districts cycle; the PESELs are
-// synthetic (pesel.Generate) and only their keyed hashes are stored.
+// synthetic (pesel.Generate) and only their keyed hashes are stored. The
+// sessions look last seen ahead from now.
 func setupVoters(ctx context.Context, d *db.DB, key []byte, districts, n int, ahead time.Duration) ([]string, error) {
 	now := db.TS(time.Now())
-	var entries []census.Entry
-	type voter struct{ id, hash, token string }
+	type voter struct {
+		pesel string
+		birth time.Time
+		id    string
+	}
 	voters := make([]voter, n)
+	entries := make([]census.Entry, n)
 	for i := range voters {
 		birth := time.Date(1940, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%20000)
 		p := pesel.Generate(birth, (i/20000)%1000, i%2 == 0)
-		h := census.Hash(key, p)
-		var b [32]byte
-		rand.Read(b[:])
-		voters[i] = voter{id: uuid.Must(uuid.NewV7()).String(), hash: h, token: base64.RawURLEncoding.EncodeToString(b[:])}
-		entries = append(entries, census.Entry{Hash: h, BirthDate: birth, District: 1 + i%districts})
+		voters[i] = voter{pesel: p, birth: birth}
+		entries[i] = census.Entry{Hash: census.Hash(key, p), BirthDate: birth, District: 1 + i%districts}
 	}
 	if err := d.InTx(ctx, func(tx *sql.Tx) error { return census.Replace(ctx, tx, entries, now) }); err != nil {
 		return nil, err
 	}
-	const chunk = 200
+	// One password hash for all: hashing each (argon2id, 0.13 s) would take hours.
+	hash, err := accounts.HashPassword(rand.Text())
+	if err != nil {
+		return nil, err
+	}
+	acc := &accounts.Service{DB: d}
+	const chunk = 500
 	for lo := 0; lo < n; lo += chunk {
-		hi := min(n, lo+chunk)
 		err := d.InTx(ctx, func(tx *sql.Tx) error {
-			for i := lo; i < hi; i++ {
-				v := voters[i]
-				sum := sha256.Sum256([]byte(v.token))
-				stmts := []struct {
-					q    string
-					args []any
-				}{
-					{`INSERT INTO users (id, email, display_name, created_at, email_confirmed_at) VALUES ($1, $2, $3, $4, $4)`,
-						[]any{v.id, fmt.Sprintf("voter%07d@bench.civitas.local", i), fmt.Sprintf("Voter %d", i), now}},
-					{`INSERT INTO residency (user_id, pesel_hash, method, district, verified_at) VALUES ($1, $2, 'census', $3, $4)`,
-						[]any{v.id, v.hash, 1 + i%districts, now}},
-					{`INSERT INTO sessions (id, user_id, data, created_at, last_seen_at, expires_at) VALUES ($1, $2, '{}', $3, $4, $5)`,
-						[]any{hex.EncodeToString(sum[:]), v.id, now, now.Add(ahead), now.Add(30 * 24 * time.Hour)}},
+			for i := lo; i < min(n, lo+chunk); i++ {
+				u, err := acc.Create(ctx, tx, accounts.NewUser{Email: fmt.Sprintf("voter%07d@bench.civitas.local", i),
+					DisplayName: fmt.Sprintf("Voter %d", i), PasswordHash: hash, EmailConfirmed: true})
+				if err != nil {
+					return err
 				}
-				for _, s := range stmts {
-					if _, err := tx.ExecContext(ctx, s.q, s.args...); err != nil {
-						return err
-					}
-				}
+				voters[i].id = u.ID
 			}
 			return nil
 		})
@@ -230,11 +226,27 @@ func setupVoters(ctx context.Context, d *db.DB, key []byte, districts, n int, ah
 			return nil, err
 		}
 	}
-	out := make([]string, n)
-	for i, v := range voters {
-		out[i] = v.token
+	ids := &identity.Service{DB: d, Key: key}
+	sessions := &session.Store{DB: d, MaxAge: 30 * 24 * time.Hour, Now: func() time.Time { return now.Add(ahead) }}
+	tokens := make([]string, n)
+	// A few at a time: PostgreSQL overlaps them; SQLite queues the writes.
+	const workers = 4
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < n && errs[w] == nil; i += workers {
+				v := voters[i]
+				if _, err := ids.VerifyCensus(ctx, v.id, v.pesel, v.birth.Format(time.DateOnly), ""); err != nil {
+					errs[w] = fmt.Errorf("verify voter %d: %w", i, err)
+					break
+				}
+				tokens[i], _, errs[w] = sessions.Create(ctx, v.id)
+			}
+		})
 	}
-	return out, nil
+	wg.Wait()
+	return tokens, errors.Join(errs...)
 }
 
 // --- stamp -------------------------------------------------------------------------------
@@ -246,20 +258,27 @@ func setupVoters(ctx context.Context, d *db.DB, key []byte, districts, n int, ah
 func stampMain(args []string) error {
 	fs := flag.NewFlagSet("stamp", flag.ExitOnError)
 	dsn := fs.String("db", os.Getenv("CIVITAS_DB"), "database URL")
+	votersFile := fs.String("voters", "voters.tsv", "the file setup wrote")
 	seen := fs.Duration("seen", 15*time.Minute, "last seen at now + this (negative: in the past)")
 	fs.Parse(args)
+	_, voters, err := readVoters(*votersFile)
+	if err != nil {
+		return err
+	}
+	tokens := make([]string, len(voters))
+	for i, v := range voters {
+		tokens[i] = v.token
+	}
 	ctx := context.Background()
 	d, err := db.Open(ctx, *dsn)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	res, err := d.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE user_id IN (SELECT id FROM users WHERE email LIKE 'voter%@bench.civitas.local')`,
-		db.TS(time.Now().Add(*seen)))
+	n, err := (&session.Store{DB: d}).SetLastSeen(ctx, tokens, time.Now().Add(*seen))
 	if err != nil {
 		return err
 	}
-	n, _ := res.RowsAffected()
 	if d.Dialect == db.SQLite {
 		// Fold the update into the database file now, not during the run.
 		if _, err := d.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/civitas-city/civitas/internal/audit"
 	"github.com/civitas-city/civitas/internal/session"
 	"github.com/civitas-city/civitas/internal/web"
+	"github.com/civitas-city/civitas/internal/web/profile"
 )
 
 //go:embed templates/*.html
@@ -24,8 +25,8 @@ type Handler struct {
 	Site     *web.Site
 	Service  *Service
 	Sessions *session.Store
-	// Sections are the modules' parts of "my profile".
-	Sections []Section
+	// Sections are the modules' parts of "my profile", handed over by app.
+	Sections []profile.Section
 	// Districts lists the city's districts for the district choice.
 	Districts []DistrictOption
 }
@@ -45,14 +46,16 @@ func (h *Handler) validDistrict(n int) bool {
 	return false
 }
 
-// RegisterPages registers the page templates.
-func (h *Handler) RegisterPages() {
-	h.Site.Renderer.Register("accounts", templates,
-		"templates/signin.html", "templates/signin_link.html", "templates/register.html", "templates/registered.html", "templates/confirm.html",
-		"templates/forgot.html", "templates/reset.html", "templates/done.html", "templates/profile.html",
-		"templates/security.html", "templates/tokens.html", "templates/data.html", "templates/delete.html",
-		"templates/admin_users.html", "templates/admin_user.html")
+// Pages lists the page templates.
+var Pages = []string{
+	"templates/signin.html", "templates/signin_link.html", "templates/register.html", "templates/registered.html", "templates/confirm.html",
+	"templates/forgot.html", "templates/reset.html", "templates/done.html", "templates/profile.html",
+	"templates/security.html", "templates/tokens.html", "templates/data.html", "templates/delete.html",
+	"templates/admin_users.html", "templates/admin_user.html",
 }
+
+// RegisterPages registers the page templates.
+func (h *Handler) RegisterPages() { h.Site.Renderer.Register("accounts", templates, Pages...) }
 
 // Routes registers the accounts routes.
 func (h *Handler) Routes(handle web.Registrar) {

@@ -8,12 +8,13 @@ import (
 
 	"github.com/civitas-city/civitas/internal/session"
 	"github.com/civitas-city/civitas/internal/web"
+	"github.com/civitas-city/civitas/internal/web/profile"
 )
 
 // ProfileSection is a module's part of the profile page.
 type ProfileSection struct {
 	TitleKey string
-	Items    []Item
+	Items    []profile.Item
 }
 
 // ProfilePage is "my profile".

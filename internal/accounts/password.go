@@ -36,32 +36,46 @@ func HashPassword(password string) (string, error) {
 
 var errBadHash = errors.New("accounts: malformed password hash")
 
-// CheckPassword reports whether password matches encoded, in constant time
-// with respect to the key.
-func CheckPassword(encoded, password string) (bool, error) {
+// argonHash is an encoded hash taken apart.
+type argonHash struct {
+	mem, iter uint32
+	threads   uint8
+	salt, key []byte
+}
+
+// parseHash reads a hash HashPassword made (with any parameters).
+func parseHash(encoded string) (argonHash, error) {
+	var h argonHash
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false, errBadHash
+		return h, errBadHash
 	}
 	var version int
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false, errBadHash
+		return h, errBadHash
 	}
-	var mem, iter uint32
-	var threads uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &iter, &threads); err != nil || mem == 0 || iter == 0 || threads == 0 {
-		return false, errBadHash
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &h.mem, &h.iter, &h.threads); err != nil || h.mem == 0 || h.iter == 0 || h.threads == 0 {
+		return h, errBadHash
 	}
-	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
+	var err error
+	if h.salt, err = base64.RawStdEncoding.DecodeString(parts[4]); err != nil {
+		return h, errBadHash
+	}
+	if h.key, err = base64.RawStdEncoding.DecodeString(parts[5]); err != nil || len(h.key) == 0 {
+		return h, errBadHash
+	}
+	return h, nil
+}
+
+// CheckPassword reports whether password matches encoded, in constant time
+// with respect to the key.
+func CheckPassword(encoded, password string) (bool, error) {
+	h, err := parseHash(encoded)
 	if err != nil {
-		return false, errBadHash
+		return false, err
 	}
-	want, err := base64.RawStdEncoding.DecodeString(parts[5])
-	if err != nil || len(want) == 0 {
-		return false, errBadHash
-	}
-	got := argon2.IDKey([]byte(password), salt, iter, mem, threads, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1, nil
+	got := argon2.IDKey([]byte(password), h.salt, h.iter, h.mem, h.threads, uint32(len(h.key)))
+	return subtle.ConstantTimeCompare(got, h.key) == 1, nil
 }
 
 // dummyHash is checked against when no account matches, so a wrong email

@@ -4,47 +4,19 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"github.com/civitas-city/civitas/internal/audit"
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/mail"
 	"github.com/civitas-city/civitas/internal/web"
+	"github.com/civitas-city/civitas/internal/web/profile"
 )
-
-// Section is one module's part of "my profile": what the resident has in
-// that module, their data for download, and what to erase when they delete
-// their account. Each module implements it; app hands them to accounts, so
-// accounts never imports a module.
-type Section interface {
-	// Key names the module ("reports", "budget"); it keys the export.
-	Key() string
-	// TitleKey is the catalog key of the section's heading.
-	TitleKey() string
-	// Items lists what the resident has in the module, newest first.
-	Items(ctx context.Context, userID string) ([]Item, error)
-	// PersonalData is everything the module holds about the resident, for
-	// "download my data" (encoded as JSON).
-	PersonalData(ctx context.Context, userID string) (any, error)
-	// Erase removes or anonymises the resident's personal data in the
-	// module, inside the deletion's transaction. What was counted (votes)
-	// stays counted.
-	Erase(ctx context.Context, tx *sql.Tx, userID string) error
-}
-
-// Item is one line of a profile section.
-type Item struct {
-	Title  string
-	Status string // already translated
-	URL    string
-	At     time.Time
-}
 
 // DeletedName replaces the name of a deleted account.
 const DeletedName = "—"
 
 // Export gathers everything Civitas holds about a user.
-func (s *Service) Export(ctx context.Context, userID string, sections []Section) (map[string]any, error) {
+func (s *Service) Export(ctx context.Context, userID string, sections []profile.Section) (map[string]any, error) {
 	u, err := s.FindByID(ctx, userID)
 	if err != nil {
 		return nil, err
@@ -108,7 +80,7 @@ func (s *Service) sessionsOf(ctx context.Context, userID string) ([]map[string]a
 // Delete erases a user's personal data: the account row keeps only its id
 // (a pseudonym: the audit log refers to it), and every module erases what
 // it holds in the same transaction.
-func (s *Service) Delete(ctx context.Context, userID string, sections []Section) error {
+func (s *Service) Delete(ctx context.Context, userID string, sections []profile.Section) error {
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		now := db.TS(s.now())
 		var email sql.NullString

@@ -17,8 +17,8 @@ import (
 func wireConsult(p *platform) (wired, error) {
 	svc := &consult.Service{
 		DB:         p.db,
-		Residents:  newIdentityService(p),
-		IsDistrict: func(n int) bool { _, ok := p.profile.Districts.ByNumber(n); return ok },
+		Residents:  p.residents,
+		IsDistrict: p.profile.Districts.Has,
 		Location:   p.profile.Location,
 		Contacts:   consultContacts{p.accounts},
 		Catalog:    p.site.Catalog,
@@ -37,6 +37,9 @@ func wireConsult(p *platform) (wired, error) {
 		routes:  h.Routes,
 		jobs:    map[string]jobs.Handler{consult.JobMap: svc.MapJobHandler()},
 		section: consult.Section{H: h},
+		// The demo consultation "Nocna sprzedaż alkoholu", whose conversation
+		// is a real Pol.is conversation (internal/consult/demo).
+		seed: func(ctx context.Context, _ demoUsers) error { return consult.SeedDemo(ctx, p.db) },
 	}, nil
 }
 
@@ -51,7 +54,3 @@ func (c consultContacts) Contact(ctx context.Context, userID string) (consult.Co
 	}
 	return consult.Contact{Email: u.Email, Lang: u.Language}, nil
 }
-
-// seedConsult loads the demo consultation "Nocna sprzedaż alkoholu", whose
-// conversation is a real Pol.is conversation (internal/consult/demo).
-func seedConsult(ctx context.Context, s *Server) error { return consult.SeedDemo(ctx, s.DB) }

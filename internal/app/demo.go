@@ -37,9 +37,14 @@ var demoAccounts = []demoAccount{
 // Demo accounts by their place in demoAccounts.
 const (
 	demoAdmin    = 0
+	demoOfficer  = 1
 	demoResident = 3 // verified against the synthetic register
 	demoNewcomer = 4 // not verified: verifies with identity.DemoUnclaimed()
 )
+
+// demoUsers are the demo accounts as created, by their place in
+// demoAccounts (demo[demoResident].ID); modules' seeds take them.
+type demoUsers []*accounts.User
 
 // prepareDemo points cfg at the demo database: DIR/civitas.db with --data
 // DIR, else a fresh temporary directory. A demo directory keeps its own
@@ -75,12 +80,11 @@ func prepareDemo(cfg config.Config) (config.Config, error) {
 	return cfg, nil
 }
 
-// seedDemo adds the demo accounts and content once; running the demo again
-// on the same --data directory keeps what is there.
+// seedDemo adds the demo accounts, then each module's demo content, once;
+// running the demo again on the same --data directory keeps what is there.
 func seedDemo(ctx context.Context, s *Server) error {
 	svc := &accounts.Service{DB: s.DB}
-	var adminID string
-	ids := make([]string, len(demoAccounts))
+	users := make(demoUsers, len(demoAccounts))
 	for i, a := range demoAccounts {
 		u, err := svc.Create(ctx, s.DB, accounts.NewUser{Email: a.Email, DisplayName: a.Name, Password: a.Password, EmailConfirmed: true})
 		if apperr.Is(err, apperr.Conflict) {
@@ -89,27 +93,17 @@ func seedDemo(ctx context.Context, s *Server) error {
 		if err != nil {
 			return err
 		}
-		ids[i] = u.ID
-		if adminID == "" {
-			adminID = u.ID
-		}
+		users[i] = u
 		for _, r := range a.Roles {
-			if err := svc.GrantRole(ctx, adminID, u.ID, r); err != nil {
+			if err := svc.GrantRole(ctx, users[demoAdmin].ID, u.ID, r); err != nil {
 				return err
 			}
 		}
 	}
-	if err := identity.SeedDemo(ctx, s.DB, []byte(s.cfg.SecretKey), ids[demoResident]); err != nil {
-		return err
-	}
-	if err := seedReports(ctx, s); err != nil {
-		return err
-	}
-	if err := seedBudget(ctx, s); err != nil {
-		return err
-	}
-	if err := seedConsult(ctx, s); err != nil {
-		return err
+	for _, seed := range s.seeds {
+		if err := seed(ctx, users); err != nil {
+			return err
+		}
 	}
 	return mail.Enqueue(ctx, s.DB, mail.Message{
 		To:      demoAccounts[demoResident].Email,

@@ -53,8 +53,11 @@ func idNode(t *testing.T, dsn string, logs io.Writer) *Server {
 	t.Helper()
 	cfg, err := config.Load([]string{"serve", "--db", dsn, "--addr", "127.0.0.1:0", "--log-level", "debug"},
 		func(name string) string {
-			if name == "CIVITAS_SECRET_KEY" {
+			switch {
+			case name == "CIVITAS_SECRET_KEY":
 				return idTestKey
+			case strings.HasPrefix(name, "CIVITAS_OIDC_"):
+				return os.Getenv(name) // the test's identity provider, set with t.Setenv
 			}
 			return ""
 		}, io.Discard)

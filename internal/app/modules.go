@@ -1,10 +1,12 @@
 package app
 
 import (
+	"context"
 	"io/fs"
 	"log/slog"
 
 	"github.com/civitas-city/civitas/internal/accounts"
+	"github.com/civitas-city/civitas/internal/accounts/identity"
 	"github.com/civitas-city/civitas/internal/audit"
 	"github.com/civitas-city/civitas/internal/city"
 	"github.com/civitas-city/civitas/internal/config"
@@ -15,6 +17,7 @@ import (
 	"github.com/civitas-city/civitas/internal/mail"
 	"github.com/civitas-city/civitas/internal/session"
 	"github.com/civitas-city/civitas/internal/web"
+	"github.com/civitas-city/civitas/internal/web/profile"
 )
 
 // platform is what every module is wired from.
@@ -27,6 +30,9 @@ type platform struct {
 	jobs     *jobs.Runner
 	sessions *session.Store
 	accounts *accounts.Service
+	// residents is verified residency (identity), which the modules that
+	// count residents ask; one value, so its prepared statement is shared.
+	residents *identity.Service
 	// accountsHandler gathers the profile sections of later modules and
 	// signs in API clients.
 	accountsHandler *accounts.Handler
@@ -39,7 +45,9 @@ type wired struct {
 	routes  func(web.Registrar)     // its routes
 	jobs    map[string]jobs.Handler // its background jobs
 	openapi []byte                  // its paths in /api/v1/openapi.json
-	section accounts.Section        // its part of "my profile"
+	section profile.Section         // its part of "my profile"
+	// seed loads its demo content (civitas demo), after the demo accounts.
+	seed func(ctx context.Context, demo demoUsers) error
 }
 
 // moduleWirings lists the modules in the order their cards appear. A new

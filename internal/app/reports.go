@@ -2,20 +2,10 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"io"
-	"log/slog"
-	"net/url"
 	"strings"
 
-	"github.com/civitas-city/civitas/internal/accounts"
-	"github.com/civitas-city/civitas/internal/city"
-	"github.com/civitas-city/civitas/internal/config"
-	"github.com/civitas-city/civitas/internal/db"
-	"github.com/civitas-city/civitas/internal/districts"
-	"github.com/civitas-city/civitas/internal/files"
-	"github.com/civitas-city/civitas/internal/i18n"
 	"github.com/civitas-city/civitas/internal/jobs"
 	"github.com/civitas-city/civitas/internal/reports"
 	"github.com/civitas-city/civitas/internal/web"
@@ -23,8 +13,19 @@ import (
 
 // wireReports adds problem reports, cases and the Open311 GeoReport v2 API.
 func wireReports(p *platform) (wired, error) {
-	svc := newReportsService(p.cfg, p.db, p.profile, p.site.Catalog, p.accounts, p.log)
-	api := &reports.Open311{Service: svc, Jurisdictions: jurisdictions(p.cfg, p.profile)}
+	svc := &reports.Service{
+		DB: p.db, Districts: p.profile.Districts, Bounds: reports.AreaAround(p.profile.Bounds), Catalog: p.site.Catalog,
+		Location: p.profile.Location, BaseURL: strings.TrimRight(p.cfg.BaseURL, "/"), Secret: reports.SecretFrom(p.cfg.SecretKey),
+		PhotoMaxBytes: reports.PhotoLimit(p.cfg.MaxUploadBytes), Log: p.log, Open311PostsPerMinute: p.cfg.Open311PostsPerMinute,
+		Users: func(ctx context.Context, id string) (string, string, error) {
+			u, err := p.accounts.FindByID(ctx, id)
+			if err != nil {
+				return "", "", err
+			}
+			return u.Email, u.DisplayName, nil
+		},
+	}
+	api := &reports.Open311{Service: svc, Jurisdictions: reports.Jurisdictions(p.profile.Slug, p.cfg.BaseURL)}
 	h := &reports.Handler{Site: p.site, Service: svc, Open311: api}
 	h.RegisterPages()
 	p.site.WriteErrorsUnder(reports.Prefix+"/", api.WriteError)
@@ -37,63 +38,15 @@ func wireReports(p *platform) (wired, error) {
 		},
 		jobs:    map[string]jobs.Handler{reports.JobAutoClose: svc.AutoCloseJob()},
 		section: reports.Section{S: svc},
-	}, nil
-}
-
-// newReportsService builds the reports service from the node's parts.
-func newReportsService(cfg config.Config, d *db.DB, profile *city.Profile, cat *i18n.Catalog, acc *accounts.Service, log *slog.Logger) *reports.Service {
-	// Reports may lie a little beyond the city's box (a street on the
-	// boundary), about 5 km.
-	const margin = 0.05
-	b := profile.Bounds
-	if b == (districts.BBox{}) {
-		b = profile.Districts.Bounds()
-	}
-	b = districts.BBox{MinLon: b.MinLon - margin, MinLat: b.MinLat - margin, MaxLon: b.MaxLon + margin, MaxLat: b.MaxLat + margin}
-	// A photo must fit in a request body with the rest of the form.
-	photoMax := min(files.Images.MaxBytes, cfg.MaxUploadBytes-16<<10)
-	secret := sha256.Sum256([]byte("civitas reports key\x00" + cfg.SecretKey))
-	return &reports.Service{
-		DB: d, Districts: profile.Districts, Bounds: b, Catalog: cat, Location: profile.Location,
-		BaseURL: strings.TrimRight(cfg.BaseURL, "/"), Secret: secret[:], PhotoMaxBytes: photoMax, Log: log,
-		Open311PostsPerMinute: cfg.Open311PostsPerMinute,
-		Users: func(ctx context.Context, id string) (string, string, error) {
-			u, err := acc.FindByID(ctx, id)
-			if err != nil {
-				return "", "", err
-			}
-			return u.Email, u.DisplayName, nil
+		// The demo's units, categories and reports.
+		seed: func(ctx context.Context, demo demoUsers) error {
+			resident := demo[demoResident]
+			return reports.SeedDemo(ctx, svc, reports.DemoOptions{
+				OfficerEmail: demoAccounts[demoOfficer].Email,
+				ResidentID:   resident.ID, ResidentEmail: resident.Email, ResidentName: resident.DisplayName,
+			})
 		},
-	}
-}
-
-// jurisdictions are the Open311 jurisdiction_id values the node answers
-// to: the city's slug and the host of its public URL.
-func jurisdictions(cfg config.Config, profile *city.Profile) []string {
-	out := []string{profile.Slug}
-	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Hostname() != "" {
-		out = append(out, u.Hostname(), strings.TrimPrefix(u.Hostname(), "www."))
-	}
-	return out
-}
-
-// seedReports loads the demo's units, categories and reports.
-func seedReports(ctx context.Context, s *Server) error {
-	profile := city.Krakow()
-	if s.cfg.CityDir != "" {
-		var err error
-		if profile, err = city.LoadDir(s.cfg.CityDir); err != nil {
-			return err
-		}
-	}
-	acc := &accounts.Service{DB: s.DB}
-	svc := newReportsService(s.cfg, s.DB, profile, s.Catalog, acc, s.log)
-	opt := reports.DemoOptions{OfficerEmail: demoAccounts[1].Email}
-	resident := demoAccounts[3]
-	if u, err := acc.Authenticate(ctx, resident.Email, resident.Password); err == nil {
-		opt.ResidentID, opt.ResidentEmail, opt.ResidentName = u.ID, u.Email, u.DisplayName
-	}
-	return reports.SeedDemo(ctx, svc, opt)
+	}, nil
 }
 
 // printReportsDemo tells the demo's user how to try the Open311 API.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/civitas-city/civitas/internal/accounts"
+	"github.com/civitas-city/civitas/internal/accounts/identity"
 	"github.com/civitas-city/civitas/internal/city"
 	"github.com/civitas-city/civitas/internal/config"
 	"github.com/civitas-city/civitas/internal/db"
@@ -36,9 +37,11 @@ type Server struct {
 	Site       *web.Site
 	Jobs       *jobs.Runner
 
-	cfg        config.Config
-	log        *slog.Logger
-	sessions   *session.Store // flushed at shutdown
+	cfg      config.Config
+	log      *slog.Logger
+	sessions *session.Store // flushed at shutdown
+	// seeds load the modules' demo content, in moduleWirings order.
+	seeds      []func(context.Context, demoUsers) error
 	http       *http.Server
 	metrics    *metrics
 	metricsSrv *http.Server // on CIVITAS_METRICS_ADDR, when set
@@ -226,9 +229,10 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 	}
 	p := &platform{
 		cfg: cfg, log: log, db: d, profile: profile, site: site,
-		jobs:     jobs.NewRunner(d, log, cfg.Workers),
-		sessions: &session.Store{DB: d, MaxAge: cfg.SessionMaxAge, TrustProxy: cfg.TrustProxy, Log: log},
-		accounts: &accounts.Service{DB: d, Key: []byte(cfg.SecretKey), BaseURL: baseURL(cfg), Catalog: cat},
+		jobs:      jobs.NewRunner(d, log, cfg.Workers),
+		sessions:  &session.Store{DB: d, MaxAge: cfg.SessionMaxAge, TrustProxy: cfg.TrustProxy, Log: log},
+		accounts:  &accounts.Service{DB: d, Key: []byte(cfg.SecretKey), BaseURL: baseURL(cfg), Catalog: cat},
+		residents: &identity.Service{DB: d, Key: []byte(cfg.SecretKey), IsDistrict: profile.Districts.Has},
 	}
 	s := &Server{DB: d, Catalog: cat, Site: site, Jobs: p.jobs, sessions: p.sessions, cfg: cfg, log: log}
 
@@ -266,6 +270,9 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		}
 		if m.section != nil {
 			p.accountsHandler.Sections = append(p.accountsHandler.Sections, m.section)
+		}
+		if m.seed != nil {
+			s.seeds = append(s.seeds, m.seed)
 		}
 	}
 	openapi, err := openAPIDocument(profile.Name, version(), apiPaths)

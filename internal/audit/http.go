@@ -23,9 +23,12 @@ type Handler struct {
 	DB   *db.DB
 }
 
+// Pages lists the page templates.
+var Pages = []string{"templates/audit.html"}
+
 // RegisterPages registers the page templates.
 func (h *Handler) RegisterPages() {
-	h.Site.Renderer.Register("audit", templates, "templates/audit.html")
+	h.Site.Renderer.Register("audit", templates, Pages...)
 }
 
 // Routes registers the audit routes: reading only.

@@ -40,8 +40,8 @@ type Handler struct {
 	Districts []District
 }
 
-// pages are the budget's page templates.
-var pages = []string{
+// Pages lists the page templates.
+var Pages = []string{
 	"templates/editions.html", "templates/edition.html", "templates/projects.html", "templates/project.html",
 	"templates/project_form.html", "templates/vote.html", "templates/ballot.html", "templates/ballot_done.html",
 	"templates/results.html", "templates/pool_results.html", "templates/ballots.html",
@@ -51,7 +51,7 @@ var pages = []string{
 
 // RegisterPages registers the page templates.
 func (h *Handler) RegisterPages() {
-	h.Site.Renderer.Register("budget", templates, pages...)
+	h.Site.Renderer.Register("budget", templates, Pages...)
 }
 
 // Routes registers every budget route: the one list to read.

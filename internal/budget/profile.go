@@ -6,22 +6,41 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/civitas-city/civitas/internal/web"
+	"github.com/civitas-city/civitas/internal/web/profile"
 )
 
-// The budget's part of "my profile" (accounts.Section, adapted in app):
-// the resident's projects and their ballots' receipt codes, their data for
-// download, and what is erased when they delete their account.
+// Section is the budget's part of "my profile": the resident's projects
+// and their ballots' receipt codes, their data for download, and what is
+// erased when they delete their account.
+type Section struct{ S *Service }
 
-// ProfileItem is one line of the profile section.
-type ProfileItem struct {
-	Title  string
-	Status string // translated
-	URL    string
-	At     time.Time
+var _ profile.Section = Section{}
+
+// Key names the section in the data export.
+func (Section) Key() string { return "budget" }
+
+// TitleKey is the section's heading.
+func (Section) TitleKey() string { return "budget.profile.title" }
+
+// Items lists the resident's projects and ballots, newest first.
+func (p Section) Items(ctx context.Context, userID string) ([]profile.Item, error) {
+	return p.S.ProfileItems(ctx, web.Lang(ctx), userID)
+}
+
+// PersonalData is everything the budget holds about the resident.
+func (p Section) PersonalData(ctx context.Context, userID string) (any, error) {
+	return p.S.PersonalData(ctx, userID)
+}
+
+// Erase removes the resident from the budget (see Service.Erase).
+func (p Section) Erase(ctx context.Context, tx *sql.Tx, userID string) error {
+	return p.S.Erase(ctx, tx, userID)
 }
 
 // ProfileItems lists userID's projects and ballots, newest first, in lang.
-func (s *Service) ProfileItems(ctx context.Context, lang, userID string) ([]ProfileItem, error) {
+func (s *Service) ProfileItems(ctx context.Context, lang, userID string) ([]profile.Item, error) {
 	projects, err := listProjects(ctx, s.DB, ProjectFilter{AuthorID: userID})
 	if err != nil {
 		return nil, err
@@ -35,7 +54,7 @@ func (s *Service) ProfileItems(ctx context.Context, lang, userID string) ([]Prof
 		editions[id] = e
 		return e, err
 	}
-	var out []ProfileItem
+	var out []profile.Item
 	for _, p := range projects {
 		e, err := edition(p.EditionID)
 		if err != nil {
@@ -45,7 +64,7 @@ func (s *Service) ProfileItems(ctx context.Context, lang, userID string) ([]Prof
 		if p.Status == StatusDraft {
 			url += "/edit"
 		}
-		out = append(out, ProfileItem{Title: p.Title, Status: s.t(lang, "budget.status."+p.Status), URL: url, At: p.UpdatedAt})
+		out = append(out, profile.Item{Title: p.Title, Status: s.t(lang, "budget.status."+p.Status), URL: url, At: p.UpdatedAt})
 	}
 	ballots, err := s.MyBallots(ctx, userID, "")
 	if err != nil {
@@ -69,14 +88,14 @@ func (s *Service) ProfileItems(ctx context.Context, lang, userID string) ([]Prof
 		if pool != nil {
 			url += "/vote/" + pool.Slug
 		}
-		out = append(out, ProfileItem{Title: title, Status: status, URL: url, At: b.At})
+		out = append(out, profile.Item{Title: title, Status: status, URL: url, At: b.At})
 	}
 	sortItems(out)
 	return out, nil
 }
 
-func sortItems(items []ProfileItem) {
-	slices.SortStableFunc(items, func(a, b ProfileItem) int { return b.At.Compare(a.At) })
+func sortItems(items []profile.Item) {
+	slices.SortStableFunc(items, func(a, b profile.Item) int { return b.At.Compare(a.At) })
 }
 
 func (s *Service) t(lang, key string, args ...any) string {

@@ -4,6 +4,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -77,6 +78,9 @@ type Config struct {
 
 	SMTP SMTP
 
+	// OIDC is the identity provider residents verify their residency with.
+	OIDC OIDC
+
 	// BackupOut is where `civitas backup` writes.
 	BackupOut string
 
@@ -92,6 +96,26 @@ type SMTP struct {
 	Password string
 	From     string
 	TLS      string // starttls, tls or none
+}
+
+// OIDC configures verification through an OpenID Connect provider: the
+// national identity provider or the city's own. It is off when Issuer is
+// empty. (identity.OIDCConfig has the same fields: app converts it.)
+type OIDC struct {
+	Issuer       string
+	ClientID     string
+	ClientSecret string
+	// PESELClaim names the ID token (or UserInfo) claim that carries the
+	// PESEL; "pesel" by default.
+	PESELClaim string
+	// RedirectURL is the callback registered with the provider; empty
+	// means CIVITAS_BASE_URL + /account/verify/oidc/callback.
+	RedirectURL string
+	// Name is the provider's name on the button, e.g. "login.gov.pl";
+	// empty shows a generic label.
+	Name string
+	// Scopes are asked for besides "openid".
+	Scopes []string
 }
 
 // String describes the config without secrets, for the start-up log.
@@ -193,6 +217,9 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		Password: env.secret("CIVITAS_SMTP_PASSWORD"),
 		From:     env.str("CIVITAS_SMTP_FROM", "Civitas <no-reply@localhost>"),
 		TLS:      env.str("CIVITAS_SMTP_TLS", "starttls"),
+	}
+	if cfg.Command == CmdServe || cfg.Demo {
+		cfg.OIDC = readOIDC(env)
 	}
 	logFormat := "text"
 	if cfg.LogJSON {
@@ -306,6 +333,48 @@ func (c *Config) validate(p *problems) {
 	if c.SMTP.Host != "" && (c.SMTP.Port <= 0 || c.SMTP.Port > 65535) {
 		p.add("CIVITAS_SMTP_PORT", "must be a port number, got %d", c.SMTP.Port)
 	}
+	c.OIDC.validate(p)
+}
+
+// readOIDC reads the CIVITAS_OIDC_* variables: SCOPES is space-separated,
+// and the client secret may come from CIVITAS_OIDC_CLIENT_SECRET_FILE.
+func readOIDC(env envReader) OIDC {
+	return OIDC{
+		Issuer:       strings.TrimSpace(env.str("CIVITAS_OIDC_ISSUER", "")),
+		ClientID:     strings.TrimSpace(env.str("CIVITAS_OIDC_CLIENT_ID", "")),
+		ClientSecret: env.secret("CIVITAS_OIDC_CLIENT_SECRET"),
+		PESELClaim:   cmp.Or(strings.TrimSpace(env.str("CIVITAS_OIDC_PESEL_CLAIM", "")), "pesel"),
+		RedirectURL:  strings.TrimSpace(env.str("CIVITAS_OIDC_REDIRECT_URL", "")),
+		Name:         strings.TrimSpace(env.str("CIVITAS_OIDC_NAME", "")),
+		Scopes:       strings.Fields(env.str("CIVITAS_OIDC_SCOPES", "")),
+	}
+}
+
+// validate checks the identity provider's settings; without an issuer
+// the others must be unset, and the provider is off.
+func (o *OIDC) validate(p *problems) {
+	if o.Issuer == "" {
+		if o.ClientID != "" || o.ClientSecret != "" || o.RedirectURL != "" {
+			p.add("CIVITAS_OIDC_ISSUER", "must be set when other CIVITAS_OIDC_* variables are")
+		}
+		*o = OIDC{PESELClaim: o.PESELClaim}
+		return
+	}
+	if u, err := url.Parse(o.Issuer); err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname()))) {
+		p.add("CIVITAS_OIDC_ISSUER", "must be an https URL (http only on localhost), got %q", o.Issuer)
+	}
+	if o.ClientID == "" {
+		p.add("CIVITAS_OIDC_CLIENT_ID", "must be set when CIVITAS_OIDC_ISSUER is")
+	}
+	if o.RedirectURL != "" {
+		if u, err := url.Parse(o.RedirectURL); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+			p.add("CIVITAS_OIDC_REDIRECT_URL", "must be an absolute http(s) URL ending in /account/verify/oidc/callback, got %q", o.RedirectURL)
+		}
+	}
+}
+
+func isLoopback(host string) bool {
+	return host == "localhost" || host == "127.0.0.1" || host == "::1"
 }
 
 // loopback reports whether a listen address is reachable only from this

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -134,5 +136,68 @@ func TestBaseURLAndTrustedProxies(t *testing.T) {
 	_, err = Load([]string{"serve"}, env(with(map[string]string{"CIVITAS_TRUSTED_PROXIES": "10.0.0.0/8"})), io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "CIVITAS_TRUST_PROXY") {
 		t.Errorf("trusted proxies without CIVITAS_TRUST_PROXY: %v", err)
+	}
+}
+
+// The identity provider's CIVITAS_OIDC_* settings: off by default, read
+// with a secret file and defaults, and every problem named at once.
+func TestOIDCSettings(t *testing.T) {
+	secretFile := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(secretFile, []byte("from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name     string
+		env      map[string]string
+		enabled  bool
+		problems []string
+		check    func(OIDC) bool
+	}{
+		{"off", nil, false, nil, nil},
+		{"full", map[string]string{"CIVITAS_OIDC_ISSUER": "https://login.example.gov.pl", "CIVITAS_OIDC_CLIENT_ID": "krakow",
+			"CIVITAS_OIDC_CLIENT_SECRET": "s3cret", "CIVITAS_OIDC_PESEL_CLAIM": "personal_id", "CIVITAS_OIDC_SCOPES": "profile  pesel",
+			"CIVITAS_OIDC_REDIRECT_URL": "https://civitas.krakow.pl/account/verify/oidc/callback", "CIVITAS_OIDC_NAME": "login.gov.pl"}, true, nil,
+			func(c OIDC) bool {
+				return c.PESELClaim == "personal_id" && len(c.Scopes) == 2 && c.ClientSecret == "s3cret" && c.Name == "login.gov.pl"
+			}},
+		{"defaults and secret file", map[string]string{"CIVITAS_OIDC_ISSUER": "http://127.0.0.1:5556", "CIVITAS_OIDC_CLIENT_ID": "c",
+			"CIVITAS_OIDC_CLIENT_SECRET_FILE": secretFile}, true, nil,
+			func(c OIDC) bool { return c.PESELClaim == "pesel" && c.ClientSecret == "from-file" }},
+		{"every problem at once", map[string]string{"CIVITAS_OIDC_ISSUER": "http://idp.example", "CIVITAS_OIDC_REDIRECT_URL": "/relative",
+			"CIVITAS_OIDC_CLIENT_SECRET_FILE": "/no/such/file"}, true,
+			[]string{"CIVITAS_OIDC_CLIENT_SECRET_FILE cannot be read", "CIVITAS_OIDC_ISSUER must be an https URL", "CIVITAS_OIDC_CLIENT_ID must be set",
+				"CIVITAS_OIDC_REDIRECT_URL must be an absolute"}, nil},
+		{"client without issuer", map[string]string{"CIVITAS_OIDC_CLIENT_ID": "c"}, false, []string{"CIVITAS_OIDC_ISSUER must be set"}, nil},
+	}
+	for _, c := range cases {
+		vars := map[string]string{"CIVITAS_SECRET_KEY": key, "CIVITAS_DB": "sqlite:x.db"}
+		maps.Copy(vars, c.env)
+		cfg, err := Load([]string{"serve"}, env(vars), io.Discard)
+		var problems []string
+		if inv, ok := errors.AsType[*InvalidError](err); ok {
+			problems = inv.Problems
+		} else if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if (cfg.OIDC.Issuer != "") != c.enabled || len(problems) != len(c.problems) {
+			t.Errorf("%s: issuer %q, problems %q", c.name, cfg.OIDC.Issuer, problems)
+			continue
+		}
+		for i, want := range c.problems {
+			if !strings.HasPrefix(problems[i], want) {
+				t.Errorf("%s: problem %q, want %q…", c.name, problems[i], want)
+			}
+		}
+		if c.check != nil && !c.check(cfg.OIDC) {
+			t.Errorf("%s: %+v", c.name, cfg.OIDC)
+		}
+		if strings.Contains(cfg.String(), "s3cret") {
+			t.Errorf("%s: String() shows the client secret", c.name)
+		}
+	}
+	// Commands that never verify anyone do not read the provider's settings.
+	cfg, err := Load([]string{"migrate"}, env(map[string]string{"CIVITAS_DB": "sqlite:x.db", "CIVITAS_OIDC_CLIENT_SECRET_FILE": "/no/such/file"}), io.Discard)
+	if err != nil || cfg.OIDC.Issuer != "" {
+		t.Errorf("migrate with a broken OIDC setting: %+v, %v", cfg.OIDC, err)
 	}
 }

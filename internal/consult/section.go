@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/civitas-city/civitas/internal/accounts"
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/web"
+	"github.com/civitas-city/civitas/internal/web/profile"
 )
 
 // Section is the consultations' part of "my profile": the resident's
@@ -20,7 +20,7 @@ import (
 // stay in their conversation, anonymous as they always were.
 type Section struct{ H *Handler }
 
-var _ accounts.Section = Section{}
+var _ profile.Section = Section{}
 
 // Key names the section in the data export.
 func (Section) Key() string { return "consultations" }
@@ -30,11 +30,11 @@ func (Section) TitleKey() string { return "consult.section.title" }
 
 // Items lists the resident's registrations, comments and statements,
 // newest first.
-func (s Section) Items(ctx context.Context, userID string) ([]accounts.Item, error) {
+func (s Section) Items(ctx context.Context, userID string) ([]profile.Item, error) {
 	lang := web.Lang(ctx)
 	t := func(key string, args ...any) string { return s.H.Site.Catalog.T(lang, key, args...) }
 	q := s.H.Service.DB
-	var items []accounts.Item
+	var items []profile.Item
 	rows, err := q.QueryContext(ctx, `SELECT m.title, m.starts_at, k.id, k.title FROM consult_registrations r
 		JOIN consult_meetings m ON m.id = r.meeting_id JOIN consult_consultations k ON k.id = m.consultation_id
 		WHERE r.user_id = $1 ORDER BY m.starts_at DESC`, userID)
@@ -50,7 +50,7 @@ func (s Section) Items(ctx context.Context, userID string) ([]accounts.Item, err
 			rows.Close()
 			return nil, fmt.Errorf("consult: profile: %w", err)
 		}
-		items = append(items, accounts.Item{Title: t("consult.section.meeting", title, ctitle), Status: t("consult.section.registered"),
+		items = append(items, profile.Item{Title: t("consult.section.meeting", title, ctitle), Status: t("consult.section.registered"),
 			URL: consultationURL(cid) + "#meetings", At: at.Time})
 	}
 	rows.Close()
@@ -73,7 +73,7 @@ func (s Section) Items(ctx context.Context, userID string) ([]accounts.Item, err
 			rows.Close()
 			return nil, fmt.Errorf("consult: profile: %w", err)
 		}
-		items = append(items, accounts.Item{Title: t("consult.section.comment", dtitle, paragraph), Status: t("consult.comment_status." + status),
+		items = append(items, profile.Item{Title: t("consult.section.comment", dtitle, paragraph), Status: t("consult.comment_status." + status),
 			URL: paragraphURL(cid, did, paragraph) + "#c-" + id, At: at.Time})
 	}
 	rows.Close()
@@ -97,7 +97,7 @@ func (s Section) Items(ctx context.Context, userID string) ([]accounts.Item, err
 		if err := rows.Scan(&st.TID, &st.Body, &st.Moderated, &st.IsMeta, &at, &cid); err != nil {
 			return nil, fmt.Errorf("consult: profile: %w", err)
 		}
-		items = append(items, accounts.Item{Title: t("consult.section.statement", excerpt(st.Body, 80)),
+		items = append(items, profile.Item{Title: t("consult.section.statement", excerpt(st.Body, 80)),
 			Status: t("consult.moderated." + moderationLabel(&st)),
 			URL:    conversationURL(cid) + "?statement=" + strconv.FormatInt(st.TID, 10) + "#ballot", At: at.Time})
 	}

@@ -61,7 +61,9 @@ var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // closed, have at least four positions, a non-zero area and lon/lat within
 // range; their winding is normalised to the right-hand rule.
 //
-// Problems with a feature are reported as a *FeatureError.
+// Problems with a feature are reported as a *FeatureError. (orb/geojson
+// decodes no faster — BenchmarkParseGeoJSONOrb 15 ms vs 16 ms for all of
+// this on Kraków — and its errors do not name the feature and field.)
 func ParseGeoJSON(r io.Reader) (*Set, error) {
 	var fc collectionJSON
 	if err := json.NewDecoder(r).Decode(&fc); err != nil {

@@ -77,6 +77,9 @@ func TestParseGeoJSON(t *testing.T) {
 	if _, ok := s.ByNumber(3); ok {
 		t.Error("ByNumber(3) found a district")
 	}
+	if !s.Has(2) || s.Has(3) || s.Has(0) {
+		t.Errorf("Has(2), Has(3), Has(0) = %v, %v, %v; want true, false, false", s.Has(2), s.Has(3), s.Has(0))
+	}
 	if d, ok := s.BySlug("alpha"); !ok || d.Number != 1 {
 		t.Errorf("BySlug(alpha) = %d, %v; want 1", d.Number, ok)
 	}

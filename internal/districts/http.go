@@ -39,10 +39,13 @@ type Handler struct {
 	mapSVG   template.HTML
 }
 
+// Pages lists the page templates.
+var Pages = []string{"templates/districts.html", "templates/district.html"}
+
 // RegisterPages registers the page templates and prepares what never
 // changes: the GeoJSON document and the SVG map.
 func (h *Handler) RegisterPages() error {
-	h.Site.Renderer.Register("districts", templates, "templates/districts.html", "templates/district.html")
+	h.Site.Renderer.Register("districts", templates, Pages...)
 	var buf bytes.Buffer
 	if err := h.Set.GeoJSON(&buf); err != nil {
 		return err

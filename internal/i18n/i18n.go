@@ -10,7 +10,9 @@ import (
 	"io/fs"
 	"maps"
 	"slices"
-	"strings"
+
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
 )
 
 // Message is one translated text, or its plural forms ("one", "few",
@@ -30,14 +32,16 @@ func (m *Message) UnmarshalJSON(b []byte) error {
 // Catalog holds messages per language.
 type Catalog struct {
 	langs []string
+	tags  map[string]language.Tag // of langs, parsed once: a parse costs ~0.5 µs, the plural rule ~30 ns
 	msgs  map[string]map[string]Message
 }
 
 // New makes an empty catalog for langs; the first is the default.
 func New(langs ...string) *Catalog {
-	c := &Catalog{langs: langs, msgs: map[string]map[string]Message{}}
+	c := &Catalog{langs: langs, tags: map[string]language.Tag{}, msgs: map[string]map[string]Message{}}
 	for _, l := range langs {
 		c.msgs[l] = map[string]Message{}
+		c.tags[l] = language.Make(l)
 	}
 	return c
 }
@@ -129,7 +133,11 @@ func (c *Catalog) N(lang, key string, n int, args ...any) string {
 	}
 	text := m.Text
 	if m.Plural != nil {
-		text = m.Plural[PluralCategory(lang, n)]
+		tag, ok := c.tags[lang]
+		if !ok {
+			tag = language.Make(lang)
+		}
+		text = m.Plural[pluralCategory(tag, n)]
 		if text == "" {
 			text = m.Plural["other"]
 		}
@@ -145,33 +153,19 @@ func (c *Catalog) lookup(lang, key string) (Message, bool) {
 	return m, ok
 }
 
-// PluralCategory returns the CLDR plural category of the integer n in lang,
-// for the languages we ship (Polish, Ukrainian and English).
-func PluralCategory(lang string, n int) string {
+// PluralCategory returns the CLDR plural category ("one", "few", "many",
+// "other", ...) of the integer n in lang (a BCP 47 tag), by CLDR's rules as
+// golang.org/x/text carries them.
+func PluralCategory(lang string, n int) string { return pluralCategory(language.Make(lang), n) }
+
+func pluralCategory(tag language.Tag, n int) string {
 	if n < 0 {
 		n = -n
 	}
-	mod10, mod100 := n%10, n%100
-	switch strings.SplitN(lang, "-", 2)[0] {
-	case "pl":
-		switch {
-		case n == 1:
-			return "one"
-		case mod10 >= 2 && mod10 <= 4 && (mod100 < 12 || mod100 > 14):
-			return "few"
-		}
-		return "many"
-	case "uk", "ru":
-		switch {
-		case mod10 == 1 && mod100 != 11:
-			return "one"
-		case mod10 >= 2 && mod10 <= 4 && (mod100 < 12 || mod100 > 14):
-			return "few"
-		}
-		return "many"
-	}
-	if n == 1 {
-		return "one"
-	}
-	return "other"
+	return formNames[plural.Cardinal.MatchPlural(tag, n, 0, 0, 0, 0)]
+}
+
+// formNames are the message files' names of the plural forms.
+var formNames = [...]string{
+	plural.Other: "other", plural.Zero: "zero", plural.One: "one", plural.Two: "two", plural.Few: "few", plural.Many: "many",
 }

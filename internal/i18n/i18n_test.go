@@ -15,6 +15,10 @@ func TestPluralCategory(t *testing.T) {
 		{"pl", 22, "few"}, {"pl", 25, "many"}, {"pl", 0, "many"}, {"pl", 112, "many"},
 		{"uk", 1, "one"}, {"uk", 21, "one"}, {"uk", 11, "many"}, {"uk", 3, "few"}, {"uk", 14, "many"},
 		{"en", 1, "one"}, {"en", 0, "other"}, {"en", 2, "other"},
+		// Region subtags, negative and large numbers, and languages we do not
+		// ship follow CLDR too.
+		{"pl-PL", 3, "few"}, {"pl", -2, "few"}, {"pl", 1_000_002, "few"}, {"uk", 111, "many"}, {"uk", 1001, "one"},
+		{"ru", 21, "one"}, {"fr", 0, "one"}, {"cs", 3, "few"},
 	}
 	for _, tt := range tests {
 		if got := PluralCategory(tt.lang, tt.n); got != tt.want {

@@ -24,9 +24,12 @@ type Handler struct {
 	DB   *db.DB
 }
 
+// Pages lists the page templates.
+var Pages = []string{"templates/outbox.html"}
+
 // RegisterPages registers the page templates.
 func (h *Handler) RegisterPages() {
-	h.Site.Renderer.Register("mail", templates, "templates/outbox.html")
+	h.Site.Renderer.Register("mail", templates, Pages...)
 }
 
 // Routes registers the outbox route.

@@ -6,14 +6,16 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/civitas-city/civitas/internal/accounts"
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/web"
+	"github.com/civitas-city/civitas/internal/web/profile"
 )
 
-// Section is the reports part of "my profile" (accounts.Section): the
+// Section is the reports part of "my profile" (profile.Section): the
 // resident's cases, their data for download, and erasure.
 type Section struct{ S *Service }
+
+var _ profile.Section = Section{}
 
 // Key names the module in the export.
 func (Section) Key() string { return "reports" }
@@ -22,7 +24,7 @@ func (Section) Key() string { return "reports" }
 func (Section) TitleKey() string { return "reports.mine.title" }
 
 // Items lists the resident's cases, newest first.
-func (p Section) Items(ctx context.Context, userID string) ([]accounts.Item, error) {
+func (p Section) Items(ctx context.Context, userID string) ([]profile.Item, error) {
 	cases, err := p.S.CasesOf(ctx, userID)
 	if err != nil {
 		return nil, err
@@ -36,9 +38,9 @@ func (p Section) Items(ctx context.Context, userID string) ([]accounts.Item, err
 	for _, c := range cats {
 		names[c.Code] = c.Name(lang)
 	}
-	out := make([]accounts.Item, 0, len(cases))
+	out := make([]profile.Item, 0, len(cases))
 	for _, c := range cases {
-		out = append(out, accounts.Item{
+		out = append(out, profile.Item{
 			Title:  p.S.t(lang, "reports.case.heading", c.Number, names[c.Category]),
 			Status: p.S.t(lang, "reports.status."+string(c.Status)),
 			URL:    fmt.Sprintf("/reports/%d", c.Number),

@@ -212,3 +212,36 @@ func TestMiddlewareSlidesExpiry(t *testing.T) {
 		}
 	})
 }
+
+// Create signs a resident in without a request (load-test tools), and
+// SetLastSeen moves when their sessions were last seen, chunk by chunk.
+func TestCreateAndSetLastSeen(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := t.Context()
+		now := time.Now().UTC().Truncate(time.Second)
+		s := &session.Store{DB: d, MaxAge: time.Hour, Now: func() time.Time { return now }}
+		var tokens []string
+		for i := range 1201 { // three chunks
+			id := fmt.Sprintf("u%d", i)
+			addUser(t, d, id)
+			token, sess, err := s.Create(ctx, id)
+			if err != nil || sess.UserID != id || !sess.ExpiresAt.Equal(now.Add(time.Hour)) {
+				t.Fatalf("Create = %+v, %v", sess, err)
+			}
+			tokens = append(tokens, token)
+		}
+		if got, err := s.Load(ctx, tokens[7]); err != nil || got.UserID != "u7" {
+			t.Fatalf("Load of a created session = %+v, %v", got, err)
+		}
+		past := now.Add(-2 * time.Minute)
+		n, err := s.SetLastSeen(ctx, append(tokens, "not-a-token"), past)
+		if err != nil || n != int64(len(tokens)) {
+			t.Fatalf("SetLastSeen = %d, %v; want %d", n, err, len(tokens))
+		}
+		for _, i := range []int{0, 600, 1200} {
+			if got, err := s.Load(ctx, tokens[i]); err != nil || !got.LastSeen.Equal(past) {
+				t.Errorf("session %d last seen %v, %v; want %v", i, got.LastSeen, err, past)
+			}
+		}
+	})
+}

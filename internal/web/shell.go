@@ -21,7 +21,7 @@ func Static() fs.FS {
 
 // RegisterShellPages registers the shell's page templates.
 func (s *Site) RegisterShellPages() {
-	s.Renderer.Register("shell", shellPages, "templates/home.html", "templates/error.html")
+	s.Renderer.Register("shell", shellPages, shellPageFiles...)
 }
 
 // HomePage is the home page's data.

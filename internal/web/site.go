@@ -20,6 +20,9 @@ var layoutFS embed.FS
 //go:embed templates/home.html templates/error.html
 var shellPages embed.FS
 
+// shellPageFiles are the shell's pages: every file of shellPages.
+var shellPageFiles = []string{"templates/home.html", "templates/error.html"}
+
 //go:embed locales/*.json
 var locales embed.FS
 

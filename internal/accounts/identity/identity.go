@@ -85,6 +85,8 @@ type Service struct {
 	// make in a day; 0 means 10.
 	MaxFailures int
 	Now         func() time.Time
+
+	residency residencyStmt // see Residency
 }
 
 func (s *Service) now() time.Time {
@@ -157,20 +159,33 @@ func verificationByHash(ctx context.Context, q db.Querier, hash string) (verific
 	return scanVerification(q.QueryRowContext(ctx, `SELECT `+verificationCols+` FROM residency WHERE pesel_hash = $1`, hash))
 }
 
-// residentDistrict applies the rule for a verification: the register's
-// district when the PESEL is in it; else the verification's own district
-// for in-person verification, or none (lapsed) for register-based methods.
+// residentDistrict applies the residency rule (districtRule) to a
+// verification, looking its PESEL up in the register.
 func residentDistrict(ctx context.Context, q db.Querier, v verification) (district int, source DistrictSource, lapsed bool, err error) {
+	var inRegister sql.NullInt64
 	e, err := census.Lookup(ctx, q, v.Hash)
 	switch {
 	case err == nil:
-		return e.District, FromRegister, false, nil
+		inRegister = sql.NullInt64{Int64: int64(e.District), Valid: true}
 	case !apperr.Is(err, apperr.NotFound):
 		return 0, "", false, err
-	case v.Method == MethodInPerson:
-		return v.District, FromOfficer, false, nil
 	}
-	return 0, "", true, nil
+	district, source, lapsed = districtRule(v.Method, v.District, inRegister)
+	return district, source, lapsed, nil
+}
+
+// districtRule is the residency rule, the one place it is written: the
+// register's district when the PESEL is in it (register, valid); else the
+// verification's own district for an in-person verification; else none,
+// lapsed: verified through the register, which no longer lists the PESEL.
+func districtRule(method Method, own int, register sql.NullInt64) (district int, source DistrictSource, lapsed bool) {
+	switch {
+	case register.Valid:
+		return int(register.Int64), FromRegister, false
+	case method == MethodInPerson:
+		return own, FromOfficer, false
+	}
+	return 0, "", true
 }
 
 // Status returns an account's verification.
@@ -217,57 +232,6 @@ func statusOf(ctx context.Context, q db.Querier, userID string) (Status, error) 
 		st.District, st.Source = int(chosen.Int64), FromChoice
 	}
 	return st, nil
-}
-
-// IsVerifiedResident tells whether an account is a verified resident now,
-// and their district. Budget voting and referenda use it.
-func (s *Service) IsVerifiedResident(ctx context.Context, userID string) (district int, ok bool, err error) {
-	v, err := verificationOf(ctx, s.DB, userID)
-	if apperr.Is(err, apperr.NotFound) {
-		return 0, false, nil
-	}
-	if err != nil {
-		return 0, false, fmt.Errorf("identity: verified resident: %w", err)
-	}
-	district, _, lapsed, err := residentDistrict(ctx, s.DB, v)
-	if err != nil || lapsed {
-		return 0, false, err
-	}
-	return district, true, nil
-}
-
-// ErrUnknownPESEL means a valid PESEL that is neither in the register nor
-// verified in person.
-var ErrUnknownPESEL = &apperr.Error{Kind: apperr.NotFound, Field: "pesel", Message: "identity.error.unknown_pesel"}
-
-// FindByPESEL finds a resident by PESEL, for officers entering paper
-// ballots: the account the PESEL verifies (userID is "" when no account
-// has claimed it), the birth date and the district (the register's, else
-// the in-person verification's). An invalid PESEL is an Invalid error on
-// field "pesel"; a resident unknown to Civitas is ErrUnknownPESEL.
-func (s *Service) FindByPESEL(ctx context.Context, in string) (userID string, birthDate time.Time, district int, err error) {
-	p, err := ParsePESEL(in)
-	if err != nil {
-		return "", time.Time{}, 0, err
-	}
-	hash := s.PESELHash(p.Digits())
-	e, err := census.Lookup(ctx, s.DB, hash)
-	inRegister := err == nil
-	if err != nil && !apperr.Is(err, apperr.NotFound) {
-		return "", time.Time{}, 0, fmt.Errorf("identity: find by PESEL: %w", err)
-	}
-	v, err := verificationByHash(ctx, s.DB, hash)
-	switch {
-	case err == nil && inRegister:
-		return v.UserID, e.BirthDate, e.District, nil
-	case err == nil && v.Method == MethodInPerson:
-		return v.UserID, p.BirthDate(), v.District, nil
-	case err != nil && !apperr.Is(err, apperr.NotFound):
-		return "", time.Time{}, 0, fmt.Errorf("identity: find by PESEL: %w", err)
-	case inRegister:
-		return "", e.BirthDate, e.District, nil
-	}
-	return "", time.Time{}, 0, ErrUnknownPESEL
 }
 
 // Lapsed counts accounts verified through the register whose PESEL the

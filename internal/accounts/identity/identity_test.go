@@ -170,18 +170,22 @@ func TestVerifyCensus(t *testing.T) {
 		}
 
 		// The resident's own attempt in the paper-ballot lookup.
-		uid, birth, dist, err := s.FindByPESEL(ctx, r.pesel)
-		if err != nil || uid != anna || !birth.Equal(r.birth) || dist != r.district {
-			t.Errorf("FindByPESEL: %s %s %d %v", uid, birth, dist, err)
+		uid, found, err := s.FindByPESEL(ctx, r.pesel)
+		if err != nil || uid != anna || !found.BirthDate.Equal(r.birth) || found.District != r.district ||
+			found.PESELHash != s.PESELHash(r.pesel) || !found.Verified {
+			t.Errorf("FindByPESEL: %s %+v %v", uid, found, err)
 		}
-		uid, _, dist, err = s.FindByPESEL(ctx, rs[9].pesel)
-		if err != nil || uid != "" || dist != rs[9].district {
-			t.Errorf("FindByPESEL of an unclaimed entry: %q %d %v", uid, dist, err)
+		if got, err := s.Residency(ctx, anna); err != nil || got != found {
+			t.Errorf("Residency = %+v, %v; want what FindByPESEL found: %+v", got, err, found)
 		}
-		if _, _, _, err := s.FindByPESEL(ctx, absent); !errors.Is(err, identity.ErrUnknownPESEL) {
+		uid, found, err = s.FindByPESEL(ctx, rs[9].pesel)
+		if err != nil || uid != "" || found.District != rs[9].district {
+			t.Errorf("FindByPESEL of an unclaimed entry: %q %+v %v", uid, found, err)
+		}
+		if _, _, err := s.FindByPESEL(ctx, absent); !errors.Is(err, identity.ErrUnknownPESEL) {
 			t.Errorf("FindByPESEL of an unknown PESEL: %v", err)
 		}
-		if _, _, _, err := s.FindByPESEL(ctx, "123"); apperr.KindOf(err) != apperr.Invalid {
+		if _, _, err := s.FindByPESEL(ctx, "123"); apperr.KindOf(err) != apperr.Invalid {
 			t.Errorf("FindByPESEL of an invalid PESEL: %v", err)
 		}
 	})
@@ -210,6 +214,9 @@ func TestReimportKeepsClaims(t *testing.T) {
 		}
 		if _, ok, _ := s.IsVerifiedResident(ctx, leaver); ok {
 			t.Error("a resident no longer in the register is still verified")
+		}
+		if r, err := s.Residency(ctx, leaver); err != nil || r != (identity.Residency{}) {
+			t.Errorf("Residency of a lapsed resident = %+v, %v; want none", r, err)
 		}
 		st, _ := s.Status(ctx, leaver)
 		if !st.Lapsed || st.Level != identity.LevelEmail {
@@ -274,9 +281,14 @@ func TestInPerson(t *testing.T) {
 		if st.Level != identity.LevelResidency || st.Method != identity.MethodInPerson || st.Source != identity.FromOfficer || st.VerifiedBy != officer {
 			t.Errorf("status: %+v", st)
 		}
-		uid, birth, dist, err := s.FindByPESEL(ctx, newcomer)
-		if err != nil || uid != u || dist != 3 || !birth.Equal(day(1991, 6, 6)) {
-			t.Errorf("FindByPESEL: %s %s %d %v", uid, birth, dist, err)
+		uid, found, err := s.FindByPESEL(ctx, newcomer)
+		if err != nil || uid != u || found.District != 3 || !found.BirthDate.Equal(day(1991, 6, 6)) {
+			t.Errorf("FindByPESEL: %s %+v %v", uid, found, err)
+		}
+		// Verified in person, not in the register: the birth date is unknown
+		// without the PESEL.
+		if r, err := s.Residency(ctx, u); err != nil || !r.Verified || r.District != 3 || !r.BirthDate.IsZero() || r.PESELHash != found.PESELHash {
+			t.Errorf("Residency of an in-person verification: %+v, %v", r, err)
 		}
 		es, _ := audit.List(ctx, d, audit.Filter{Action: "residency.verify"})
 		if len(es) != 1 || es[0].ActorID != officer || es[0].OnBehalfOf != u || es[0].Details["method"] != "in_person" {
@@ -495,8 +507,8 @@ func TestSeedDemo(t *testing.T) {
 			t.Errorf("demo resident: %d %v %v", dist, ok, err)
 		}
 		un := identity.DemoUnclaimed()
-		if uid, _, dist, err := s.FindByPESEL(ctx, un.PESEL); err != nil || uid != "" || dist != un.District {
-			t.Errorf("unclaimed demo entry: %q %d %v", uid, dist, err)
+		if uid, found, err := s.FindByPESEL(ctx, un.PESEL); err != nil || uid != "" || found.District != un.District {
+			t.Errorf("unclaimed demo entry: %q %+v %v", uid, found, err)
 		}
 		if ps, err := s.ManagedProfiles(ctx, "helena"); err != nil || len(ps) != 1 || !ps[0].Status.Verified() {
 			t.Errorf("demo managed profile: %+v, %v", ps, err)

@@ -12,8 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -26,7 +24,8 @@ import (
 
 // OIDCConfig configures verification through an OpenID Connect provider:
 // the national identity provider or the city's own. It is off when Issuer
-// is empty.
+// is empty. config.Load reads and checks it (CIVITAS_OIDC_*): config.OIDC
+// has the same fields.
 type OIDCConfig struct {
 	Issuer       string
 	ClientID     string
@@ -60,58 +59,6 @@ func (c OIDCConfig) String() string {
 		secret = "(set)"
 	}
 	return fmt.Sprintf("oidc_issuer=%s oidc_client_id=%s oidc_client_secret=%s oidc_pesel_claim=%s", c.Issuer, c.ClientID, secret, c.PESELClaim)
-}
-
-// OIDCConfigFromEnv reads CIVITAS_OIDC_ISSUER, _CLIENT_ID,
-// _CLIENT_SECRET (or _CLIENT_SECRET_FILE), _PESEL_CLAIM, _REDIRECT_URL,
-// _NAME and _SCOPES (space-separated). It returns every problem found, each
-// starting with the variable's name, like config.Load.
-func OIDCConfigFromEnv(getenv func(string) string) (OIDCConfig, []string) {
-	var problems []string
-	add := func(name, format string, args ...any) {
-		problems = append(problems, name+" "+fmt.Sprintf(format, args...))
-	}
-	c := OIDCConfig{
-		Issuer:      strings.TrimSpace(getenv("CIVITAS_OIDC_ISSUER")),
-		ClientID:    strings.TrimSpace(getenv("CIVITAS_OIDC_CLIENT_ID")),
-		PESELClaim:  strings.TrimSpace(getenv("CIVITAS_OIDC_PESEL_CLAIM")),
-		RedirectURL: strings.TrimSpace(getenv("CIVITAS_OIDC_REDIRECT_URL")),
-		Name:        strings.TrimSpace(getenv("CIVITAS_OIDC_NAME")),
-		Scopes:      strings.Fields(getenv("CIVITAS_OIDC_SCOPES")),
-	}
-	c.ClientSecret = getenv("CIVITAS_OIDC_CLIENT_SECRET")
-	if path := getenv("CIVITAS_OIDC_CLIENT_SECRET_FILE"); c.ClientSecret == "" && path != "" {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			add("CIVITAS_OIDC_CLIENT_SECRET_FILE", "cannot be read: %v", err)
-		}
-		c.ClientSecret = strings.TrimSpace(string(b))
-	}
-	if c.PESELClaim == "" {
-		c.PESELClaim = "pesel"
-	}
-	if c.Issuer == "" {
-		if c.ClientID != "" || c.ClientSecret != "" || c.RedirectURL != "" {
-			add("CIVITAS_OIDC_ISSUER", "must be set when other CIVITAS_OIDC_* variables are")
-		}
-		return OIDCConfig{PESELClaim: c.PESELClaim}, problems
-	}
-	if u, err := url.Parse(c.Issuer); err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname()))) {
-		add("CIVITAS_OIDC_ISSUER", "must be an https URL (http only on localhost), got %q", c.Issuer)
-	}
-	if c.ClientID == "" {
-		add("CIVITAS_OIDC_CLIENT_ID", "must be set when CIVITAS_OIDC_ISSUER is")
-	}
-	if c.RedirectURL != "" {
-		if u, err := url.Parse(c.RedirectURL); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-			add("CIVITAS_OIDC_REDIRECT_URL", "must be an absolute http(s) URL ending in %s, got %q", CallbackPath, c.RedirectURL)
-		}
-	}
-	return c, problems
-}
-
-func isLoopback(host string) bool {
-	return host == "localhost" || host == "127.0.0.1" || host == "::1"
 }
 
 // OIDC talks to the configured provider. Discovery happens on first use

@@ -5,14 +5,14 @@ import (
 	"database/sql"
 	"fmt"
 
-	"github.com/civitas-city/civitas/internal/accounts"
+	"github.com/civitas-city/civitas/internal/web/profile"
 )
 
 // Section is verified residency's part of "my profile": the status, the
 // data kept, and what account deletion erases.
 type Section struct{ H *Handler }
 
-var _ accounts.Section = Section{}
+var _ profile.Section = Section{}
 
 // Key names the section in the data export.
 func (Section) Key() string { return "identity" }
@@ -21,17 +21,17 @@ func (Section) Key() string { return "identity" }
 func (Section) TitleKey() string { return "identity.section.title" }
 
 // Items is one line: the verification, linking to /account/verify.
-func (s Section) Items(ctx context.Context, userID string) ([]accounts.Item, error) {
+func (s Section) Items(ctx context.Context, userID string) ([]profile.Item, error) {
 	st, err := s.H.Service.Status(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
 	v := s.H.statusView(ctx, st)
-	item := accounts.Item{Title: s.H.t(ctx, "identity.section.item", v.LevelLabel), URL: "/account/verify", At: st.VerifiedAt}
+	item := profile.Item{Title: s.H.t(ctx, "identity.section.item", v.LevelLabel), URL: "/account/verify", At: st.VerifiedAt}
 	if v.DistrictLabel != "" {
 		item.Status = v.DistrictLabel + " (" + v.SourceLabel + ")"
 	}
-	return []accounts.Item{item}, nil
+	return []profile.Item{item}, nil
 }
 
 // PersonalData is what the section holds about the resident. The PESEL is
