@@ -17,8 +17,8 @@ import (
 	"github.com/civitas-city/civitas/internal/audit"
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/db/dbtest"
-	"github.com/civitas-city/civitas/internal/ratelimit"
 	"github.com/civitas-city/civitas/internal/i18n"
+	"github.com/civitas-city/civitas/internal/ratelimit"
 	"github.com/civitas-city/civitas/internal/web"
 	"github.com/civitas-city/civitas/internal/web/profile"
 )
