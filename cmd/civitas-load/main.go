@@ -16,8 +16,10 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -30,7 +32,7 @@ func main() {
 	var (
 		target   = flag.String("url", "http://127.0.0.1:8080/", "URL to load (loopback only)")
 		method   = flag.String("method", http.MethodGet, "HTTP method")
-		body     = flag.String("body", "", "request body")
+		body     = flag.String("body", "", `request body; each "{n}" in it becomes the request's own number (distinct reports, not one sent again)`)
 		conc     = flag.Int("c", 32, "concurrent connections")
 		duration = flag.Duration("d", 30*time.Second, "measured duration")
 		warmup   = flag.Duration("warmup", 3*time.Second, "unmeasured warm-up")
@@ -80,6 +82,8 @@ func run(target, method, body string, hdrs []string, conc int, warmup, duration 
 		res = &result{statuses: map[int]int{}}
 		wg  sync.WaitGroup
 	)
+	var seq atomic.Int64
+	numbered := strings.Contains(body, "{n}")
 	for range conc {
 		wg.Go(func() {
 			var lat []time.Duration
@@ -87,7 +91,11 @@ func run(target, method, body string, hdrs []string, conc int, warmup, duration 
 			var errs int
 			var bytes int64
 			for ctx.Err() == nil {
-				req, _ := http.NewRequestWithContext(ctx, method, target, strings.NewReader(body))
+				b := body
+				if numbered {
+					b = strings.ReplaceAll(body, "{n}", strconv.FormatInt(seq.Add(1), 10))
+				}
+				req, _ := http.NewRequestWithContext(ctx, method, target, strings.NewReader(b))
 				for _, h := range hdrs {
 					k, v, _ := strings.Cut(h, ":")
 					req.Header.Set(strings.TrimSpace(k), strings.TrimSpace(v))

@@ -75,6 +75,9 @@ func (n NewUser) Validate() error {
 	if _, err := mail.ParseAddress(n.Email); err != nil || strings.ContainsAny(n.Email, "<> ") {
 		return apperr.Fieldf("email", "accounts.error.email")
 	}
+	if err := web.CheckText("display_name", n.DisplayName, false); err != nil {
+		return err
+	}
 	if strings.TrimSpace(n.DisplayName) == "" || utf8.RuneCountInString(n.DisplayName) > 100 {
 		return apperr.Fieldf("display_name", "accounts.error.name")
 	}
@@ -139,10 +142,10 @@ func (s *Service) GrantRole(ctx context.Context, actorID, userID string, role we
 func (s *Service) Authenticate(ctx context.Context, email, password string) (*User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	var (
-		id, hash string
-		disabled db.NullTime
+		id, hash            string
+		disabled, confirmed db.NullTime
 	)
-	err := s.DB.QueryRowContext(ctx, `SELECT id, password_hash, disabled_at FROM users WHERE email = $1`, email).Scan(&id, &hash, &disabled)
+	err := s.DB.QueryRowContext(ctx, `SELECT id, password_hash, disabled_at, email_confirmed_at FROM users WHERE email = $1`, email).Scan(&id, &hash, &disabled, &confirmed)
 	if err != nil {
 		if err := db.MapError(err); !apperr.Is(err, apperr.NotFound) {
 			return nil, fmt.Errorf("accounts: authenticate: %w", err)
@@ -157,7 +160,10 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 	if err != nil {
 		return nil, fmt.Errorf("accounts: authenticate %s: %w", id, err)
 	}
-	if !ok || disabled.Valid {
+	// An unconfirmed account answers like a wrong password: otherwise
+	// registering an address and signing in with the chosen password would
+	// tell whether the address already had an account.
+	if !ok || disabled.Valid || !confirmed.Valid {
 		return nil, apperr.E(apperr.Unauthenticated, "accounts.error.signin_failed")
 	}
 	return s.FindByID(ctx, id)

@@ -18,6 +18,7 @@ import (
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/db/dbtest"
 	"github.com/civitas-city/civitas/internal/i18n"
+	"github.com/civitas-city/civitas/internal/ratelimit"
 	"github.com/civitas-city/civitas/internal/web"
 	"github.com/civitas-city/civitas/internal/web/profile"
 )
@@ -124,6 +125,17 @@ func TestCreateAndFind(t *testing.T) {
 			t.Errorf("FindByID of an unknown id: %v, want NotFound", err)
 		}
 
+		// An address not yet confirmed signs nobody in, and says no more
+		// than a wrong password does.
+		if _, err := s.Authenticate(ctx, "ala@example.test", password); apperr.MessageOf(err) != "accounts.error.signin_failed" {
+			t.Errorf("an unconfirmed account signed in: %v", err)
+		}
+		if err := s.ResendConfirmation(ctx, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ConfirmEmail(ctx, mailedToken(t, d, "ala@example.test", "/account/confirm")); err != nil {
+			t.Fatal(err)
+		}
 		if got, err := s.Authenticate(ctx, "ala@EXAMPLE.test", password); err != nil || got.ID != u.ID {
 			t.Errorf("Authenticate = %+v, %v", got, err)
 		}
@@ -135,9 +147,10 @@ func TestCreateAndFind(t *testing.T) {
 		if _, err := s.Create(ctx, d, accounts.NewUser{Email: "ola@example.test", DisplayName: "Ola", PasswordHash: "$argon2id$nonsense"}); err == nil {
 			t.Error("a malformed password hash was accepted")
 		}
-		if _, err := s.Create(ctx, d, accounts.NewUser{Email: "ola@example.test", DisplayName: "Ola", PasswordHash: hash}); err != nil {
+		if _, err := s.Create(ctx, d, accounts.NewUser{Email: "ola@example.test", DisplayName: "Ola", PasswordHash: hash, EmailConfirmed: true}); err != nil {
 			t.Fatal(err)
 		}
+
 		if _, err := s.Authenticate(ctx, "ola@example.test", "a hashed password 1"); err != nil {
 			t.Errorf("signing in with the hashed password: %v", err)
 		}
@@ -150,9 +163,10 @@ func TestCreateAndFind(t *testing.T) {
 	})
 }
 
-// Failed sign-ins count per account and per address, in a window: the
-// sixth attempt on one account is refused even with the right password,
-// other accounts are not, and the window's end lifts the limit.
+// Failed sign-ins count per address and per account and address, in a
+// window: the sixth attempt from the guessing address is refused even with
+// the right password, while the owner elsewhere and other accounts are
+// not; the window's end lifts the limit.
 func TestSignInLimits(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := t.Context()
@@ -164,22 +178,26 @@ func TestSignInLimits(t *testing.T) {
 				t.Fatalf("attempt %d: %v", i+1, err)
 			}
 		}
-		if _, err := s.SignIn(ctx, "ala@example.test", password, "192.0.2.9"); !apperr.Is(err, apperr.TooMany) {
-			t.Errorf("sixth attempt: %v, want TooMany", err)
+		if _, err := s.SignIn(ctx, "ala@example.test", password, "192.0.2.1"); !apperr.Is(err, apperr.TooMany) {
+			t.Errorf("sixth attempt from the guessing address: %v, want TooMany", err)
+		}
+		if u, err := s.SignIn(ctx, "ala@example.test", password, "192.0.2.9"); err != nil || u.Email != "ala@example.test" {
+			t.Errorf("the owner from another address: %+v, %v", u, err)
 		}
 		if u, err := s.SignIn(ctx, "ola@example.test", password, "192.0.2.1"); err != nil || u.Email != "ola@example.test" {
 			t.Errorf("another account from the same address: %+v, %v", u, err)
 		}
 		c.advance(16 * time.Minute)
-		if err := s.SweepAttempts(ctx); err != nil {
-			t.Fatal(err)
-		}
 		if _, err := s.SignIn(ctx, "ala@example.test", password, "192.0.2.1"); err != nil {
 			t.Errorf("after the window: %v", err)
 		}
+		c.advance(ratelimit.MaxWindow)
+		if _, err := ratelimit.Sweep(ctx, d, c.now()); err != nil {
+			t.Fatal(err)
+		}
 		var n int
-		if err := d.QueryRowContext(ctx, `SELECT count(*) FROM signin_attempts`).Scan(&n); err != nil || n != 0 {
-			t.Errorf("attempts left after the sweep and a sign-in: %d, %v", n, err)
+		if err := d.QueryRowContext(ctx, `SELECT count(*) FROM rate_events`).Scan(&n); err != nil || n != 0 {
+			t.Errorf("events left after the sweep: %d, %v", n, err)
 		}
 	})
 }
@@ -289,7 +307,7 @@ func TestRolesPreferencesAndTokens(t *testing.T) {
 			t.Errorf("after UpdatePreferences: %+v", u)
 		}
 
-		secret, err := s.CreateAPIToken(ctx, ala.ID, "my script")
+		_, secret, err := s.CreateAPIToken(ctx, ala.ID, "my script")
 		if err != nil {
 			t.Fatal(err)
 		}

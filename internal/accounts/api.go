@@ -1,8 +1,8 @@
 package accounts
 
 import (
+	"context"
 	_ "embed"
-	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -69,19 +69,6 @@ func (h *Handler) apiMe(w http.ResponseWriter, r *http.Request) error {
 	return web.WriteJSON(w, http.StatusOK, m)
 }
 
-// decodeJSON reads a strict JSON body: unknown fields are an error.
-func decodeJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		if strings.Contains(err.Error(), "request body too large") {
-			return err
-		}
-		return apperr.Wrap(apperr.Invalid, "error.bad_json", err)
-	}
-	return nil
-}
-
 // PreferencesInput is the body of PUT /api/v1/me/preferences.
 type PreferencesInput struct {
 	DisplayName   string `json:"display_name"`
@@ -92,7 +79,7 @@ type PreferencesInput struct {
 
 func (h *Handler) apiPreferences(w http.ResponseWriter, r *http.Request) error {
 	var in PreferencesInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	p := Preferences(in)
@@ -107,6 +94,7 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("Cache-Control", "no-store") // personal data: never in a shared cache
 	return web.WriteJSON(w, http.StatusOK, data)
 }
 
@@ -160,19 +148,24 @@ func (h *Handler) apiTokens(w http.ResponseWriter, r *http.Request) error {
 	return web.WriteJSON(w, http.StatusOK, out)
 }
 
+// apiTokenCreate mints a token for a signed-in browser session only: a
+// token that could mint more tokens would outlive every revocation.
 func (h *Handler) apiTokenCreate(w http.ResponseWriter, r *http.Request) error {
+	if viaAPIToken(r.Context()) {
+		return apperr.E(apperr.Forbidden, "accounts.error.token_needs_session")
+	}
 	var in struct {
 		Name string `json:"name"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	secret, err := h.Service.CreateAPIToken(r.Context(), web.CurrentUser(r.Context()).ID, in.Name)
+	t, secret, err := h.Service.CreateAPIToken(r.Context(), web.CurrentUser(r.Context()).ID, in.Name)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return web.WriteJSON(w, http.StatusCreated, APITokenView{Name: in.Name, Token: secret})
+	return web.WriteJSON(w, http.StatusCreated, APITokenView{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt.Format(timeFormat), Token: secret})
 }
 
 func (h *Handler) apiTokenRevoke(w http.ResponseWriter, r *http.Request) error {
@@ -182,6 +175,12 @@ func (h *Handler) apiTokenRevoke(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+type apiTokenKey struct{}
+
+// viaAPIToken reports whether the request was signed in by an API token
+// rather than a session.
+func viaAPIToken(ctx context.Context) bool { v, _ := ctx.Value(apiTokenKey{}).(bool); return v }
 
 // Bearer signs in API clients that send "Authorization: Bearer TOKEN" with
 // a personal access token. A wrong token is refused at once.
@@ -204,6 +203,6 @@ func (h *Handler) Bearer(next http.Handler) http.Handler {
 			h.Site.Error(w, r, err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(web.WithUser(ctx, u)))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(web.WithUser(ctx, u), apiTokenKey{}, true)))
 	})
 }

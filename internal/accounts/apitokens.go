@@ -2,12 +2,16 @@ package accounts
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/civitas-city/civitas/internal/apperr"
+	"github.com/civitas-city/civitas/internal/audit"
 	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/session"
+	"github.com/civitas-city/civitas/internal/web"
 )
 
 // APIToken is a personal access token for API clients. Only its hash is
@@ -23,20 +27,46 @@ type APIToken struct {
 // apiTokenPrefix marks our tokens, so a leaked one is easy to recognise.
 const apiTokenPrefix = "civ_"
 
-// CreateAPIToken makes a token and returns its secret.
-func (s *Service) CreateAPIToken(ctx context.Context, userID, name string) (string, error) {
+// CreateAPIToken makes a token and returns it with its secret.
+func (s *Service) CreateAPIToken(ctx context.Context, userID, name string) (APIToken, string, error) {
 	name = strings.TrimSpace(name)
+	if err := web.CheckText("name", name, false); err != nil {
+		return APIToken{}, "", err
+	}
 	if name == "" || utf8.RuneCountInString(name) > 80 {
-		return "", apperr.Fieldf("name", "accounts.error.token_name")
+		return APIToken{}, "", apperr.Fieldf("name", "accounts.error.token_name")
 	}
 	secret, _ := newSecret()
 	secret = apiTokenPrefix + secret
+	t := APIToken{ID: db.NewID(), Name: name, CreatedAt: s.now().UTC().Truncate(time.Second)}
 	_, err := s.DB.ExecContext(ctx, `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		db.NewID(), userID, name, hashSecret(secret), db.TS(s.now()))
+		t.ID, userID, name, hashSecret(secret), db.TS(t.CreatedAt))
 	if err != nil {
-		return "", db.MapError(err)
+		return APIToken{}, "", db.MapError(err)
 	}
-	return secret, nil
+	return t, secret, nil
+}
+
+// revokeAllAPITokens stops every token of an account: a password reset, a
+// password change and "sign me out everywhere" recover an account, and a
+// token minted by whoever had it must not outlive that.
+func (s *Service) revokeAllAPITokens(ctx context.Context, q db.Querier, userID string) error {
+	_, err := q.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`, db.TS(s.now()), userID)
+	return err
+}
+
+// EndEverywhere signs the account out of every session and revokes every
+// API token, in one transaction.
+func (s *Service) EndEverywhere(ctx context.Context, sessions *session.Store, userID string) error {
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if err := sessions.EndAll(ctx, tx, userID); err != nil {
+			return err
+		}
+		if err := s.revokeAllAPITokens(ctx, tx, userID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: userID, Action: "account.signout.everywhere", TargetType: "user", TargetID: userID, RequestID: web.RequestID(ctx)})
+	})
 }
 
 // APITokens lists a user's tokens, newest first.

@@ -34,12 +34,28 @@ func (s *Service) mailTo(ctx context.Context, tx *sql.Tx, to, subjectKey, bodyKe
 	})
 }
 
-// Register creates an account and mails a confirmation link. The account
-// can sign in at once; what needs a confirmed email checks for it.
+// Register creates an account and mails a confirmation link; the account
+// signs in once the address is confirmed. For an address that already has
+// an account it creates nothing and mails the owner instead, and answers
+// the same (a nil user), so registering never tells whether an address
+// has an account.
 func (s *Service) Register(ctx context.Context, n NewUser) (*User, error) {
+	n.Email = normEmail(n.Email)
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
 	var u *User
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		var err error
+		var ownerName string
+		err := tx.QueryRowContext(ctx, `SELECT display_name FROM users WHERE email = $1`, n.Email).Scan(&ownerName)
+		if err == nil {
+			base := strings.TrimRight(s.BaseURL, "/")
+			return s.mailTo(ctx, tx, n.Email, "accounts.mail.register_taken.subject", "accounts.mail.register_taken.body",
+				ownerName, base+"/signin", base+"/account/forgot")
+		}
+		if !apperr.Is(db.MapError(err), apperr.NotFound) {
+			return err
+		}
 		if u, err = s.Create(ctx, tx, n); err != nil {
 			return err
 		}
@@ -110,8 +126,8 @@ func (s *Service) CheckResetToken(ctx context.Context, token string) error {
 	return s.peekToken(ctx, token, PurposeResetPassword)
 }
 
-// ResetPassword sets a new password with a reset token and signs the
-// account out everywhere.
+// ResetPassword sets a new password with a reset token, signs the account
+// out everywhere and revokes its API tokens.
 func (s *Service) ResetPassword(ctx context.Context, token, password string) error {
 	if err := validPassword(password); err != nil {
 		return err
@@ -133,6 +149,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
 			return err
 		}
+		if err := s.revokeAllAPITokens(ctx, tx, userID); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: userID, Action: "account.password.reset", TargetType: "user", TargetID: userID, RequestID: web.RequestID(ctx)})
 	})
 }
@@ -145,7 +164,7 @@ func validPassword(p string) error {
 }
 
 // ChangePassword replaces the password after checking the current one,
-// and ends every other session of the account.
+// ends every other session of the account and revokes its API tokens.
 func (s *Service) ChangePassword(ctx context.Context, userID, current, next, keepSession string) error {
 	if err := s.checkOwnPassword(ctx, userID, current); err != nil {
 		return err
@@ -162,6 +181,9 @@ func (s *Service) ChangePassword(ctx context.Context, userID, current, next, kee
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id <> $2`, userID, keepSession); err != nil {
+			return err
+		}
+		if err := s.revokeAllAPITokens(ctx, tx, userID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: userID, Action: "account.password.change", TargetType: "user", TargetID: userID, RequestID: web.RequestID(ctx)})
@@ -238,6 +260,9 @@ type Preferences struct {
 // district numbers from others.
 func (s *Service) UpdatePreferences(ctx context.Context, userID string, p Preferences, validDistrict func(int) bool) error {
 	p.DisplayName = strings.TrimSpace(p.DisplayName)
+	if err := web.CheckText("display_name", p.DisplayName, false); err != nil {
+		return err
+	}
 	if p.DisplayName == "" || utf8.RuneCountInString(p.DisplayName) > 100 {
 		return apperr.Fieldf("display_name", "accounts.error.name")
 	}

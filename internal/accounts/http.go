@@ -2,9 +2,7 @@ package accounts
 
 import (
 	"embed"
-	"net"
 	"net/http"
-	"strings"
 
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/audit"
@@ -31,8 +29,6 @@ type Handler struct {
 	Sections []profile.Section
 	// Districts lists the city's districts for the district choice.
 	Districts []DistrictOption
-	// TrustProxy: take the client address from X-Forwarded-For.
-	TrustProxy bool
 }
 
 // DistrictOption is one district in a choice list.
@@ -52,7 +48,7 @@ func (h *Handler) validDistrict(n int) bool {
 
 // Pages lists the page templates.
 var Pages = []string{
-	"templates/signin.html", "templates/register.html", "templates/registered.html", "templates/confirm.html",
+	"templates/signin.html", "templates/signin_link.html", "templates/register.html", "templates/registered.html", "templates/confirm.html",
 	"templates/forgot.html", "templates/reset.html", "templates/done.html", "templates/profile.html",
 	"templates/security.html", "templates/tokens.html", "templates/data.html", "templates/delete.html",
 	"templates/admin_users.html", "templates/admin_user.html",
@@ -65,6 +61,8 @@ func (h *Handler) RegisterPages() { h.Site.Renderer.Register("accounts", templat
 func (h *Handler) Routes(handle web.Registrar) {
 	handle("GET /signin", web.Public, h.handleSignInForm)
 	handle("POST /signin", web.Public, h.handleSignIn)
+	handle("GET /account/signin-link", web.Public, h.handleSignInLinkForm)
+	handle("POST /account/signin-link", web.Public, h.handleSignInLink)
 	handle("POST /signout", web.Public, h.handleSignOut)
 	handle("GET /register", web.Public, h.handleRegisterForm)
 	handle("POST /register", web.Public, h.handleRegister)
@@ -103,21 +101,6 @@ func (h *Handler) Routes(handle web.Registrar) {
 	h.apiRoutes(handle)
 }
 
-// clientAddr is the client's address for rate limiting.
-func (h *Handler) clientAddr(r *http.Request) string {
-	if h.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			first, _, _ := strings.Cut(f, ",")
-			return strings.TrimSpace(first)
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // render shows a page with status 200, or 422 when its form has errors.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, page, title string, errs web.FormErrors, data any) error {
 	return h.Site.Render(w, r, errs.Status(), "accounts/"+page, title, data)
@@ -138,7 +121,10 @@ func (h *Handler) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	email, password := r.PostFormValue("email"), r.PostFormValue("password")
 	next := web.LocalPath(r.PostFormValue("next"))
-	u, signInErr := h.Service.SignIn(ctx, email, password, h.clientAddr(r))
+	u, signInErr := h.Service.SignIn(ctx, email, password, web.ClientAddr(r))
+	if signInErr == ErrSignInLinkSent {
+		return h.done(w, r, "accounts.signin.link_sent")
+	}
 	if signInErr != nil {
 		errs, err := h.Site.FormError(web.Lang(ctx), signInErr, apperr.Unauthenticated)
 		if err != nil {
@@ -158,6 +144,29 @@ func (h *Handler) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+// handleSignInLinkForm shows a button: mail scanners that open links sign
+// nobody in.
+func (h *Handler) handleSignInLinkForm(w http.ResponseWriter, r *http.Request) error {
+	return h.render(w, r, "signin_link", "accounts.signin_link.title", nil, TokenPage{Token: r.URL.Query().Get("token"), Valid: true})
+}
+
+func (h *Handler) handleSignInLink(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u, err := h.Service.SignInWithLink(ctx, r.PostFormValue("token"))
+	if err != nil {
+		errs, err := h.Site.FormError(web.Lang(ctx), err)
+		if err != nil {
+			return err
+		}
+		return h.render(w, r, "signin_link", "accounts.signin_link.title", errs, TokenPage{Errors: errs})
+	}
+	if _, err := h.Sessions.Start(ctx, w, r, u.ID); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
 }
 

@@ -174,10 +174,11 @@ func (h *Handler) handleEmailConfirm(w http.ResponseWriter, r *http.Request) err
 	return h.done(w, r, "accounts.email.changed")
 }
 
-// handleEndAll signs the account out on every device, this one included.
+// handleEndAll signs the account out on every device, this one included,
+// and revokes its API tokens.
 func (h *Handler) handleEndAll(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	if err := h.Sessions.EndAll(ctx, h.Service.DB, web.CurrentUser(ctx).ID); err != nil {
+	if err := h.Service.EndEverywhere(ctx, h.Sessions, web.CurrentUser(ctx).ID); err != nil {
 		return err
 	}
 	h.Sessions.End(ctx, w, r)
@@ -205,7 +206,7 @@ func (h *Handler) handleTokenCreate(w http.ResponseWriter, r *http.Request) erro
 	ctx := r.Context()
 	id := web.CurrentUser(ctx).ID
 	page := TokensPage{Name: r.PostFormValue("name")}
-	secret, err := h.Service.CreateAPIToken(ctx, id, page.Name)
+	_, secret, err := h.Service.CreateAPIToken(ctx, id, page.Name)
 	if err != nil {
 		if page.Errors, err = h.Site.FormError(web.Lang(ctx), err); err != nil {
 			return err

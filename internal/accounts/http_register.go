@@ -37,16 +37,18 @@ func (h *Handler) handleRegister(w http.ResponseWriter, r *http.Request) error {
 		}
 		return h.render(w, r, "register", "accounts.register.title", page.Errors, page)
 	}
-	if page.District != 0 {
+	if u != nil && page.District != 0 {
 		if err := h.Service.UpdatePreferences(ctx, u.ID, Preferences{DisplayName: u.DisplayName, District: page.District, NotifyEmail: true}, h.validDistrict); err != nil {
 			return err
 		}
 	}
-	if _, err := h.Sessions.Start(ctx, w, r, u.ID); err != nil {
-		return err
-	}
-	return h.render(w, r, "registered", "accounts.registered.title", nil, u)
+	// The same page whether the address was new or already had an account
+	// (then its owner was mailed), and no session either way.
+	return h.render(w, r, "registered", "accounts.registered.title", nil, RegisteredPage{Email: normEmail(page.Email)})
 }
+
+// RegisteredPage is the answer to a registration.
+type RegisteredPage struct{ Email string }
 
 // TokenPage is the data of a page that uses a mailed token.
 type TokenPage struct {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/civitas-city/civitas/internal/audit"
 	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/mail"
 	"github.com/civitas-city/civitas/internal/web"
 	"github.com/civitas-city/civitas/internal/web/profile"
 )
@@ -40,6 +41,15 @@ func (s *Service) Export(ctx context.Context, userID string, sections []profile.
 		return nil, err
 	}
 	out["sessions"] = sessions
+	tokens, err := s.APITokens(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	tokenData := make([]map[string]any, 0, len(tokens))
+	for _, t := range tokens { // never the secret: only its hash is kept
+		tokenData = append(tokenData, map[string]any{"name": t.Name, "created_at": t.CreatedAt, "last_used_at": t.LastUsed, "revoked": t.Revoked})
+	}
+	out["api_tokens"] = tokenData
 	for _, sec := range sections {
 		data, err := sec.PersonalData(ctx, userID)
 		if err != nil {
@@ -73,6 +83,15 @@ func (s *Service) sessionsOf(ctx context.Context, userID string) ([]map[string]a
 func (s *Service) Delete(ctx context.Context, userID string, sections []profile.Section) error {
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		now := db.TS(s.now())
+		var email sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT email FROM users WHERE id = $1`, userID).Scan(&email); err != nil {
+			return db.MapError(err)
+		}
+		// Mail still waiting to go to the account (a "report received"
+		// queued a moment ago) is not sent after it is deleted.
+		if err := mail.Forget(ctx, tx, email.String); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE users SET email = NULL, display_name = $1, password_hash = '', email_confirmed_at = NULL,
 			district = NULL, notify_email = FALSE, disabled_at = $2, deleted_at = $2 WHERE id = $3 AND deleted_at IS NULL`, DeletedName, now, userID)
 		if err != nil {

@@ -19,12 +19,14 @@ const (
 	PurposeConfirmEmail  = "confirm_email"
 	PurposeResetPassword = "reset_password"
 	PurposeChangeEmail   = "change_email"
+	PurposeSignIn        = "signin_link"
 )
 
 var tokenLifetime = map[string]time.Duration{
 	PurposeConfirmEmail:  48 * time.Hour,
 	PurposeResetPassword: time.Hour,
 	PurposeChangeEmail:   24 * time.Hour,
+	PurposeSignIn:        15 * time.Minute,
 }
 
 // newSecret returns a random URL-safe secret and its SHA-256 (what is

@@ -50,6 +50,9 @@ func do(t testing.TB, c *http.Client, method, u string, form url.Values, header 
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
+	if h := req.Header.Get("Host"); h != "" {
+		req.Host = h // Go sends req.Host, not a Host header
+	}
 	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)

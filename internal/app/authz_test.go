@@ -40,6 +40,8 @@ var routeTable = []routeCase{
 	{"GET /register", "public", "/register"},
 	{"POST /register", "public", "/register"},
 	{"GET /account/confirm", "public", "/account/confirm?token=x"},
+	{"GET /account/signin-link", "public", "/account/signin-link?token=x"},
+	{"POST /account/signin-link", "public", "/account/signin-link"},
 	{"POST /account/confirm", "public", "/account/confirm"},
 	{"POST /account/confirm/resend", "signed-in", "/account/confirm/resend"},
 	{"GET /account/forgot", "public", "/account/forgot"},

@@ -44,11 +44,19 @@ func (m *metrics) observe(method, route string, status int, d time.Duration) {
 	m.duration.WithLabelValues(route).Observe(d.Seconds())
 }
 
-// handler serves /metrics, behind a bearer token when one is configured.
-func (m *metrics) handler(token string) http.Handler {
-	h := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+// handler serves /metrics on the site's address: behind a bearer token
+// when one is configured, else open only in the demo. A production node
+// without a token serves metrics only on CIVITAS_METRICS_ADDR, so request
+// counts and timings are not public by default.
+func (m *metrics) handler(token string, open bool) http.Handler {
+	h := m.plain()
 	if token == "" {
-		return h
+		if open {
+			return h
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "metrics are not served on this address: set CIVITAS_METRICS_TOKEN or CIVITAS_METRICS_ADDR", http.StatusNotFound)
+		})
 	}
 	want := []byte("Bearer " + token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -59,6 +67,9 @@ func (m *metrics) handler(token string) http.Handler {
 		h.ServeHTTP(w, r)
 	})
 }
+
+// plain serves the metrics without a token (for CIVITAS_METRICS_ADDR).
+func (m *metrics) plain() http.Handler { return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}) }
 
 // jobsCollector reports the job queue by state, read at scrape time.
 type jobsCollector struct{ d *db.DB }

@@ -66,7 +66,7 @@ var moduleWirings = []func(*platform) (wired, error){
 }
 
 func wireShell(p *platform) (wired, error) {
-	shell := &web.Shell{Site: p.site, Ping: p.db.PingContext, TrustProxy: p.cfg.TrustProxy}
+	shell := &web.Shell{Site: p.site, Ping: p.db.PingContext}
 	p.site.RegisterShellPages()
 	return wired{locales: sub(web.Locales(), "locales"), routes: shell.Routes}, nil
 }
@@ -97,7 +97,7 @@ func wireAudit(p *platform) (wired, error) {
 }
 
 func wireAccounts(p *platform) (wired, error) {
-	h := &accounts.Handler{Site: p.site, Service: p.accounts, Sessions: p.sessions, TrustProxy: p.cfg.TrustProxy}
+	h := &accounts.Handler{Site: p.site, Service: p.accounts, Sessions: p.sessions}
 	for _, d := range p.profile.Districts.All() {
 		h.Districts = append(h.Districts, accounts.DistrictOption{Number: d.Number, Label: d.Numeral + " " + d.Name})
 	}

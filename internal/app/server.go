@@ -19,6 +19,7 @@ import (
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/i18n"
 	"github.com/civitas-city/civitas/internal/jobs"
+	"github.com/civitas-city/civitas/internal/ratelimit"
 	"github.com/civitas-city/civitas/internal/session"
 	"github.com/civitas-city/civitas/internal/web"
 )
@@ -26,13 +27,15 @@ import (
 // Server is a running Civitas node.
 type Server struct {
 	// URL is where it listens, e.g. http://127.0.0.1:8080.
-	URL     string
-	DB      *db.DB
-	Routes  []web.Route
-	Handler http.Handler
-	Catalog *i18n.Catalog
-	Site    *web.Site
-	Jobs    *jobs.Runner
+	URL string
+	// MetricsURL is /metrics on CIVITAS_METRICS_ADDR, when that is set.
+	MetricsURL string
+	DB         *db.DB
+	Routes     []web.Route
+	Handler    http.Handler
+	Catalog    *i18n.Catalog
+	Site       *web.Site
+	Jobs       *jobs.Runner
 
 	cfg      config.Config
 	log      *slog.Logger
@@ -40,6 +43,8 @@ type Server struct {
 	// seeds load the modules' demo content, in moduleWirings order.
 	seeds      []func(context.Context, demoUsers) error
 	http       *http.Server
+	metrics    *metrics
+	metricsSrv *http.Server // on CIVITAS_METRICS_ADDR, when set
 	stopJobs   context.CancelFunc
 	background sync.WaitGroup
 	closeOnce  sync.Once
@@ -66,21 +71,28 @@ func Start(ctx context.Context, cfg config.Config) (*Server, error) {
 			return nil, err
 		}
 	}
+	// Listen before building: with no CIVITAS_BASE_URL (allowed only on a
+	// loopback address), links are built from the address actually bound.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("listen on %s (CIVITAS_ADDR): %w", cfg.Addr, err)
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://" + ln.Addr().String()
+	}
 	s, err := build(cfg, d, log)
 	if err != nil {
+		ln.Close()
 		d.Close()
 		return nil, err
 	}
 	if cfg.Demo {
 		if err := seedDemo(ctx, s); err != nil {
+			ln.Close()
 			d.Close()
 			return nil, fmt.Errorf("demo: %w", err)
 		}
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		d.Close()
-		return nil, fmt.Errorf("listen on %s (CIVITAS_ADDR): %w", cfg.Addr, err)
 	}
 	s.URL = "http://" + ln.Addr().String()
 	s.http = &http.Server{
@@ -90,6 +102,13 @@ func Start(ctx context.Context, cfg config.Config) (*Server, error) {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	if cfg.MetricsAddr != "" {
+		if err := s.serveMetrics(cfg.MetricsAddr); err != nil {
+			ln.Close()
+			d.Close()
+			return nil, err
+		}
 	}
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopJobs = stopJobs
@@ -115,12 +134,34 @@ func (s *Server) Shutdown() error {
 		defer cancel()
 		s.log.Info("shutting down")
 		err := s.http.Shutdown(ctx)
+		if s.metricsSrv != nil {
+			err = errors.Join(err, s.metricsSrv.Shutdown(ctx))
+		}
 		s.stopJobs()
 		s.background.Wait()
 		flushErr := s.sessions.Flush(ctx) // refreshes still waiting
 		s.closeErr = errors.Join(err, flushErr, s.DB.Close())
 	})
 	return s.closeErr
+}
+
+// serveMetrics serves /metrics alone, without a token, on addr: an address
+// that only the monitoring system reaches.
+func (s *Server) serveMetrics(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (CIVITAS_METRICS_ADDR): %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metrics.plain())
+	s.metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	s.MetricsURL = "http://" + ln.Addr().String() + "/metrics"
+	s.background.Go(func() {
+		if err := s.metricsSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("metrics server stopped", "error", err)
+		}
+	})
+	return nil
 }
 
 // sweep removes what has expired: sessions, and jobs finished a week ago.
@@ -134,6 +175,9 @@ func (s *Server) sweep(ctx context.Context) {
 			s.log.Warn("sessions: sweep", "error", err)
 		} else if n > 0 {
 			s.log.Info("sessions: swept expired", "count", n)
+		}
+		if _, err := ratelimit.Sweep(ctx, s.DB, time.Now()); err != nil && ctx.Err() == nil {
+			s.log.Warn("rate limits: sweep", "error", err)
 		}
 		if n, err := jobs.SweepFinished(ctx, s.DB, time.Now().Add(-7*24*time.Hour)); err != nil && ctx.Err() == nil {
 			s.log.Warn("jobs: sweep", "error", err)
@@ -238,7 +282,8 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 	raw("GET /api/v1/openapi.json", web.Public, openapi)
 	raw("GET /static/{hash}/{name...}", web.Public, assets)
 	metrics := newMetrics(d)
-	raw("GET /metrics", web.Public, metrics.handler(cfg.MetricsToken))
+	s.metrics = metrics
+	raw("GET /metrics", web.Public, metrics.handler(cfg.MetricsToken, cfg.Demo))
 
 	var trusted []string
 	if cfg.BaseURL != "" {
@@ -253,6 +298,7 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		web.RequestLog(log, metrics.observe),
 		site.Recover,
 		web.SecureHeaders(cfg.TrustProxy),
+		web.ClientAddrs(web.Proxies{Trust: cfg.TrustProxy, Networks: cfg.TrustedProxies}),
 		site.Languages(),
 		crossOrigin,
 		site.LimitBody(cfg.MaxBodyBytes, cfg.MaxUploadBytes),

@@ -162,7 +162,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestHealthReadyMetrics(t *testing.T) {
-	srv := startSQLite(t)
+	srv := apptest.Start(t, dbtest.DSN(t, db.SQLite), func(c *config.Config) { c.MetricsToken = "metrics-token" })
 	c := client(t)
 	if r := get(t, c, srv.URL+"/healthz"); r.StatusCode != 200 {
 		t.Errorf("healthz: %d", r.StatusCode)
@@ -171,7 +171,7 @@ func TestHealthReadyMetrics(t *testing.T) {
 		t.Errorf("readyz: %d", r.StatusCode)
 	}
 	get(t, c, srv.URL+"/districts")
-	r := get(t, c, srv.URL+"/metrics")
+	r := get(t, c, srv.URL+"/metrics", "Authorization", "Bearer metrics-token")
 	for _, want := range []string{`civitas_http_requests_total{method="GET",route="GET /districts",status="200"} 1`, "civitas_jobs{state=", "go_goroutines"} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("metrics lack %q", want)

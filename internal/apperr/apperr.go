@@ -23,6 +23,7 @@ const (
 	Forbidden
 	TooLarge
 	TooMany
+	Unsupported // a request body in a format the call does not take
 )
 
 func (k Kind) String() string {
@@ -41,6 +42,8 @@ func (k Kind) String() string {
 		return "too_large"
 	case TooMany:
 		return "too_many"
+	case Unsupported:
+		return "unsupported_media_type"
 	}
 	return "internal"
 }

@@ -1,7 +1,6 @@
 package budget
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/civitas-city/civitas/internal/apperr"
@@ -120,10 +119,8 @@ func (h *Handler) apiResults(w http.ResponseWriter, r *http.Request) error {
 // {"receipt", "changed"} once the ballot is durably committed.
 func (h *Handler) apiCast(w http.ResponseWriter, r *http.Request) error {
 	var in BallotInput
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return apperr.Wrap(apperr.Invalid, "budget.api.bad_json", err)
+	if err := web.DecodeJSON(r, &in); err != nil {
+		return err
 	}
 	receipt, err := h.Service.Cast(r.Context(), actor(r), participant(r), r.PathValue("edition"), r.PathValue("pool"), in)
 	if err != nil {

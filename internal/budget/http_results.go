@@ -2,7 +2,6 @@ package budget
 
 import (
 	"bytes"
-	"encoding/csv"
 	"html/template"
 	"math/big"
 	"net/http"
@@ -297,7 +296,7 @@ func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-	cw := csv.NewWriter(w)
+	cw := web.NewCSV(w, true) // titles are residents' text: never a formula in a spreadsheet
 	cw.Write([]string{"code", "title", "category", "cost", "votes", "score", "selected", "selection_order"})
 	for _, p := range data.Projects {
 		order := ""
@@ -306,6 +305,5 @@ func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) error {
 		}
 		cw.Write([]string{p.Code, p.Title, p.Category, p.Cost, strconv.Itoa(p.Votes), p.Score, strconv.FormatBool(p.Selected), order})
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }

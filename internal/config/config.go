@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -51,13 +52,29 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	SessionMaxAge   time.Duration
 	Workers         int
-	TrustProxy      bool // honour X-Forwarded-Proto from a load balancer
+	// TrustProxy: the site runs behind a load balancer or reverse proxy,
+	// so X-Forwarded-Proto and X-Forwarded-For are read (see TrustedProxies).
+	TrustProxy bool
+	// TrustedProxies are the networks of the proxies in front of the site.
+	// The client's address is the right-most X-Forwarded-For entry that is
+	// not one of them; with none listed, only the peer that connected is
+	// trusted, so the entry it appended is the client's.
+	TrustedProxies []netip.Prefix
 
 	// SecretKey keys HMACs (residents' identifiers) and must stay the same
 	// across nodes and restarts. Never logged.
 	SecretKey string
 
+	// Open311PostsPerMinute limits the reports one Open311 API key may
+	// file per minute (0: no limit).
+	Open311PostsPerMinute int
+
 	MetricsToken string // when set, /metrics needs "Authorization: Bearer TOKEN"
+	// MetricsAddr, when set, is a second listen address serving only
+	// /metrics, without a token (an address reachable only by the
+	// monitoring system). `serve` without a token answers /metrics on the
+	// main address with 404; the demo keeps it open.
+	MetricsAddr string
 
 	SMTP SMTP
 
@@ -188,6 +205,9 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	cfg.SessionMaxAge = env.duration("CIVITAS_SESSION_MAX_AGE", 14*24*time.Hour)
 	cfg.Workers = int(env.int64("CIVITAS_WORKERS", 2))
 	cfg.TrustProxy = env.bool("CIVITAS_TRUST_PROXY", false)
+	cfg.TrustedProxies = env.prefixes("CIVITAS_TRUSTED_PROXIES")
+	cfg.MetricsAddr = env.str("CIVITAS_METRICS_ADDR", "")
+	cfg.Open311PostsPerMinute = int(env.int64("CIVITAS_OPEN311_POSTS_PER_MINUTE", 120))
 	cfg.SecretKey = env.secret("CIVITAS_SECRET_KEY")
 	cfg.MetricsToken = env.secret("CIVITAS_METRICS_TOKEN")
 	cfg.SMTP = SMTP{
@@ -262,6 +282,20 @@ func (c *Config) validate(p *problems) {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		p.add("CIVITAS_ADDR (--addr)", "must be host:port, got %q", c.Addr)
+	}
+	if len(c.TrustedProxies) > 0 && !c.TrustProxy {
+		p.add("CIVITAS_TRUSTED_PROXIES", "is set but CIVITAS_TRUST_PROXY is not true")
+	}
+	if c.Open311PostsPerMinute < 0 {
+		p.add("CIVITAS_OPEN311_POSTS_PER_MINUTE", "must be 0 (no limit) or more, got %d", c.Open311PostsPerMinute)
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			p.add("CIVITAS_METRICS_ADDR", "must be host:port, got %q", c.MetricsAddr)
+		}
+	}
+	if c.Command == CmdServe && c.BaseURL == "" && !loopback(c.Addr) {
+		p.add("CIVITAS_BASE_URL (--base-url)", "must be set when listening on %q: links in mail and the Open311 and OpenID addresses are built from it, never from the request's Host header", c.Addr)
 	}
 	if c.BaseURL != "" {
 		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -341,6 +375,20 @@ func (o *OIDC) validate(p *problems) {
 
 func isLoopback(host string) bool {
 	return host == "localhost" || host == "127.0.0.1" || host == "::1"
+}
+
+// loopback reports whether a listen address is reachable only from this
+// machine (a developer's or a test's node).
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 // ExitCode tells main how to exit after Load failed.
@@ -424,6 +472,28 @@ func (e envReader) int64(name string, def int64) int64 {
 		return def
 	}
 	return n
+}
+
+// prefixes reads a comma-separated list of networks (10.0.0.0/8) or single
+// addresses (10.0.0.7).
+func (e envReader) prefixes(name string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, f := range strings.Split(e.getenv(name), ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		pre, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil {
+				e.p.add(name, "must list networks like 10.0.0.0/8 or addresses, separated by commas; %q is neither", f)
+				continue
+			}
+			pre = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, pre.Masked())
+	}
+	return out
 }
 
 func (e envReader) duration(name string, def time.Duration) time.Duration {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"os"
@@ -18,6 +19,7 @@ const key = "0123456789abcdef0123456789abcdef"
 func TestLoadDefaultsAndOverrides(t *testing.T) {
 	cfg, err := Load([]string{"serve", "--addr", "0.0.0.0:9000"}, env(map[string]string{
 		"CIVITAS_SECRET_KEY": key, "CIVITAS_DB": "postgres://u@db/civitas", "CIVITAS_ADDR": "127.0.0.1:1", "CIVITAS_SESSION_MAX_AGE": "2h",
+		"CIVITAS_BASE_URL": "https://civitas.example",
 	}), io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -95,6 +97,45 @@ func TestSecretFromFile(t *testing.T) {
 	cfg, err := Load([]string{"serve"}, env(map[string]string{"CIVITAS_SECRET_KEY_FILE": path}), io.Discard)
 	if err != nil || cfg.SecretKey != key {
 		t.Errorf("secret from file: %q, %v", cfg.SecretKey, err)
+	}
+}
+
+// A node on a public address needs its base URL (links are never built
+// from the Host header); trusted proxies are networks or addresses.
+func TestBaseURLAndTrustedProxies(t *testing.T) {
+	base := map[string]string{"CIVITAS_SECRET_KEY": key, "CIVITAS_DB": "sqlite:/tmp/x.db"}
+	with := func(extra map[string]string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	if _, err := Load([]string{"serve", "--addr", "0.0.0.0:8080"}, env(base), io.Discard); err == nil || !strings.Contains(err.Error(), "CIVITAS_BASE_URL") {
+		t.Errorf("serve on 0.0.0.0 without a base URL: %v", err)
+	}
+	for _, addr := range []string{"127.0.0.1:8080", "localhost:8080", "[::1]:8080"} {
+		if _, err := Load([]string{"serve", "--addr", addr}, env(base), io.Discard); err != nil {
+			t.Errorf("serve on %s without a base URL: %v", addr, err)
+		}
+	}
+	cfg, err := Load([]string{"serve"}, env(with(map[string]string{"CIVITAS_TRUST_PROXY": "true", "CIVITAS_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7 ,fd00::/8"})), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(cfg.TrustedProxies); got != "[10.0.0.0/8 192.168.1.7/32 fd00::/8]" {
+		t.Errorf("trusted proxies %s", got)
+	}
+	_, err = Load([]string{"serve"}, env(with(map[string]string{"CIVITAS_TRUST_PROXY": "true", "CIVITAS_TRUSTED_PROXIES": "10.0.0.0/8,the-lb"})), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `"the-lb"`) {
+		t.Errorf("a bad trusted proxy: %v", err)
+	}
+	_, err = Load([]string{"serve"}, env(with(map[string]string{"CIVITAS_TRUSTED_PROXIES": "10.0.0.0/8"})), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "CIVITAS_TRUST_PROXY") {
+		t.Errorf("trusted proxies without CIVITAS_TRUST_PROXY: %v", err)
 	}
 }
 

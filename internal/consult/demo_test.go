@@ -66,7 +66,7 @@ func TestExportRoundTrip(t *testing.T) {
 		dir := t.TempDir()
 		for _, f := range ExportFiles {
 			var buf bytes.Buffer
-			if err := s.Export(ctx, &buf, &conv, f, "http://example.test/consultations/"+DemoID+"/conversation"); err != nil {
+			if err := s.Export(ctx, &buf, &conv, f, "http://example.test/consultations/"+DemoID+"/conversation", false); err != nil {
 				t.Fatalf("%s: %v", f, err)
 			}
 			if err := os.WriteFile(filepath.Join(dir, f), buf.Bytes(), 0o600); err != nil {

@@ -2,7 +2,6 @@ package consult
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/civitas-city/civitas/internal/consult/opinion"
+	"github.com/civitas-city/civitas/internal/web"
 )
 
 // Exports of a conversation: Pol.is's CSV files, exactly the columns and
@@ -32,9 +32,11 @@ func (s *Service) loc() *time.Location {
 }
 
 // Export writes one Pol.is export file of conv to w. url is the
-// conversation's public address (summary.csv).
-func (s *Service) Export(ctx context.Context, w io.Writer, conv *Conversation, file, url string) error {
-	cw := csv.NewWriter(w)
+// conversation's public address (summary.csv). Exact files are Pol.is's
+// format to the letter, for programs; a spreadsheet-safe file writes a
+// statement that starts like a formula (=, +, -, @) as text.
+func (s *Service) Export(ctx context.Context, w io.Writer, conv *Conversation, file, url string, spreadsheetSafe bool) error {
+	cw := web.NewCSV(w, spreadsheetSafe)
 	var err error
 	switch file {
 	case "summary.csv":
@@ -51,11 +53,10 @@ func (s *Service) Export(ctx context.Context, w io.Writer, conv *Conversation, f
 	if err != nil {
 		return err
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
-func (s *Service) exportSummary(ctx context.Context, cw *csv.Writer, conv *Conversation, url string) error {
+func (s *Service) exportSummary(ctx context.Context, cw *web.CSV, conv *Conversation, url string) error {
 	voters, commenters, comments, err := conversationCounts(ctx, s.DB, conv.ID)
 	if err != nil {
 		return fmt.Errorf("consult: export summary: %w", err)
@@ -104,7 +105,7 @@ func (s *Service) storedResult(ctx context.Context, convID string) (*opinion.Res
 	return &r, nil
 }
 
-func (s *Service) exportComments(ctx context.Context, cw *csv.Writer, conv *Conversation) error {
+func (s *Service) exportComments(ctx context.Context, cw *web.CSV, conv *Conversation) error {
 	res, err := s.storedResult(ctx, conv.ID)
 	if err != nil {
 		return err
@@ -135,7 +136,7 @@ func (s *Service) exportComments(ctx context.Context, cw *csv.Writer, conv *Conv
 	return nil
 }
 
-func (s *Service) exportVotes(ctx context.Context, cw *csv.Writer, conv *Conversation) error {
+func (s *Service) exportVotes(ctx context.Context, cw *web.CSV, conv *Conversation) error {
 	if err := cw.Write([]string{"timestamp", "datetime", "comment-id", "voter-id", "vote"}); err != nil {
 		return err
 	}
@@ -145,7 +146,7 @@ func (s *Service) exportVotes(ctx context.Context, cw *csv.Writer, conv *Convers
 	})
 }
 
-func (s *Service) exportParticipantsVotes(ctx context.Context, cw *csv.Writer, conv *Conversation) error {
+func (s *Service) exportParticipantsVotes(ctx context.Context, cw *web.CSV, conv *Conversation) error {
 	res, err := s.storedResult(ctx, conv.ID)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/civitas-city/civitas/internal/consult/opinion"
 	"github.com/civitas-city/civitas/internal/web"
@@ -349,14 +350,9 @@ func moderationLabel(st *Statement) string {
 	return "unmoderated"
 }
 
-// absURL is the absolute address of path on this site.
-func absURL(r *http.Request, path string) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + path
-}
+// absURL is the absolute address of path on this site, from the
+// configured base URL, never the request's Host header.
+func (h *Handler) absURL(path string) string { return strings.TrimRight(h.Service.BaseURL, "/") + path }
 
 func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) error {
 	c, conv, err := h.conversation(r)
@@ -367,9 +363,16 @@ func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) error {
 	if !slices.Contains(ExportFiles, file) {
 		return ErrNotFound
 	}
+	// ?for=spreadsheet: statements that look like formulas are written as
+	// text; without it the file is Pol.is's format to the letter.
+	safe := r.URL.Query().Get("for") == "spreadsheet"
+	name := file
+	if safe {
+		name = strings.TrimSuffix(file, ".csv") + "-spreadsheet.csv"
+	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+file+`"`)
-	return h.Service.Export(r.Context(), w, &conv, file, absURL(r, conversationURL(c.ID)))
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	return h.Service.Export(r.Context(), w, &conv, file, h.absURL(conversationURL(c.ID)), safe)
 }
 
 func (h *Handler) handleExportJSON(w http.ResponseWriter, r *http.Request) error {
@@ -379,5 +382,5 @@ func (h *Handler) handleExportJSON(w http.ResponseWriter, r *http.Request) error
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="conversation.json"`)
-	return h.Service.ExportJSON(r.Context(), w, &c, &conv, absURL(r, consultationURL(c.ID)))
+	return h.Service.ExportJSON(r.Context(), w, &c, &conv, h.absURL(consultationURL(c.ID)))
 }

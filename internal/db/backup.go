@@ -20,9 +20,15 @@ func Backup(ctx context.Context, d *DB, dsn, out string) error {
 			return fmt.Errorf("db: backup: %w", err)
 		}
 	}
+	// The copy holds everything the database does: readable by its owner
+	// only. VACUUM INTO and pg_dump both write into an empty file.
+	if err := createPrivate(out); err != nil {
+		return fmt.Errorf("db: backup: %w", err)
+	}
 	switch d.Dialect {
 	case SQLite:
 		if _, err := d.ExecContext(ctx, `VACUUM INTO $1`, out); err != nil {
+			os.Remove(out)
 			return fmt.Errorf("db: backup: %w", err)
 		}
 		return nil

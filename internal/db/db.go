@@ -88,6 +88,9 @@ func openSQLite(path string) (*DB, error) {
 				return nil, fmt.Errorf("db: sqlite: %w", err)
 			}
 		}
+		if err := createPrivate(path); err != nil {
+			return nil, fmt.Errorf("db: sqlite: %w", err)
+		}
 	}
 	u := url.URL{Scheme: "file", Opaque: path, RawQuery: sqliteParams}
 	sdb, err := sql.Open("sqlite", u.String())
@@ -99,6 +102,20 @@ func openSQLite(path string) (*DB, error) {
 	sdb.SetMaxOpenConns(8)
 	sdb.SetMaxIdleConns(8)
 	return &DB{DB: sdb, Dialect: SQLite, writeSlot: make(chan struct{}, 1)}, nil
+}
+
+// createPrivate creates an empty file readable by its owner only, unless
+// it exists. SQLite gives its -wal and -shm files the database file's mode,
+// so the whole database stays private whatever the umask.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 func openPostgres(dsn string) (*DB, error) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
+	"syscall"
 	"testing"
 	"time"
 
@@ -131,5 +133,35 @@ func TestBackupSQLite(t *testing.T) {
 	}
 	if err := db.Backup(ctx, d, "", out); err == nil {
 		t.Error("a backup overwrote an existing file")
+	}
+}
+
+// The database and its backups are readable by their owner only, whatever
+// the umask: they hold residents' personal data.
+func TestDatabaseFilesArePrivate(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	dir := t.TempDir()
+	ctx := t.Context()
+	d, err := db.Open(ctx, "sqlite:"+dir+"/civitas.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := db.Migrate(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Backup(ctx, d, "", dir+"/backup.db"); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"civitas.db", "civitas.db-wal", "civitas.db-shm", "backup.db"} {
+		fi, err := os.Stat(dir + "/" + name)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s has mode %o: others may read it", name, perm)
+		}
 	}
 }

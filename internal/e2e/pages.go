@@ -72,6 +72,7 @@ var Pages = []Page{
 	{Path: "/signin?next=%2Fadmin%2Faudit"},
 	{Path: "/register"},
 	{Path: "/account/confirm?token=e2e-not-a-token"},
+	{Path: "/account/signin-link?token=e2e-not-a-token"},
 	{Path: "/account/forgot"},
 	{Path: "/account/reset?token=e2e-not-a-token"}, // an invalid link
 	{Path: "/account/email/confirm?token=e2e-not-a-token"},

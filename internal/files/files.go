@@ -35,17 +35,22 @@ type File struct {
 type Policy struct {
 	MaxBytes int64
 	Types    []string // allowed sniffed types
+	// TypeMessage is the message key that names Types to the resident
+	// when a file of another type comes.
+	TypeMessage string
 }
 
 // Common policies.
 var (
-	Images      = Policy{MaxBytes: 8 << 20, Types: []string{"image/jpeg", "image/png", "image/webp", "image/gif"}}
-	Attachments = Policy{MaxBytes: 10 << 20, Types: []string{"application/pdf", "image/jpeg", "image/png", "image/webp"}}
+	Images = Policy{MaxBytes: 8 << 20, Types: []string{"image/jpeg", "image/png", "image/webp", "image/gif"},
+		TypeMessage: "files.error.type_image"}
+	Attachments = Policy{MaxBytes: 10 << 20, Types: []string{"application/pdf", "image/jpeg", "image/png", "image/webp"},
+		TypeMessage: "files.error.type_attachment"}
 )
 
 // Check returns the sniffed type of data if the policy allows it, or an
-// Invalid error whose message key says why (files.error.too_large,
-// files.error.type, files.error.empty).
+// Invalid error whose message key says why (files.error.too_large, the
+// policy's TypeMessage, files.error.empty).
 func (p Policy) Check(data []byte) (string, error) {
 	if len(data) == 0 {
 		return "", apperr.Fieldf("file", "files.error.empty")
@@ -56,7 +61,11 @@ func (p Policy) Check(data []byte) (string, error) {
 	ct := http.DetectContentType(data)
 	ct, _, _ = strings.Cut(ct, ";")
 	if !slices.Contains(p.Types, ct) {
-		return "", apperr.Fieldf("file", "files.error.type")
+		msg := p.TypeMessage
+		if msg == "" {
+			msg = "files.error.type"
+		}
+		return "", apperr.Fieldf("file", "%s", msg)
 	}
 	return ct, nil
 }

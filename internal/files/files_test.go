@@ -58,7 +58,7 @@ func TestPolicyRefuses(t *testing.T) {
 		key  string
 	}{
 		"empty":          {nil, "files.error.empty"},
-		"script as .png": {[]byte("<html><script>alert(1)</script>"), "files.error.type"},
+		"script as .png": {[]byte("<html><script>alert(1)</script>"), "files.error.type_image"}, // names the image types, not PDF
 		"too large":      {append(pngBytes(t), make([]byte, 9<<20)...), "files.error.too_large"},
 	}
 	for name, tt := range tests {

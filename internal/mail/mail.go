@@ -54,6 +54,45 @@ func Enqueue(ctx context.Context, q db.Querier, m Message) error {
 	return jobs.Enqueue(ctx, q, JobKind, m, jobs.Options{MaxAttempts: 8})
 }
 
+// Forget deletes every message to address that is not being sent right
+// now: those waiting (so nothing more reaches a person who deleted their
+// account) and those sent (so the address leaves the queue's history).
+func Forget(ctx context.Context, q db.Querier, address string) error {
+	address = strings.ToLower(strings.TrimSpace(address))
+	if address == "" {
+		return nil
+	}
+	// LIKE narrows the search (an address's _ and % only widen it); the
+	// decoded recipient decides.
+	rows, err := q.QueryContext(ctx, `SELECT id, payload FROM jobs WHERE kind = $1 AND state <> 'running' AND lower(payload) LIKE $2`,
+		JobKind, "%"+address+"%")
+	if err != nil {
+		return fmt.Errorf("mail: forget: %w", err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id, payload string
+		var m Message
+		if err := rows.Scan(&id, &payload); err != nil {
+			rows.Close()
+			return err
+		}
+		if json.Unmarshal([]byte(payload), &m) == nil && strings.EqualFold(strings.TrimSpace(m.To), address) {
+			ids = append(ids, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := q.ExecContext(ctx, `DELETE FROM jobs WHERE id = $1 AND state <> 'running'`, id); err != nil {
+			return fmt.Errorf("mail: forget: %w", err)
+		}
+	}
+	return nil
+}
+
 // JobHandler sends queued messages with mailer.
 func JobHandler(mailer Mailer) jobs.Handler {
 	return func(ctx context.Context, j jobs.Job) error {

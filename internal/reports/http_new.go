@@ -373,6 +373,7 @@ func (h *Handler) handleSubmit(w http.ResponseWriter, r *http.Request) error {
 	n := NewReport{
 		Category: cat.Code, Description: form.Get("description"), HasPoint: hasPoint, Lat: flat, Lon: flon, Address: address,
 		Photos: photos, Attributes: h.attributesFrom(form, cat), Channel: ChannelWeb, Lang: lang,
+		ClientAddr: web.ClientAddr(r),
 	}
 	switch u := web.CurrentUser(ctx); {
 	case u != nil && u.ActingFor != nil:

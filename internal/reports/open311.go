@@ -139,18 +139,10 @@ func (o *Open311) handleRoot(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// baseURL is the site's address for absolute links: the configured one,
-// else the address the client used.
-func (o *Open311) baseURL(r *http.Request) string {
-	if o.Service.BaseURL != "" {
-		return o.Service.BaseURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
+// baseURL is the site's address for absolute links: the configured one
+// (the node's own address when none is configured), never the request's
+// Host header, which the client chooses.
+func (o *Open311) baseURL(*http.Request) string { return o.Service.BaseURL }
 
 func (o *Open311) discovery(w http.ResponseWriter, r *http.Request, format string) error {
 	cs, err := changeset(r.Context(), o.Service.DB)
@@ -471,6 +463,9 @@ func (o *Open311) create(r *http.Request) (*Case, *Category, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := o.Service.allowOpen311Post(ctx, key); err != nil {
+		return nil, nil, err
+	}
 	if p.ServiceCode == "" {
 		return nil, nil, o311Invalid("service_code", "reports.open311.error.service_code_missing")
 	}
@@ -483,7 +478,7 @@ func (o *Open311) create(r *http.Request) (*Case, *Category, error) {
 		Category: p.ServiceCode, Description: p.Description, HasPoint: p.HasPoint, Lat: p.Lat, Lon: p.Lon,
 		Address: address, Photos: photos, MediaURL: p.MediaURL, Attributes: p.Attributes, Channel: ChannelOpen311,
 		Lang: web.Lang(ctx), ReporterEmail: p.Email, ReporterName: name, ReporterPhone: p.Phone,
-		APIKey: key, DeviceID: p.DeviceID, AccountID: p.AccountID,
+		APIKey: key, DeviceID: p.DeviceID, AccountID: p.AccountID, ClientAddr: web.ClientAddr(r),
 	})
 	switch {
 	case err == nil:

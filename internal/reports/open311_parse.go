@@ -52,12 +52,15 @@ func parsePost(form url.Values) (o311Post, error) {
 		{"device_id", p.DeviceID}, {"account_id", p.AccountID}, {"first_name", p.FirstName}, {"last_name", p.LastName},
 		{"phone", p.Phone}, {"media_url", p.MediaURL}, {"jurisdiction_id", p.Jurisdiction},
 	} {
-		if len(f.v) > maxFieldLen || !utf8.ValidString(f.v) {
+		if !utf8.ValidString(f.v) {
+			return p, o311Invalid(f.name, "error.text_encoding")
+		}
+		if len(f.v) > maxFieldLen {
 			return p, o311Invalid(f.name, "reports.open311.error.field")
 		}
 	}
 	if !utf8.ValidString(p.Description) {
-		return p, o311Invalid("description", "reports.error.description_long")
+		return p, o311Invalid("description", "error.text_encoding")
 	}
 	lat, lon := strings.TrimSpace(form.Get("lat")), strings.TrimSpace(form.Get("long"))
 	switch {

@@ -57,6 +57,13 @@ func TestParsePost(t *testing.T) {
 			t.Errorf("parsePost(%q) = %v, want Invalid on %s", bad.q, err, bad.field)
 		}
 	}
+	// Bytes that are not UTF-8 are named as such, not as too long.
+	for _, q := range []string{"service_code=%ff", "description=%ff%fe", "first_name=a%c3"} {
+		v, _ := url.ParseQuery(q)
+		if _, err := parsePost(v); apperr.MessageOf(err) != "error.text_encoding" {
+			t.Errorf("parsePost(%q) = %v, want error.text_encoding", q, err)
+		}
+	}
 }
 
 func TestParseQuery(t *testing.T) {

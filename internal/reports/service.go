@@ -35,8 +35,11 @@ type Service struct {
 	Users  UserLookup
 	// PhotoMaxBytes limits one photo (at most files.Images.MaxBytes).
 	PhotoMaxBytes int64
-	Log           *slog.Logger
-	Now           func() time.Time
+	// Open311PostsPerMinute limits the reports one Open311 key may file
+	// (CIVITAS_OPEN311_POSTS_PER_MINUTE; 0: no limit).
+	Open311PostsPerMinute int
+	Log                   *slog.Logger
+	Now                   func() time.Time
 
 	writerOnce sync.Once
 	writer     *db.GroupCommit[reportWrite, struct{}] // see commit.go

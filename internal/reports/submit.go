@@ -47,6 +47,9 @@ type NewReport struct {
 	ReporterEmail string
 	ReporterName  string
 	ReporterPhone string
+	// ClientAddr is the sender's address (web.ClientAddr), for the limits
+	// on mail to addresses given by anonymous reporters.
+	ClientAddr string
 	// Open311 details.
 	APIKey    *APIKey
 	DeviceID  string
@@ -68,6 +71,14 @@ func (n *NewReport) validate(s *Service) error {
 	n.ReporterName = strings.TrimSpace(n.ReporterName)
 	n.ReporterPhone = strings.TrimSpace(n.ReporterPhone)
 	n.MediaURL = strings.TrimSpace(n.MediaURL)
+	for _, f := range []struct {
+		field, text string
+		multiline   bool
+	}{{"description", n.Description, true}, {"address", n.Address, false}, {"name", n.ReporterName, false}, {"phone", n.ReporterPhone, false}} {
+		if err := web.CheckText(f.field, f.text, f.multiline); err != nil {
+			return err
+		}
+	}
 	switch {
 	case n.Category == "":
 		return invalid("category", "reports.error.category_required")
@@ -301,9 +312,25 @@ func (s *Service) newCase(ctx context.Context, n NewReport, cat *Category, attrs
 // reports (reportWriter): its number, the case, its first history line,
 // its photos, the audit row and the acknowledgement email.
 func (s *Service) writeReport(ctx context.Context, c *Case, n NewReport, cat *Category) error {
+	mailReceipt, err := s.mayMailReceipt(ctx, &n)
+	if err != nil {
+		return err
+	}
 	reqID := web.RequestID(ctx)
-	_, err := s.reportWriter().Do(func(ctx context.Context, sqltx *sql.Tx) error {
+	_, err = s.reportWriter().Do(func(ctx context.Context, sqltx *sql.Tx) error {
 		tx := s.stmts.Querier(s.DB, sqltx)
+		// The same Open311 post sent again (a client retrying, thirty
+		// identical posts at once) is the case already filed. Writes are
+		// serialized here, so a twin cannot slip in beside it.
+		if n.APIKey != nil {
+			twin, err := findTwin(ctx, tx, c, c.CreatedAt.Add(-twinWindow))
+			if err != nil || twin != nil {
+				if twin != nil {
+					*c = *twin
+				}
+				return err
+			}
+		}
 		var err error
 		if c.Number, err = nextNumber(ctx, tx); err != nil {
 			return err
@@ -321,7 +348,7 @@ func (s *Service) writeReport(ctx context.Context, c *Case, n NewReport, cat *Ca
 		if err := s.savePhotos(ctx, tx, c, n.Photos); err != nil {
 			return err
 		}
-		if err := auditReport(ctx, tx, c, n, reqID); err != nil {
+		if err := auditReport(ctx, tx, c, n, reqID); err != nil || !mailReceipt {
 			return err
 		}
 		return s.notifySubmitted(ctx, tx, c, cat)

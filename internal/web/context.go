@@ -14,6 +14,7 @@ const (
 	keyUser
 	keySession
 	keyRoute
+	keyClientAddr
 )
 
 // User is the signed-in person as the web layer sees them. The accounts

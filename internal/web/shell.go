@@ -5,7 +5,6 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/civitas-city/civitas/internal/apperr"
@@ -60,21 +59,9 @@ func (h *Shell) handleLanguage(w http.ResponseWriter, r *http.Request) error {
 		Name: LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: IsTLS(r, h.TrustProxy),
 	})
-	http.Redirect(w, r, localPath(r.PostFormValue("next")), http.StatusSeeOther)
+	http.Redirect(w, r, LocalPath(r.PostFormValue("next")), http.StatusSeeOther)
 	return nil
 }
-
-// localPath keeps redirects on this site: anything but a plain local path
-// becomes "/".
-func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
-		return "/"
-	}
-	return p
-}
-
-// LocalPath is localPath for other packages' "next" parameters.
-func LocalPath(p string) string { return localPath(p) }
 
 func (h *Shell) handleHealth(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -64,6 +65,13 @@ func (s *Site) WriteErrorsUnder(prefix string, write func(w http.ResponseWriter,
 	s.errorWriters = append(s.errorWriters, errorWriter{prefix, write})
 }
 
+// ClientGone reports whether err comes from the client closing the
+// connection before the answer (the request's context was cancelled), as
+// opposed to a failure of ours.
+func ClientGone(r *http.Request, err error) bool {
+	return r.Context().Err() != nil && errors.Is(err, context.Canceled)
+}
+
 // HandlerFunc is a handler that returns its error; Site.Handler renders it.
 type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 
@@ -87,6 +95,8 @@ func StatusOf(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case apperr.TooMany:
 		return http.StatusTooManyRequests
+	case apperr.Unsupported:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }
@@ -149,6 +159,11 @@ type ErrorPage struct {
 // clients, or the error page in the resident's language. Only internal
 // errors are logged, with the request id the page shows.
 func (s *Site) Error(w http.ResponseWriter, r *http.Request, err error) {
+	if ClientGone(r, err) {
+		// Nobody is there to read an answer, and nothing failed on our side.
+		s.Log.DebugContext(r.Context(), "client went away", "error", err, "request_id", RequestID(r.Context()))
+		return
+	}
 	for _, ew := range s.errorWriters {
 		if strings.HasPrefix(r.URL.Path, ew.prefix) {
 			ew.write(w, r, err)

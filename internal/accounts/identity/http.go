@@ -226,14 +226,9 @@ func (h *Handler) redirectURL(r *http.Request) string {
 	switch {
 	case h.OIDC.Config.RedirectURL != "":
 		return h.OIDC.Config.RedirectURL
-	case h.BaseURL != "":
-		return strings.TrimRight(h.BaseURL, "/") + CallbackPath
 	}
-	scheme := "http"
-	if web.IsTLS(r, h.TrustProxy) {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + CallbackPath
+	// The node's base URL, never the request's Host header.
+	return strings.TrimRight(h.BaseURL, "/") + CallbackPath
 }
 
 func (h *Handler) oidcError(w http.ResponseWriter, r *http.Request, status int, key string, cause error) error {

@@ -1,0 +1,54 @@
+package web
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+)
+
+// CSV writes CSV files for download. A safe one is for spreadsheets: a
+// cell that a spreadsheet would run as a formula (it starts with =, +, -,
+// @, a tab or a carriage return, and is not a plain number) is written
+// with a leading apostrophe, which spreadsheets show as text. An exact one
+// writes every cell as it is, for programs that need the precise format
+// (the Pol.is export files).
+type CSV struct {
+	w    *csv.Writer
+	safe bool
+}
+
+// NewCSV starts a CSV file on w.
+func NewCSV(w io.Writer, safe bool) *CSV { return &CSV{w: csv.NewWriter(w), safe: safe} }
+
+// Write writes one record.
+func (c *CSV) Write(record []string) error {
+	if c.safe {
+		out := make([]string, len(record))
+		for i, cell := range record {
+			out[i] = SpreadsheetSafe(cell)
+		}
+		record = out
+	}
+	return c.w.Write(record)
+}
+
+// Flush writes what is buffered and reports the first error of the file.
+func (c *CSV) Flush() error {
+	c.w.Flush()
+	return c.w.Error()
+}
+
+// SpreadsheetSafe is cell as a spreadsheet shows it as text, never runs it.
+func SpreadsheetSafe(cell string) string {
+	if cell == "" {
+		return cell
+	}
+	switch cell[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		if _, err := strconv.ParseFloat(cell, 64); err == nil && cell[0] != '\t' && cell[0] != '\r' {
+			return cell // a signed number is data, not a formula
+		}
+		return "'" + cell
+	}
+	return cell
+}
