@@ -109,6 +109,13 @@ func TestSignaturesAndWithdraw(t *testing.T) {
 		if !errors.As(err, &fe) || fe["cost"] != "budget.project.error.cost_pool" {
 			t.Errorf("too expensive: %v", err)
 		}
+		// A title that reads differently from what it is (a bidirectional
+		// override) or hides a NUL is refused with the field.
+		_, err = s.SaveProject(ctx, budget.Actor{}, "author", e.ID, "", budget.ProjectInput{Pool: "d1", Title: "Ławki \u202ekrap w",
+			Description: "Opis\x00 ukryty"}, false)
+		if !errors.As(err, &fe) || fe["title"] != "error.text_control" || fe["description"] != "error.text_control" {
+			t.Errorf("control characters: %v", err)
+		}
 		draft, err := s.SaveProject(ctx, budget.Actor{}, "author", e.ID, "", budget.ProjectInput{Pool: "d1", Title: "Szkic projektu"}, false)
 		if err != nil || draft.Status != budget.StatusDraft || draft.Code != "" {
 			t.Fatalf("draft: %+v %v", draft, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/civitas-city/civitas/internal/web"
 	"math"
 	"slices"
 	"strconv"
@@ -55,9 +56,18 @@ func (in ProjectInput) project(e *Edition, final bool) (*Project, apperr.Fields)
 	if n := utf8.RuneCountInString(p.Title); n < 5 || n > maxTitle {
 		errs["title"] = "budget.project.error.title"
 	}
-	if utf8.RuneCountInString(p.Description) > maxDescription {
+	// No control or text-reordering characters in what residents read.
+	for _, f := range []struct {
+		field, text string
+		multiline   bool
+	}{{"title", p.Title, false}, {"description", p.Description, true}, {"address", p.Address, false}} {
+		if err := web.CheckText(f.field, f.text, f.multiline); err != nil {
+			errs[f.field] = apperr.MessageOf(err)
+		}
+	}
+	if _, bad := errs["description"]; !bad && utf8.RuneCountInString(p.Description) > maxDescription {
 		errs["description"] = "budget.project.error.description_long"
-	} else if final && utf8.RuneCountInString(p.Description) < 50 {
+	} else if !bad && final && utf8.RuneCountInString(p.Description) < 50 {
 		errs["description"] = "budget.project.error.description_short"
 	}
 	if p.Category != "" && !slices.Contains(e.Categories, p.Category) {

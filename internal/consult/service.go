@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/civitas-city/civitas/internal/web"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -92,6 +93,9 @@ func field(name, key string) error {
 // text checks a required text of at most limit characters.
 func text(name, v string, limit int) (string, error) {
 	v = strings.TrimSpace(v)
+	if err := web.CheckText(name, v, true); err != nil {
+		return "", err
+	}
 	switch {
 	case v == "":
 		return "", field(name, "consult.error.required")

@@ -2,7 +2,9 @@ package consult
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
+	"github.com/civitas-city/civitas/internal/apperr"
 	"io"
 	"log/slog"
 	"strings"
@@ -208,6 +210,24 @@ func TestMeetingCapacityUnderRace(t *testing.T) {
 		regs, err := s.Registrations(ctx, m.ID)
 		if err != nil || len(regs) != 2 {
 			t.Errorf("%d registrations for 2 places (%v)", len(regs), err)
+		}
+	})
+}
+
+// Titles and texts refuse control and text-reordering characters, naming
+// the field, and nothing is stored.
+func TestTextsRefuseControlCharacters(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := t.Context()
+		s := &Service{DB: d}
+		for _, title := range []string{"Park \u202eevil", "NUL\x00inside", "bad \xff byte"} {
+			_, err := s.Create(ctx, Actor{UserID: "u-o"}, ConsultationInput{Title: title, Status: StatusOpen})
+			if e, ok := errors.AsType[*apperr.Error](err); !ok || e.Field != "title" || !strings.HasPrefix(e.Message, "error.text_") {
+				t.Errorf("title %q: %v", title, err)
+			}
+		}
+		if list, _ := s.List(ctx, ListFilter{}); len(list) != 0 {
+			t.Errorf("%d consultations stored", len(list))
 		}
 	})
 }
