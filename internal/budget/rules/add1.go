@@ -24,7 +24,8 @@ var ErrMaxK = errors.New("rules: Add1: step limit reached")
 // MESAdd1 counts MES with the Add1 heuristic: for k = 0, 1, 2, … it reruns MES with every
 // voter starting at budget/n + k, and keeps the last outcome that fits the budget, stopping
 // as soon as an outcome is exhaustive (no other candidate fits in what is left). The test is
-// not monotone in k, so k is scanned linearly. It fails when ctx ends or k passes MaxK.
+// not monotone in k, so every k is considered, but runs of steps with a provably unchanged
+// outcome are skipped (add1Search). It fails when ctx ends or k passes MaxK.
 func MESAdd1(ctx context.Context, in *Instance, sat Satisfaction, opt Add1Options) (*Result, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -39,34 +40,18 @@ func MESAdd1(ctx context.Context, in *Instance, sat Satisfaction, opt Add1Option
 	var nextCost *big.Rat
 	var steps []Step
 	if p.n > 0 {
-		r := p.newRun()
-		base := new(big.Rat).SetFrac(in.Budget.Num(), new(big.Int).Mul(in.Budget.Denom(), big.NewInt(p.n)))
-		beta := new(big.Rat)
-		one := big.NewRat(1, 1)
-		beta.Set(base)
-		for k := 0; ; k++ {
-			if k > maxK {
-				return nil, fmt.Errorf("%w (k ≤ %d)", ErrMaxK, maxK)
-			}
-			if k&15 == 0 {
-				if err := ctx.Err(); err != nil {
-					return nil, fmt.Errorf("rules: Add1 stopped at k = %d: %w", k, err)
-				}
-			}
-			if over := r.run(beta, in.Budget); over {
-				nextCost = new(big.Rat).Set(&r.spent) // partial: it already exceeds the budget
-				break
-			}
+		var err error
+		var r *mesRun
+		r, keptK, nextCost, err = p.add1Search(ctx, maxK)
+		if err != nil {
+			return nil, err
+		}
+		if keptK >= 0 {
 			kept = append(kept[:0], r.sel...)
-			keptK = k
-			if p.exhaustive(r.sel, &r.spent) {
-				break
-			}
-			beta.Add(beta, one)
 		}
 		if opt.Explain && keptK >= 0 {
 			kk := keptK
-			beta.Add(base, new(big.Rat).SetInt64(int64(kk)))
+			beta := p.add1Beta(kk)
 			reason := Add1Exhaustive
 			if nextCost != nil {
 				reason = Add1NextInfeasible
@@ -97,6 +82,63 @@ func MESAdd1(ctx context.Context, in *Instance, sat Satisfaction, opt Add1Option
 	res.Add1K = keptK
 	res.Steps = steps
 	return res, nil
+}
+
+// add1Beta returns the per-voter budget of Add1 step k: budget/n + k.
+func (p *mesPrep) add1Beta(k int) *big.Rat {
+	b := new(big.Rat).SetFrac(p.in.Budget.Num(), new(big.Int).Mul(p.in.Budget.Denom(), big.NewInt(p.n)))
+	return b.Add(b, new(big.Rat).SetInt64(int64(k)))
+}
+
+// add1Search finds the k Add1 keeps: the first k whose outcome is exhaustive, or the one
+// before the first whose outcome overspends (then nextCost is that outcome's cost so far).
+// It returns a run holding the kept outcome, or keptK -1 if even k = 0 overspends.
+//
+// Most steps change nothing, so it does not run every k. From a kept k it tries to jump
+// d steps at once: a run at k+d checked against the rounds of k (checkedRun) proves that
+// every step in between has the same outcome, hence the same verdict (fits, not
+// exhaustive). A jump that cannot be proven halves d; one that can doubles it. At d = 1
+// it is the plain scan, so the result is the one of scanning every k.
+func (p *mesPrep) add1Search(ctx context.Context, maxK int) (kept *mesRun, keptK int, nextCost *big.Rat, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, 0, nil, fmt.Errorf("rules: Add1 stopped at k = 0: %w", err)
+	}
+	cur, next := p.newRun(), p.newRun()
+	if over := cur.run(p.add1Beta(0), p.in.Budget); over {
+		return cur, -1, new(big.Rat).Set(&cur.spent), nil
+	}
+	k, d, runs := 0, 2, 0
+	for !p.exhaustive(cur.sel, &cur.spent) {
+		if runs++; runs&15 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, 0, nil, fmt.Errorf("rules: Add1 stopped at k = %d: %w", k, err)
+			}
+		}
+		d = min(d, maxK-k)
+		if d >= 2 {
+			if _, same := next.checkedRun(p.add1Beta(k+d), nil, cur.rec[:cur.rounds], true); same {
+				k += d
+				cur, next = next, cur
+				d *= 2
+			} else {
+				d /= 2
+			}
+			continue
+		}
+		if k+1 > maxK {
+			return nil, 0, nil, fmt.Errorf("%w (k ≤ %d)", ErrMaxK, maxK)
+		}
+		over, same := next.checkedRun(p.add1Beta(k+1), p.in.Budget, cur.rec[:cur.rounds], false)
+		if over {
+			return cur, k, new(big.Rat).Set(&next.spent), nil
+		}
+		k++
+		cur, next = next, cur
+		if same {
+			d = 2
+		}
+	}
+	return cur, k, nil, nil
 }
 
 // exhaustive reports whether no candidate outside sel fits in what spent leaves.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"math/big"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -37,6 +38,9 @@ type mesPrep struct {
 	costDen *big.Int
 
 	ballotGroups
+	// coListed lists, per candidate, the candidates on a ballot with it: those whose
+	// supporters' money changes when it is paid for.
+	coListed [][]int32
 
 	ignored []Step // projects that can never be selected, for explanations
 }
@@ -71,6 +75,20 @@ func newMESPrep(in *Instance, sat Satisfaction) *mesPrep {
 	}
 
 	p.ballotGroups = groupBallots(in, candOf, len(p.cand))
+	nc := len(p.cand)
+	seen := make([]bool, nc*nc)
+	p.coListed = make([][]int32, nc)
+	for g := range p.gMult {
+		items := p.items(int32(g))
+		for _, a := range items {
+			for _, b := range items {
+				if !seen[int(a)*nc+int(b)] {
+					seen[int(a)*nc+int(b)] = true
+					p.coListed[a] = append(p.coListed[a], b)
+				}
+			}
+		}
+	}
 	return p
 }
 
@@ -89,30 +107,38 @@ func lcm(z, x *big.Int) {
 //
 // Exact values are integers over a common denominator D (budgets num[c]/D, costs
 // cInt[c]/D), so the exact tests need no gcd: D is multiplied by the new factor a
-// payment brings in, and every numerator scaled with it.
+// payment brings in. Cost numerators are scaled with it at once; a class's budget
+// numerator only when it is next used (num(k)), since most classes sit untouched for
+// many rounds and rescaling thousands of them every round dominated the run.
 type mesRun struct {
 	*mesPrep
 	explain bool
 
-	den   big.Int
-	num   []*big.Int // budget numerator per class
-	budF  []float64  // budget per class, approximately
-	nCls  int
-	cInt  []*big.Int // cost numerator per candidate
-	gCls  []int32    // class per group
-	alive []bool
-	dirty []bool    // a supporter's budget changed since lastF was computed
-	lastF []float64 // last ρ seen, a lower bound on the current ρ
+	den     big.Int
+	factors []uint64   // D = D₀ · factors[0] · factors[1] ⋯; factors[e] came with payment e
+	numRaw  []*big.Int // budget numerator per class, over D as it was at numEpoch
+	numEp   []int32    // the number of factors numRaw already includes
+	budF    []float64  // budget per class, approximately
+	nCls    int
+	cInt    []*big.Int // cost numerator per candidate
+	gCls    []int32    // class per group
+	alive   []bool
+	dirty   []bool    // a supporter's budget changed since lastF was computed
+	lastF   []float64 // last ρ seen, a lower bound on the current ρ
 
 	cnt     []int64 // scratch, per class: supporters of the candidate at hand
 	remap   []int32 // scratch, per class
 	touched []int32
 	order   []int32
+	work    []int32 // scratch for waterLevel
+	near    []int32 // scratch for priceNear
 
-	t1, t2, t3 big.Int
-	sel        []int
-	spent      big.Rat
-	steps      []Step
+	t1, t2, t3, t4 big.Int
+	sel            []int
+	spent          big.Rat
+	steps          []Step
+	rec            []roundRec // the rounds of the last run: rec[:rounds]
+	rounds         int
 }
 
 // price is what a candidate costs its supporters: r/D is shared equally by the k
@@ -137,16 +163,47 @@ func (p *mesPrep) newRun() *mesRun {
 	return r
 }
 
-// newClass returns a fresh class, reusing numerators from earlier runs.
+// newClass returns a fresh class, reusing numerators from earlier runs. Its numerator is
+// to be set over the current D.
 func (r *mesRun) newClass() int32 {
-	if r.nCls == len(r.num) {
-		r.num = append(r.num, new(big.Int))
+	if r.nCls == len(r.numRaw) {
+		r.numRaw = append(r.numRaw, new(big.Int))
+		r.numEp = append(r.numEp, 0)
 		r.budF = append(r.budF, 0)
 		r.cnt = append(r.cnt, 0)
 		r.remap = append(r.remap, -1)
 	}
 	r.nCls++
-	return int32(r.nCls - 1)
+	k := r.nCls - 1
+	r.numEp[k] = int32(len(r.factors))
+	return int32(k)
+}
+
+// num returns class k's budget numerator over the current D, bringing it up to date.
+func (r *mesRun) num(k int32) *big.Int {
+	x := r.numRaw[k]
+	e := int(r.numEp[k])
+	if e == len(r.factors) {
+		return x
+	}
+	r.numEp[k] = int32(len(r.factors))
+	if x.Sign() == 0 {
+		return x
+	}
+	// Multiply by the missed factors, several at a time while their product fits a word.
+	acc := uint64(1)
+	for _, f := range r.factors[e:] {
+		if hi, lo := bits.Mul64(acc, f); hi == 0 {
+			acc = lo
+			continue
+		}
+		x.Mul(x, r.t4.SetUint64(acc))
+		acc = f
+	}
+	if acc != 1 {
+		x.Mul(x, r.t4.SetUint64(acc))
+	}
+	return x
 }
 
 // ratioF returns n/d as a float64 without building a Rat.
@@ -162,17 +219,101 @@ func (r *mesRun) ratioF(n, d *big.Int) float64 {
 	return math.Ldexp(float64(x.Uint64())/float64(y.Uint64()), max(nb-keep, 0)-max(db-keep, 0))
 }
 
+// roundRec is what a run records of one round: the winner and its exact price per unit of
+// satisfaction ρ, so that a run at a higher budget can be checked against it (checkedRun).
+type roundRec struct {
+	win  int32
+	rho  big.Rat
+	rhoF float64
+}
+
 // run counts MES with every voter starting at beta. It gives up as soon as the outcome
 // costs more than limit (nil: never) and then reports over.
 func (r *mesRun) run(beta *big.Rat, limit *big.Rat) (over bool) {
+	over, _ = r.checkedRun(beta, limit, nil, false)
+	return over
+}
+
+// checkedRun counts MES at beta like run and, given the rounds of a run at a lower
+// per-voter budget, also reports whether every per-voter budget between the two gives
+// the same outcome (same): round by round it checks that the earlier winner w is the
+// winner for every budget in between. That holds if no other candidate c, at this (the
+// higher) budget, is both affordable and priced at most ρ_w of the lower budget (less,
+// or equal with a lower id), because with the same winners so far a higher starting budget
+// leaves every voter at least as much money (payments are min(budget, q) with q falling
+// as budgets rise), so ρ_c only falls and affordability only grows as the budget rises.
+// With stop, it returns as soon as the check fails (same false, the run unfinished);
+// otherwise it goes on as a plain run.
+func (r *mesRun) checkedRun(beta, limit *big.Rat, guide []roundRec, stop bool) (over, same bool) {
+	r.start(beta)
+	same = guide != nil
+	var cur, best price
+	for round := 1; ; round++ {
+		r.sortAlive()
+		win := int32(-1)
+		if same {
+			if round <= len(guide) {
+				same = r.verifyWinner(&guide[round-1])
+				if same {
+					win = guide[round-1].win
+					if !r.priceExact(win, &best) {
+						same = false
+					}
+				}
+			} else {
+				same = r.noneAffordable()
+			}
+			if !same && stop {
+				return false, false
+			}
+		}
+		if win < 0 {
+			if guide != nil {
+				r.sortAlive() // the check refreshed prices: restore the order
+			}
+			win = r.selectWinner(round, &cur, &best)
+		}
+		if win < 0 {
+			break
+		}
+		r.record(round, win, &best)
+		var step Step
+		if r.explain {
+			q := new(big.Rat).SetFrac(&best.r, r.t1.Mul(r.t1.SetInt64(best.k), &r.den))
+			rho := &r.rec[round-1].rho
+			step = Step{Phase: PhaseMES, Round: round, Project: r.in.Projects[r.cand[win]].ID, Reason: Selected,
+				Cost: FormatRat(r.cost[win]), Rho: FormatRat(rho), RhoApprox: ratFloat(rho),
+				MaxPayment: FormatRat(q), Supporters: int(r.supN[win])}
+		}
+		payers := r.pay(win, &best)
+		pr := r.cand[win]
+		r.sel = append(r.sel, pr)
+		r.spent.Add(&r.spent, r.cost[win])
+		if r.explain {
+			step.Payers = int(payers)
+			r.steps = append(r.steps, step)
+		}
+		if limit != nil && r.spent.Cmp(limit) > 0 {
+			return true, same
+		}
+	}
+	if r.explain {
+		r.steps = append(r.steps, r.ignored...)
+	}
+	return false, same
+}
+
+// start resets the run: every voter at beta, every candidate back.
+func (r *mesRun) start(beta *big.Rat) {
 	r.den.Set(beta.Denom())
 	lcm(&r.den, r.costDen)
+	r.factors = r.factors[:0]
 	r.nCls = 0
 	r.newClass()
-	r.num[0].SetInt64(0)
+	r.numRaw[0].SetInt64(0)
 	r.budF[0] = 0
 	root := r.newClass()
-	r.num[root].Mul(beta.Num(), r.t1.Quo(&r.den, beta.Denom()))
+	r.numRaw[root].Mul(beta.Num(), r.t1.Quo(&r.den, beta.Denom()))
 	r.budF[root] = ratFloat(beta)
 	for c := range r.cand {
 		r.cInt[c].Mul(r.cost[c].Num(), r.t1.Quo(&r.den, r.cost[c].Denom()))
@@ -187,95 +328,149 @@ func (r *mesRun) run(beta *big.Rat, limit *big.Rat) (over bool) {
 		r.spent.Add(&r.spent, r.in.Projects[pr].Cost)
 	}
 	r.steps = r.steps[:0]
+	r.rounds = 0
+}
 
-	var cur, best price
-	for round := 1; ; round++ {
-		r.order = r.order[:0]
-		for c := range r.cand {
-			if r.alive[c] {
-				r.order = append(r.order, int32(c))
-			}
+// sortAlive lists the candidates still in the race in order, from the lowest last price
+// seen (a lower bound on the current one: prices only rise during a run).
+func (r *mesRun) sortAlive() {
+	r.order = r.order[:0]
+	for c := range r.cand {
+		if r.alive[c] {
+			r.order = append(r.order, int32(c))
 		}
-		slices.SortFunc(r.order, func(a, b int32) int {
-			if x := cmp.Compare(r.lastF[a], r.lastF[b]); x != 0 {
-				return x
-			}
-			return cmp.Compare(a, b)
-		})
-		bestF := math.Inf(1)
-		for _, c := range r.order {
-			if !r.explain && r.lastF[c] > bestF*(1+tol) {
-				break // lastF only grows: nobody further can beat or tie the best
-			}
-			if r.dirty[c] {
-				r.dirty[c] = false
-				f, ok := r.rhoFloat(c)
-				if !ok {
-					r.alive[c] = false
-					if r.explain {
-						m := r.money(c)
-						r.steps = append(r.steps, Step{Phase: PhaseMES, Round: round, Project: r.in.Projects[r.cand[c]].ID,
-							Reason: NotAffordableBySupporters, Cost: FormatRat(r.cost[c]), SupportersMoney: FormatRat(m),
-							SupportersMoneyApprox: ratFloat(m), Supporters: int(r.supN[c])})
-					}
-					continue
-				}
-				r.lastF[c] = f
-			}
+	}
+	slices.SortFunc(r.order, func(a, b int32) int {
+		if x := cmp.Compare(r.lastF[a], r.lastF[b]); x != 0 {
+			return x
+		}
+		return cmp.Compare(a, b)
+	})
+}
+
+// refresh recomputes candidate c's approximate price if its supporters' money changed,
+// and drops it if they can no longer afford it. It reports whether c is still in.
+func (r *mesRun) refresh(c int32, round int) bool {
+	if !r.dirty[c] {
+		return r.alive[c]
+	}
+	r.dirty[c] = false
+	f, ok := r.rhoFloat(c)
+	if !ok {
+		r.alive[c] = false
+		if r.explain {
+			m := r.money(c)
+			r.steps = append(r.steps, Step{Phase: PhaseMES, Round: round, Project: r.in.Projects[r.cand[c]].ID,
+				Reason: NotAffordableBySupporters, Cost: FormatRat(r.cost[c]), SupportersMoney: FormatRat(m),
+				SupportersMoneyApprox: ratFloat(m), Supporters: int(r.supN[c])})
+		}
+		return false
+	}
+	r.lastF[c] = f
+	return true
+}
+
+// selectWinner finds the affordable candidate with the lowest ρ (ties: lowest index = id)
+// and sets best to its price; -1 when none is affordable.
+func (r *mesRun) selectWinner(round int, cur, best *price) int32 {
+	bestF := math.Inf(1)
+	for _, c := range r.order {
+		if !r.explain && r.lastF[c] > bestF*(1+tol) {
+			break // lastF only grows: nobody further can beat or tie the best
+		}
+		if r.refresh(c, round) {
 			bestF = min(bestF, r.lastF[c])
 		}
-		if math.IsInf(bestF, 1) {
-			break
+	}
+	if math.IsInf(bestF, 1) {
+		return -1
+	}
+	// Exact prices for every candidate close to the best; the lowest wins, then the
+	// lowest index (= id).
+	win := int32(-1)
+	for _, c := range r.order {
+		if !r.alive[c] || r.lastF[c] > bestF*(1+tol) {
+			continue
 		}
-		// Exact prices for every candidate close to the best; the lowest wins, then the
-		// lowest index (= id).
-		win := int32(-1)
-		for _, c := range r.order {
-			if !r.alive[c] || r.lastF[c] > bestF*(1+tol) {
-				continue
-			}
-			if !r.priceExact(c, &cur) {
-				panic("rules: MES: float and exact affordability disagree")
-			}
-			if win < 0 {
-				win = c
-				best.r.Set(&cur.r)
-				best.k = cur.k
-				continue
-			}
-			if x := r.cmpPrice(c, &cur, win, &best); x < 0 || x == 0 && c < win {
-				win = c
-				best.r.Set(&cur.r)
-				best.k = cur.k
-			}
+		if !r.priceExact(c, cur) {
+			panic("rules: MES: float and exact affordability disagree")
 		}
-		var step Step
-		if r.explain {
-			q := new(big.Rat).SetFrac(&best.r, r.t1.Mul(r.t1.SetInt64(best.k), &r.den))
-			rho := new(big.Rat).Set(q)
-			if r.sat == CostSat {
-				rho.Quo(rho, r.cost[win])
-			}
-			step = Step{Phase: PhaseMES, Round: round, Project: r.in.Projects[r.cand[win]].ID, Reason: Selected,
-				Cost: FormatRat(r.cost[win]), Rho: FormatRat(rho), RhoApprox: ratFloat(rho),
-				MaxPayment: FormatRat(q), Supporters: int(r.supN[win])}
+		if win < 0 {
+			win = c
+			best.r.Set(&cur.r)
+			best.k = cur.k
+			continue
 		}
-		payers := r.pay(win, &best)
-		pr := r.cand[win]
-		r.sel = append(r.sel, pr)
-		r.spent.Add(&r.spent, r.cost[win])
-		if r.explain {
-			step.Payers = int(payers)
-			r.steps = append(r.steps, step)
-		}
-		if limit != nil && r.spent.Cmp(limit) > 0 {
-			return true
+		if x := r.cmpPrice(c, cur, win, best); x < 0 || x == 0 && c < win {
+			win = c
+			best.r.Set(&cur.r)
+			best.k = cur.k
 		}
 	}
-	if r.explain {
-		r.steps = append(r.steps, r.ignored...)
+	return win
+}
+
+// verifyWinner reports whether g.win is this round's winner here and at every lower
+// budget down to the run g comes from: every other candidate is unaffordable here or
+// priced above g's ρ (equal only with a higher id).
+func (r *mesRun) verifyWinner(g *roundRec) bool {
+	if !r.alive[g.win] {
+		return false
 	}
-	return false
+	var cur price
+	var rho big.Rat
+	for _, c := range r.order {
+		if r.lastF[c] > g.rhoF*(1+tol) {
+			break // lower bounds, in ascending order
+		}
+		if c == g.win || !r.refresh(c, 0) || r.lastF[c] > g.rhoF*(1+tol) {
+			continue
+		}
+		if r.lastF[c] < g.rhoF*(1-tol) {
+			return false
+		}
+		if !r.priceExact(c, &cur) {
+			panic("rules: MES: float and exact affordability disagree")
+		}
+		if x := r.rhoOf(c, &cur, &rho).Cmp(&g.rho); x < 0 || x == 0 && c < g.win {
+			return false
+		}
+	}
+	return true
+}
+
+// noneAffordable reports whether no candidate is left that its supporters can afford.
+func (r *mesRun) noneAffordable() bool {
+	for _, c := range r.order {
+		if r.refresh(c, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// rhoOf sets z to the ρ of price p for candidate c: q = r/(k·D), ρ = q (cardinality)
+// or q/cost = r/(k·cInt) (cost).
+func (r *mesRun) rhoOf(c int32, p *price, z *big.Rat) *big.Rat {
+	d := new(big.Int).SetInt64(p.k)
+	if r.sat == CostSat {
+		d.Mul(d, r.cInt[c])
+	} else {
+		d.Mul(d, &r.den)
+	}
+	return z.SetFrac(&p.r, d)
+}
+
+// record keeps the winner of a round and its ρ for checkedRun.
+func (r *mesRun) record(round int, win int32, best *price) {
+	if round > len(r.rec) {
+		r.rec = append(r.rec, roundRec{})
+	}
+	g := &r.rec[round-1]
+	g.win = win
+	r.rhoOf(win, best, &g.rho)
+	g.rhoF = ratFloat(&g.rho)
+	r.rounds = round
 }
 
 // cmpPrice compares the prices per unit of utility of candidates a and b.
@@ -318,7 +513,7 @@ func (r *mesRun) moneyNum(c int32) *big.Int {
 	m := &r.t3
 	m.SetInt64(0)
 	for _, k := range r.touched {
-		m.Add(m, r.t2.Mul(r.t1.SetInt64(r.cnt[k]), r.num[k]))
+		m.Add(m, r.t2.Mul(r.t1.SetInt64(r.cnt[k]), r.num(k)))
 	}
 	return m
 }
@@ -346,22 +541,62 @@ func (r *mesRun) rhoFloat(c int32) (rho float64, ok bool) {
 		r.gather(c)
 	}
 	defer r.release()
-	slices.SortFunc(r.touched, func(a, b int32) int { return cmp.Compare(r.budF[a], r.budF[b]) })
-	k := float64(r.supN[c])
-	paid := 0.0
-	q := r.budF[r.touched[len(r.touched)-1]]
-	for _, cl := range r.touched {
-		if t := (cf - paid) / k; t <= r.budF[cl] {
-			q = t
-			break
-		}
-		paid += float64(r.cnt[cl]) * r.budF[cl]
-		k -= float64(r.cnt[cl])
-	}
+	q := r.waterLevel(cf)
 	if r.sat == CostSat {
 		return q / cf, true
 	}
 	return q, true
+}
+
+// waterLevel approximates, for the classes gathered, the payment q at which
+// Σ cnt·min(budget, q) reaches cost cf: the poor pay all they have, the others q each.
+// It selects rather than sorts (a quickselect on budgets), in time linear in the classes.
+func (r *mesRun) waterLevel(cf float64) float64 {
+	w := append(r.work[:0], r.touched...)
+	defer func() { r.work = w[:0] }()
+	poorSum, richCnt, maxB := 0.0, 0.0, 0.0
+	for len(w) > 0 {
+		x := r.budF[w[len(w)/2]]
+		// Three-way partition: w[:lt] below x, w[lt:gt] equal, w[gt:] above.
+		lt, i, gt := 0, 0, len(w)
+		sumL, cntL, cntE := 0.0, 0.0, 0.0
+		for i < gt {
+			cl := w[i]
+			b := r.budF[cl]
+			switch {
+			case b < x:
+				sumL += float64(r.cnt[cl]) * b
+				cntL += float64(r.cnt[cl])
+				w[lt], w[i] = w[i], w[lt]
+				lt++
+				i++
+			case b > x:
+				gt--
+				w[gt], w[i] = w[i], w[gt]
+			default:
+				cntE += float64(r.cnt[cl])
+				i++
+			}
+		}
+		cntG := 0.0
+		for _, cl := range w[gt:] {
+			cntG += float64(r.cnt[cl])
+		}
+		maxB = max(maxB, x)
+		if poorSum+sumL+x*(richCnt+cntE+cntG) >= cf {
+			// q ≤ x: everyone at x or above pays q.
+			richCnt += cntE + cntG
+			w = w[:lt]
+		} else {
+			// q > x: everyone at x or below pays all.
+			poorSum += sumL + x*cntE
+			w = w[gt:]
+		}
+	}
+	if richCnt == 0 {
+		return maxB // affordable only exactly: the richest pays all too
+	}
+	return (cf - poorSum) / richCnt
 }
 
 // priceExact sets p to candidate c's exact price. It walks the supporters from the
@@ -370,35 +605,86 @@ func (r *mesRun) rhoFloat(c int32) (rho float64, ok bool) {
 func (r *mesRun) priceExact(c int32, p *price) bool {
 	r.gather(c)
 	defer r.release()
-	r.sortClassesExact()
+	if r.priceNear(c, p) {
+		return true
+	}
+	r.sortClassesExact(r.touched)
+	return r.walkExact(r.touched, r.cInt[c], r.supN[c], p)
+}
+
+// priceNear computes the exact price the quick way: the float water level splits the
+// classes into clearly poor (pay all), clearly rich (pay q) and a few near it, and only
+// those are sorted and walked exactly. It reports false if the floats were not good
+// enough to trust the split, and the caller walks all classes.
+func (r *mesRun) priceNear(c int32, p *price) bool {
 	cf := r.costF[c]
-	k := r.supN[c]
-	kf, paidF := float64(k), 0.0
-	rem, kb := &p.r, &r.t1
+	qf := r.waterLevel(cf)
+	near := r.near[:0]
+	defer func() { r.near = near[:0] }()
+	rem := &r.t3
 	rem.Set(r.cInt[c])
+	k := r.supN[c]
+	poorMax, richMin := int32(-1), int32(-1)
 	for _, cl := range r.touched {
+		b := r.budF[cl]
+		switch {
+		case b < qf*(1-tol):
+			rem.Sub(rem, r.t2.Mul(r.t2.SetInt64(r.cnt[cl]), r.num(cl)))
+			k -= r.cnt[cl]
+			if poorMax < 0 || b > r.budF[poorMax] {
+				poorMax = cl
+			}
+		case b > qf*(1+tol):
+			if richMin < 0 || b < r.budF[richMin] {
+				richMin = cl
+			}
+		default:
+			near = append(near, cl)
+		}
+	}
+	if richMin >= 0 {
+		near = append(near, richMin) // the walk must stop at the latest there
+	}
+	r.sortClassesExact(near)
+	if !r.walkExact(near, rem, k, p) {
+		return false
+	}
+	// The split was right if the richest of the poor had less than q = p.r/(p.k·D).
+	return poorMax < 0 || r.t1.Mul(r.num(poorMax), r.t2.SetInt64(p.k)).Cmp(&p.r) < 0
+}
+
+// walkExact walks classes in ascending order of budget, starting with the remaining cost
+// numerator rem0 shared by k supporters, and stops at the first class that can pay an
+// equal share; it sets p to (the remaining cost, the sharers) there.
+func (r *mesRun) walkExact(classes []int32, rem0 *big.Int, k int64, p *price) bool {
+	kf, remF := float64(k), 0.0
+	if rem0.Sign() > 0 {
+		remF = r.ratioF(rem0, &r.den)
+	}
+	rem, kb := &p.r, &r.t1
+	rem.Set(rem0)
+	for _, cl := range classes {
 		// Stop at the first class with rem/k ≤ budget; floats skip the exact test where
 		// it clearly fails.
-		if (cf-paidF)/kf <= r.budF[cl]*(1+tol) {
-			kb.Mul(r.t2.SetInt64(k), r.num[cl])
+		if remF/kf <= r.budF[cl]*(1+tol) {
+			kb.Mul(r.t2.SetInt64(k), r.num(cl))
 			if rem.Cmp(kb) <= 0 {
 				p.k = k
 				return true
 			}
 		}
 		n := r.cnt[cl]
-		rem.Sub(rem, r.t2.Mul(r.t2.SetInt64(n), r.num[cl]))
-		paidF += float64(n) * r.budF[cl]
+		rem.Sub(rem, r.t2.Mul(r.t2.SetInt64(n), r.num(cl)))
+		remF -= float64(n) * r.budF[cl]
 		k -= n
 		kf -= float64(n)
 	}
 	return false
 }
 
-// sortClassesExact sorts touched by exact budget: by float, then exactly within runs of
+// sortClassesExact sorts classes by exact budget: by float, then exactly within runs of
 // floats too close to trust.
-func (r *mesRun) sortClassesExact() {
-	t := r.touched
+func (r *mesRun) sortClassesExact(t []int32) {
 	slices.SortFunc(t, func(a, b int32) int { return cmp.Compare(r.budF[a], r.budF[b]) })
 	for i := 0; i < len(t); {
 		j := i + 1
@@ -406,7 +692,7 @@ func (r *mesRun) sortClassesExact() {
 			j++
 		}
 		if j-i > 1 {
-			slices.SortFunc(t[i:j], func(a, b int32) int { return r.num[a].Cmp(r.num[b]) })
+			slices.SortFunc(t[i:j], func(a, b int32) int { return r.num(a).Cmp(r.num(b)) })
 		}
 		i = j
 	}
@@ -422,9 +708,7 @@ func (r *mesRun) pay(c int32, p *price) (payers int64) {
 	qn := new(big.Int).Quo(&p.r, g)
 	if f.Cmp(big.NewInt(1)) != 0 {
 		r.den.Mul(&r.den, f)
-		for k := 1; k < r.nCls; k++ {
-			r.num[k].Mul(r.num[k], f)
-		}
+		r.factors = append(r.factors, f.Uint64()) // f ≤ p.k, a count of voters
 		for _, x := range r.cInt {
 			x.Mul(x, f)
 		}
@@ -446,22 +730,22 @@ func (r *mesRun) pay(c int32, p *price) (payers int64) {
 		case bf > qf*(1+tol):
 			empty = false
 		default:
-			empty = r.num[k].Cmp(qn) <= 0
+			empty = r.num(k).Cmp(qn) <= 0
 		}
 		if empty {
 			r.remap[k] = 0
 			continue
 		}
 		nk := r.newClass()
-		r.num[nk].Sub(r.num[k], qn)
-		r.budF[nk] = r.ratioF(r.num[nk], &r.den)
+		r.numRaw[nk].Sub(r.num(k), qn)
+		r.budF[nk] = r.ratioF(r.numRaw[nk], &r.den)
 		r.remap[k] = nk
 	}
 	for _, g := range r.supporters(c) {
 		r.gCls[g] = r.remap[r.gCls[g]]
-		for _, o := range r.items(g) {
-			r.dirty[o] = true
-		}
+	}
+	for _, o := range r.coListed[c] {
+		r.dirty[o] = true
 	}
 	for _, k := range r.touched {
 		r.remap[k] = -1
