@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"sync"
 )
 
 // Add1Options tune MESAdd1.
@@ -94,20 +95,24 @@ func (p *mesPrep) add1Beta(k int) *big.Rat {
 // before the first whose outcome overspends (then nextCost is that outcome's cost so far).
 // It returns a run holding the kept outcome, or keptK -1 if even k = 0 overspends.
 //
-// Most steps change nothing, so it does not run every k. From a kept k it tries to jump
-// d steps at once: a run at k+d checked against the rounds of k (checkedRun) proves that
-// every step in between has the same outcome, hence the same verdict (fits, not
-// exhaustive). A jump that cannot be proven halves d; one that can doubles it. At d = 1
-// it is the plain scan, so the result is the one of scanning every k.
+// Most steps change nothing, so it does not run every k. After a step that changed
+// nothing it tries to jump d steps at once: a run at k+d checked against the rounds of k
+// (checkedRun) proves that every step in between has the same outcome, hence the same
+// verdict (fits, not exhaustive). A jump that holds doubles d, one that cannot be proven
+// halves it, down to single steps, which are run two at a time (k+1 and k+2 on two
+// goroutines; the second is wasted only when the first ends the search).
 func (p *mesPrep) add1Search(ctx context.Context, maxK int) (kept *mesRun, keptK int, nextCost *big.Rat, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, 0, nil, fmt.Errorf("rules: Add1 stopped at k = 0: %w", err)
 	}
-	cur, next := p.newRun(), p.newRun()
+	cur := p.newRun()
+	free := []*mesRun{p.newRun(), p.newRun()}
 	if over := cur.run(p.add1Beta(0), p.in.Budget); over {
 		return cur, -1, new(big.Rat).Set(&cur.spent), nil
 	}
-	k, d, runs := 0, 2, 0
+	// wait counts single steps to run before the next jump is tried; it doubles (backoff)
+	// each time a jump of 2 fails, so elections where jumps rarely hold waste little.
+	k, d, runs, wait, backoff := 0, 0, 0, 0, 1
 	for !p.exhaustive(cur.sel, &cur.spent) {
 		if runs++; runs&15 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -116,11 +121,17 @@ func (p *mesPrep) add1Search(ctx context.Context, maxK int) (kept *mesRun, keptK
 		}
 		d = min(d, maxK-k)
 		if d >= 2 {
+			next := free[0]
 			if _, same := next.checkedRun(p.add1Beta(k+d), nil, cur.rec[:cur.rounds], true); same {
 				k += d
-				cur, next = next, cur
+				free[0], cur = cur, next
 				d *= 2
+				backoff = 1
 			} else {
+				if d == 2 {
+					backoff = min(2*backoff, 64)
+					wait = backoff
+				}
 				d /= 2
 			}
 			continue
@@ -128,14 +139,27 @@ func (p *mesPrep) add1Search(ctx context.Context, maxK int) (kept *mesRun, keptK
 		if k+1 > maxK {
 			return nil, 0, nil, fmt.Errorf("%w (k ≤ %d)", ErrMaxK, maxK)
 		}
-		over, same := next.checkedRun(p.add1Beta(k+1), p.in.Budget, cur.rec[:cur.rounds], false)
-		if over {
-			return cur, k, new(big.Rat).Set(&next.spent), nil
+		steps := free[:min(2, maxK-k)]
+		var over [2]bool
+		var wg sync.WaitGroup
+		for i, r := range steps[1:] {
+			wg.Go(func() { over[i+1] = r.run(p.add1Beta(k+2), p.in.Budget) })
 		}
-		k++
-		cur, next = next, cur
-		if same {
-			d = 2
+		over[0] = steps[0].run(p.add1Beta(k+1), p.in.Budget)
+		wg.Wait()
+		for i, r := range steps {
+			if over[i] {
+				return cur, k, new(big.Rat).Set(&r.spent), nil
+			}
+			k++
+			unchanged := slices.Equal(r.sel, cur.sel)
+			free[i], cur = cur, r
+			if p.exhaustive(cur.sel, &cur.spent) {
+				return cur, k, nil, nil
+			}
+			if wait--; unchanged && wait <= 0 {
+				d = 2
+			}
 		}
 	}
 	return cur, k, nil, nil
