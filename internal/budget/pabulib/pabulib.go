@@ -78,6 +78,10 @@ type Vote struct {
 	Points []*big.Rat
 	// Extra holds the other columns as written, in VoteColumns order.
 	Extra []string
+
+	// index holds Projects as indices into Election.Projects when the reader set them,
+	// so that Instance need not look the ids up again.
+	index []int
 }
 
 // Error is a reading or writing error; it names the line (1-based, 0 if none) and the

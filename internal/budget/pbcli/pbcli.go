@@ -9,8 +9,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/big"
-	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -31,13 +32,19 @@ const RuleMeta = "meta"
 const usage = `usage: civitas pb <command> [arguments]
 
 commands:
-  count --rule RULE [--explain] [--threshold N] [--timeout D] FILE.pb
+  count --rule RULE [--explain] [--threshold N] [--timeout D] [--lenient] FILE.pb
         count the election and print {"rule", "selected", "total_cost", "budget"} as JSON,
         selected in selection order (phragmen: sorted by id); --explain adds "explanation",
         the steps that produced the outcome
-  stats FILE.pb
+  stats [--lenient] FILE.pb
         print voters, ballots, projects, budget and the votes and points of every project
   help  print this help
+
+Files are read strictly: an inconsistent file (a voter id used twice, META num_projects or
+num_votes not matching the file, a row with fewer fields than its header, a project twice
+on one ballot, points outside META min_points, max_points or max_sum_points) is an error
+naming the line and field. --lenient reads such files as pabutools does. In both modes
+NUL characters, invalid UTF-8, fields over 64 KB and files over 128 MB are errors.
 
 rules:
   greedy            by votes (approval) or points, skipping what does not fit
@@ -60,6 +67,10 @@ Numbers are exact: decimals, or "a/b" when a value has no finite decimal form.
 
 // Main runs `civitas pb` with args (what follows "pb") and returns the exit status.
 func Main(args []string, stdout, stderr io.Writer) int {
+	// A pb command lives for well under a second and allocates most of what it keeps
+	// while reading; collecting garbage less often saves about a third of its time on a
+	// large file (Kraków-sized: ~50 MB peak instead of ~45).
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return ExitUsage
@@ -108,6 +119,7 @@ func runCount(args []string, stdout, stderr io.Writer) int {
 	explain := fs.Bool("explain", false, "add the steps that produced the outcome")
 	threshold := fs.String("threshold", "", "score threshold for greedy-threshold and greedy-no-skip")
 	timeout := fs.Duration("timeout", 4*time.Minute, "give up counting after this long (Add1 can take many steps)")
+	lenient := fs.Bool("lenient", false, "read inconsistent files as pabutools does")
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -134,7 +146,7 @@ func runCount(args []string, stdout, stderr io.Writer) int {
 		}
 		opt.Threshold = t
 	}
-	e, err := readFile(pos[0])
+	e, err := readFile(pos[0], *lenient)
 	if err != nil {
 		fmt.Fprintf(stderr, "civitas pb count: %v\n", err)
 		return ExitUsage
@@ -179,14 +191,12 @@ func knownRule(name string) bool {
 	return false
 }
 
-func readFile(path string) (*pabulib.Election, error) {
-	f, err := os.Open(path)
+func readFile(path string, lenient bool) (*pabulib.Election, error) {
+	e, err := pabulib.ReadFile(path, pabulib.Options{Lenient: lenient})
 	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	e, err := pabulib.Read(f)
-	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return e, nil

@@ -205,7 +205,7 @@ func testMetaHistorical(t *testing.T, dir string) {
 	}
 	for _, c := range cases {
 		t.Run(c.Instance, func(t *testing.T) {
-			e, err := readFile(filepath.Join(dir, c.Instance))
+			e, err := readFile(filepath.Join(dir, c.Instance), false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -231,4 +231,27 @@ func TestMetaHistoricalShared(t *testing.T) {
 		t.Skipf("shared Pabulib data not found at %s", sharedDir)
 	}
 	testMetaHistorical(t, sharedDir)
+}
+
+// TestCountStrictAndLenient checks that count and stats refuse an inconsistent file by
+// default, naming the line and field, and read it with --lenient.
+func TestCountStrictAndLenient(t *testing.T) {
+	dup := filepath.Join(t.TempDir(), "dup.pb")
+	const file = "META\nkey;value\nnum_votes;2\nbudget;10\nvote_type;approval\nPROJECTS\nproject_id;cost\na;4\nb;6\nVOTES\nvoter_id;vote\n1;a\n1;a,b,a\n"
+	if err := os.WriteFile(dup, []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range [][]string{{"count", "--rule", "mes-cost"}, {"stats"}} {
+		code, out, errs := run(append(slices.Clone(cmd), dup)...)
+		if code != ExitUsage || out != "" || !strings.Contains(errs, `line 13: field "voter_id": voter "1" already voted on line 12`) {
+			t.Errorf("%v strict: exit %d, stdout %q, stderr %q", cmd, code, out, errs)
+		}
+		code, out, errs = run(append(slices.Clone(cmd), "--lenient", dup)...)
+		if code != ExitOK || errs != "" {
+			t.Errorf("%v --lenient: exit %d, stderr %q", cmd, code, errs)
+		}
+		if cmd[0] == "count" && !strings.Contains(out, `"selected": [`) {
+			t.Errorf("--lenient output %q", out)
+		}
+	}
 }
