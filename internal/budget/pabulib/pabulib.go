@@ -165,6 +165,32 @@ func (e *Election) ProjectValue(i int, name string) (string, bool) {
 	return v, true
 }
 
+// VoteValue returns vote i's value in the named VOTES column, trimmed; false if the
+// column does not exist, is the ballot itself, or the value is absent ("none").
+func (e *Election) VoteValue(i int, name string) (string, bool) {
+	c := column(e.VoteColumns, name)
+	voteCol := column(e.VoteColumns, "vote")
+	pointsCol := -1
+	if e.VoteType.HasPoints() {
+		pointsCol = column(e.VoteColumns, "points")
+	}
+	switch {
+	case c < 0 || c == voteCol || c == pointsCol:
+		return "", false
+	case c == 0:
+		return e.Votes[i].Voter, true
+	}
+	x := extraIndex(c, voteCol, pointsCol)
+	if x >= len(e.Votes[i].Extra) {
+		return "", false
+	}
+	v := strings.TrimSpace(e.Votes[i].Extra[x])
+	if v == "" || isNone(v) {
+		return "", false
+	}
+	return v, true
+}
+
 // extraIndex maps a column index to its position among the Extra values, which skip the
 // first column and the typed columns a and b (-1 if absent).
 func extraIndex(c, a, b int) int {

@@ -38,6 +38,17 @@ commands:
         the steps that produced the outcome
   stats [--lenient] FILE.pb
         print voters, ballots, projects, budget and the votes and points of every project
+  analyze --rule RULE [--threshold N] [--timeout D] [--lenient] FILE.pb
+        count the election and explain the outcome as JSON: {"rule", "projects": [{"id",
+        "selected", "effective_support", "project_loss": {"supporters_budget", "spent_on":
+        {ID: amount}}, "max_winning_cost"}], "satisfaction": {...}}. Under Equal Shares
+        (mes-*; Add1: the run at the budget it kept) effective_support is pabutools'
+        effective support in whole percent (100 or more: it could win) and project_loss its
+        supporters' money when last considered and what they paid for earlier winners; for
+        other rules both are null. max_winning_cost: for a losing project, the largest cost
+        in grosze at which it would have won (null: none). satisfaction: the share of each
+        voter's listed cost that was funded, by decile, and by category and district when
+        the file has them
   help  print this help
 
 Files are read strictly: an inconsistent file (a voter id used twice, META num_projects or
@@ -80,6 +91,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return runCount(args[1:], stdout, stderr)
 	case "stats":
 		return runStats(args[1:], stdout, stderr)
+	case "analyze":
+		return runAnalyze(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return ExitOK

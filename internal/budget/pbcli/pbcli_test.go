@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -253,5 +254,69 @@ func TestCountStrictAndLenient(t *testing.T) {
 		if cmd[0] == "count" && !strings.Contains(out, `"selected": [`) {
 			t.Errorf("--lenient output %q", out)
 		}
+	}
+}
+
+// TestAnalyzeJSONContract checks `pb analyze`'s JSON: exactly the keys of the contract,
+// amounts as exact strings, and the reference's values on Gdańsk Rudniki.
+func TestAnalyzeJSONContract(t *testing.T) {
+	code, out, errs := run("analyze", "--rule", "mes-cost", "../testdata/Poland_Gdansk_2020_Rudniki.pb")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if keys := slices.Sorted(maps.Keys(got)); !slices.Equal(keys, []string{"projects", "rule", "satisfaction"}) {
+		t.Errorf("top-level keys %v", keys)
+	}
+	var projects []map[string]json.RawMessage
+	if err := json.Unmarshal(got["projects"], &projects); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range projects {
+		if keys := slices.Sorted(maps.Keys(p)); !slices.Equal(keys, []string{"effective_support", "id", "max_winning_cost", "project_loss", "selected"}) {
+			t.Errorf("project keys %v", keys)
+		}
+	}
+	var typed struct {
+		Projects []struct {
+			ID               string `json:"id"`
+			Selected         bool   `json:"selected"`
+			EffectiveSupport *int   `json:"effective_support"`
+			ProjectLoss      *struct {
+				SupportersBudget string            `json:"supporters_budget"`
+				SpentOn          map[string]string `json:"spent_on"`
+			} `json:"project_loss"`
+			MaxWinningCost *string `json:"max_winning_cost"`
+		} `json:"projects"`
+		Satisfaction struct {
+			Voters        int `json:"voters"`
+			NothingFunded int `json:"nothing_funded"`
+		} `json:"satisfaction"`
+	}
+	if err := json.Unmarshal([]byte(out), &typed); err != nil {
+		t.Fatal(err)
+	}
+	p1, p2 := typed.Projects[0], typed.Projects[1]
+	if p1.ID != "1" || p1.Selected || p1.EffectiveSupport == nil || *p1.EffectiveSupport != 74 ||
+		p1.ProjectLoss == nil || p1.ProjectLoss.SupportersBudget != "198713600/1793" || p1.ProjectLoss.SpentOn["2"] != "37800/11" ||
+		p1.MaxWinningCost == nil {
+		t.Errorf("project 1: %+v", p1)
+	}
+	if p2.ID != "2" || !p2.Selected || *p2.EffectiveSupport != 159 || p2.MaxWinningCost != nil {
+		t.Errorf("project 2: %+v", p2)
+	}
+	if typed.Satisfaction.Voters != 163 || typed.Satisfaction.NothingFunded == 0 {
+		t.Errorf("satisfaction %+v", typed.Satisfaction)
+	}
+	// Greedy: no Equal Shares quantities, still a winning cost for the loser.
+	code, out, errs = run("analyze", "--rule", "greedy", "../testdata/Poland_Gdansk_2020_Rudniki.pb")
+	if code != ExitOK || !strings.Contains(out, `"effective_support": null`) || !strings.Contains(out, `"project_loss": null`) {
+		t.Errorf("greedy: exit %d, %s %s", code, out, errs)
+	}
+	if code, _, errs := run("analyze", "--rule", "meta", "../testdata/Poland_Gdansk_2020_Rudniki.pb"); code != ExitUsage || !strings.Contains(errs, "--rule") {
+		t.Errorf("meta: exit %d, %s", code, errs)
 	}
 }

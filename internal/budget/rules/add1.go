@@ -68,6 +68,7 @@ func MESAdd1(ctx context.Context, in *Instance, sat Satisfaction, opt Add1Option
 			steps = append(steps, r.steps...)
 		}
 	}
+	byAdd1 := len(kept)
 	if opt.Completion {
 		exclude := make([]bool, len(in.Projects))
 		for _, pr := range kept {
@@ -81,6 +82,7 @@ func MESAdd1(ctx context.Context, in *Instance, sat Satisfaction, opt Add1Option
 	}
 	res := newResult(in, kept)
 	res.Add1K = keptK
+	res.add1Count = byAdd1
 	res.Steps = steps
 	return res, nil
 }

@@ -1,0 +1,115 @@
+package pbcli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/budget/pabulib"
+	"github.com/civitas-city/civitas/internal/budget/rules"
+)
+
+// voterGroupColumns are the VOTES columns that say which district a voter belongs to, in
+// order of preference.
+var voterGroupColumns = []string{"district", "neighborhood", "subunit"}
+
+// AnalysisOptions reads what the analysis needs beyond the ballots from the file: each
+// project's categories (PROJECTS "category", comma-separated) and each voter's district
+// (VOTES "district", "neighborhood" or "subunit"), when the file has them.
+func AnalysisOptions(e *pabulib.Election) rules.AnalysisOptions {
+	var opt rules.AnalysisOptions
+	if hasColumn(e.ProjectColumns, "category") {
+		opt.Categories = make([][]string, len(e.Projects))
+		for i := range e.Projects {
+			v, _ := e.ProjectValue(i, "category")
+			for c := range strings.SplitSeq(v, ",") {
+				if c = strings.TrimSpace(c); c != "" {
+					opt.Categories[i] = append(opt.Categories[i], c)
+				}
+			}
+		}
+	}
+	for _, col := range voterGroupColumns {
+		if !hasColumn(e.VoteColumns, col) {
+			continue
+		}
+		opt.VoterGroups = make([]string, len(e.Votes))
+		for i := range e.Votes {
+			opt.VoterGroups[i], _ = e.VoteValue(i, col)
+		}
+		break
+	}
+	return opt
+}
+
+func hasColumn(cols []string, name string) bool {
+	for _, c := range cols {
+		if strings.EqualFold(strings.TrimSpace(c), name) {
+			return true
+		}
+	}
+	return false
+}
+
+func runAnalyze(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("civitas pb analyze", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	rule := fs.String("rule", "", "counting rule (see civitas pb help)")
+	threshold := fs.String("threshold", "", "score threshold for greedy-threshold and greedy-no-skip")
+	timeout := fs.Duration("timeout", 4*time.Minute, "give up after this long")
+	lenient := fs.Bool("lenient", false, "read inconsistent files as pabutools does")
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return ExitUsage
+	}
+	if len(pos) != 1 {
+		fmt.Fprintf(stderr, "civitas pb analyze: want one FILE.pb, got %d arguments\n", len(pos))
+		return ExitUsage
+	}
+	if *rule == "" || *rule == RuleMeta || !knownRule(*rule) {
+		fmt.Fprintf(stderr, "civitas pb analyze: --rule must be one of the counting rules, not %q (see civitas pb help)\n", *rule)
+		return ExitUsage
+	}
+	e, err := readFile(pos[0], *lenient)
+	if err != nil {
+		fmt.Fprintf(stderr, "civitas pb analyze: %v\n", err)
+		return ExitUsage
+	}
+	in, err := e.Instance()
+	if err != nil {
+		fmt.Fprintf(stderr, "civitas pb analyze: %s: %v\n", pos[0], err)
+		return ExitUsage
+	}
+	opt := AnalysisOptions(e)
+	r := rules.Rule(*rule)
+	if *threshold != "" {
+		t, ok := new(big.Rat).SetString(strings.ReplaceAll(*threshold, ",", "."))
+		if !ok {
+			fmt.Fprintf(stderr, "civitas pb analyze: --threshold %q is not a number\n", *threshold)
+			return ExitUsage
+		}
+		opt.Threshold = t
+	} else if r == rules.GreedyThreshold || r == rules.GreedyNoSkip {
+		if opt.Threshold, err = e.Threshold(); err != nil {
+			fmt.Fprintf(stderr, "civitas pb analyze: %s: %v\n", pos[0], err)
+			return ExitUsage
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	a, err := rules.Analyze(ctx, in, r, opt)
+	if err != nil {
+		fmt.Fprintf(stderr, "civitas pb analyze: %s: %v\n", pos[0], err)
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, rules.ErrMaxK) {
+			return ExitFailed
+		}
+		return ExitUsage
+	}
+	return writeJSON(stdout, stderr, a.Report(in))
+}
