@@ -113,3 +113,51 @@ func runAnalyze(args []string, stdout, stderr io.Writer) int {
 	}
 	return writeJSON(stdout, stderr, a.Report(in))
 }
+
+func runCompare(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("civitas pb compare", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	pair := fs.String("rules", "greedy,mes-cost-add1", "the two rules, comma-separated")
+	timeout := fs.Duration("timeout", 4*time.Minute, "give up after this long")
+	lenient := fs.Bool("lenient", false, "read inconsistent files as pabutools does")
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return ExitUsage
+	}
+	if len(pos) != 1 {
+		fmt.Fprintf(stderr, "civitas pb compare: want one FILE.pb, got %d arguments\n", len(pos))
+		return ExitUsage
+	}
+	a, b, ok := strings.Cut(*pair, ",")
+	if !ok || a == b || !knownRule(a) || !knownRule(b) || a == RuleMeta || b == RuleMeta {
+		fmt.Fprintf(stderr, "civitas pb compare: --rules wants two different counting rules, as greedy,mes-cost-add1, not %q\n", *pair)
+		return ExitUsage
+	}
+	e, err := readFile(pos[0], *lenient)
+	if err != nil {
+		fmt.Fprintf(stderr, "civitas pb compare: %v\n", err)
+		return ExitUsage
+	}
+	in, err := e.Instance()
+	if err != nil {
+		fmt.Fprintf(stderr, "civitas pb compare: %s: %v\n", pos[0], err)
+		return ExitUsage
+	}
+	opt := AnalysisOptions(e)
+	if opt.Threshold, err = e.Threshold(); err != nil {
+		fmt.Fprintf(stderr, "civitas pb compare: %s: %v\n", pos[0], err)
+		return ExitUsage
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	c, err := rules.Compare(ctx, in, rules.Rule(a), rules.Rule(b), opt)
+	if err != nil {
+		fmt.Fprintf(stderr, "civitas pb compare: %s: %v\n", pos[0], err)
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, rules.ErrMaxK) {
+			return ExitFailed
+		}
+		return ExitUsage
+	}
+	return writeJSON(stdout, stderr, c.Report(in))
+}

@@ -49,6 +49,13 @@ commands:
         in grosze at which it would have won (null: none). satisfaction: the share of each
         voter's listed cost that was funded, by decile, and by category and district when
         the file has them
+  compare [--rules A,B] [--timeout D] [--lenient] FILE.pb
+        count with two rules (default greedy,mes-cost-add1) and print both outcomes side by
+        side: {"rules", "outcomes": {RULE: {"selected", "total_cost", "mean_share",
+        "nothing_funded_share"}}, "projects": [{"id", "cost", "votes", "selected": {RULE:
+        bool}, "difference": "both"|"neither"|RULE, "why", "effective_support",
+        "max_winning_cost"}]}: for a project only one rule selected, why the other did not
+        (supporters_spent_elsewhere, too_few_supporters, no_money_left_at_its_turn, other)
   help  print this help
 
 Files are read strictly: an inconsistent file (a voter id used twice, META num_projects or
@@ -93,6 +100,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return runStats(args[1:], stdout, stderr)
 	case "analyze":
 		return runAnalyze(args[1:], stdout, stderr)
+	case "compare":
+		return runCompare(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return ExitOK

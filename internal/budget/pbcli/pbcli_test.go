@@ -320,3 +320,49 @@ func TestAnalyzeJSONContract(t *testing.T) {
 		t.Errorf("meta: exit %d, %s", code, errs)
 	}
 }
+
+// TestCompare checks `pb compare` on Assen 2024, where greedy and Equal Shares differ.
+func TestCompare(t *testing.T) {
+	code, out, errs := run("compare", "../testdata/Netherlands_Assen_2024.pb")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got struct {
+		Rules    []string `json:"rules"`
+		Outcomes map[string]struct {
+			Selected []string `json:"selected"`
+		} `json:"outcomes"`
+		Projects []struct {
+			ID         string          `json:"id"`
+			Selected   map[string]bool `json:"selected"`
+			Difference string          `json:"difference"`
+			Why        string          `json:"why"`
+		} `json:"projects"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Rules, []string{"greedy", "mes-cost-add1"}) || len(got.Outcomes) != 2 {
+		t.Fatalf("rules %v, outcomes %v", got.Rules, got.Outcomes)
+	}
+	differ := map[string]string{}
+	for _, p := range got.Projects {
+		inG, inM := p.Selected["greedy"], p.Selected["mes-cost-add1"]
+		if inG != slices.Contains(got.Outcomes["greedy"].Selected, p.ID) || inM != slices.Contains(got.Outcomes["mes-cost-add1"].Selected, p.ID) {
+			t.Errorf("project %s: selected %v disagrees with the outcomes", p.ID, p.Selected)
+		}
+		if inG != inM {
+			differ[p.ID] = p.Why
+		} else if p.Why != "" {
+			t.Errorf("project %s: why %q without a difference", p.ID, p.Why)
+		}
+	}
+	// Project 8: greedy funds it; under Equal Shares its supporters had paid for others.
+	// Project 5: Equal Shares funds it; greedy had 800 left at its turn.
+	if differ["8"] != "supporters_spent_elsewhere" || differ["5"] != "no_money_left_at_its_turn" {
+		t.Errorf("differences %v", differ)
+	}
+	if code, _, errs := run("compare", "--rules", "greedy", "../testdata/Netherlands_Assen_2024.pb"); code != ExitUsage || !strings.Contains(errs, "--rules") {
+		t.Errorf("one rule: exit %d %s", code, errs)
+	}
+}
