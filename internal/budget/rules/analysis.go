@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"time"
 )
 
 // Analysis explains an outcome: for each project whether it won, how close it came and
@@ -18,6 +19,9 @@ type Analysis struct {
 	// MESBudget is the per-voter budget of the Equal Shares run the effective supports and
 	// losses describe (budget/n, or budget/n + k for Add1); nil for the other rules.
 	MESBudget *big.Rat
+	// NotComputed lists the losing projects whose MaxWinningCost was not found before
+	// AnalysisOptions.CostDeadline (their MaxWinningCost is nil for that reason).
+	NotComputed []int
 }
 
 // ProjectAnalysis is one project's part of an Analysis.
@@ -56,6 +60,10 @@ type AnalysisOptions struct {
 	// VoterGroups gives each ballot's district (or other group of voters), for the
 	// satisfaction by district; nil if unknown, "" for a ballot without one.
 	VoterGroups []string
+	// CostDeadline, if set, is when to stop looking for winning costs that need recounts
+	// (rules without a closed form, Add1 above all: each recount is a whole Add1 search);
+	// the projects left are listed in Analysis.NotComputed.
+	CostDeadline time.Time
 }
 
 // Grosz is the step of MaxWinningCost.
@@ -82,7 +90,8 @@ func Analyze(ctx context.Context, in *Instance, rule Rule, opt AnalysisOptions) 
 			a.Projects[p].Completion = true
 		}
 	}
-	known := make([]bool, len(in.Projects)) // MaxWinningCost found in closed form
+	known := make([]bool, len(in.Projects))     // MaxWinningCost found in closed form
+	guess := make([]*big.Rat, len(in.Projects)) // a likely MaxWinningCost, to check first
 	if sat, ok := mesSatisfaction(rule); ok && len(in.Ballots) > 0 {
 		prep := newMESPrep(in, sat)
 		k := 0
@@ -110,13 +119,19 @@ func Analyze(ctx context.Context, in *Instance, rule Rule, opt AnalysisOptions) 
 				eff = max(eff, 100)
 			}
 			a.Projects[pr].EffectiveSupport = &eff
-			if !a.Projects[pr].Selected && (rule == MESCost || rule == MESCard) {
+			switch {
+			case a.Projects[pr].Selected:
+			case rule == MESCost || rule == MESCard:
 				a.Projects[pr].MaxWinningCost = groszBelow(bound, inclusive)
 				known[pr] = true
+			default:
+				// Add1: the winning cost of the Equal Shares run at the budget kept is
+				// usually that of the rule too; bisection starts by checking it.
+				guess[pr] = groszBelow(bound, inclusive)
 			}
 		}
 	}
-	if err := a.maxWinningCosts(ctx, in, rule, opt.Options, known); err != nil {
+	if err := a.maxWinningCosts(ctx, in, rule, opt, known, guess); err != nil {
 		return nil, err
 	}
 	a.Satisfaction = satisfaction(in, res.Indices, opt.Categories, opt.VoterGroups)
@@ -157,7 +172,7 @@ func groszBelow(bound *big.Rat, inclusive bool) *big.Rat {
 // MES only when it does not consider them, e.g. free ones) by bisection on whole grosze
 // between one grosz and its cost, recounting at each step; the bisection ends on a cost
 // that wins next to one that loses.
-func (a *Analysis) maxWinningCosts(ctx context.Context, in *Instance, rule Rule, opt Options, known []bool) error {
+func (a *Analysis) maxWinningCosts(ctx context.Context, in *Instance, rule Rule, opt AnalysisOptions, known []bool, guess []*big.Rat) error {
 	if rule == Greedy && opt.Scores == nil && !opt.FileOrder {
 		a.greedyWinningCosts(in)
 		return nil
@@ -166,7 +181,11 @@ func (a *Analysis) maxWinningCosts(ctx context.Context, in *Instance, rule Rule,
 		if a.Projects[p].Selected || known[p] {
 			continue
 		}
-		c, err := bisectWinningCost(ctx, in, rule, opt, p)
+		if !opt.CostDeadline.IsZero() && time.Now().After(opt.CostDeadline) {
+			a.NotComputed = append(a.NotComputed, p)
+			continue
+		}
+		c, err := bisectWinningCost(ctx, in, rule, opt.Options, p, guess[p])
 		if err != nil {
 			return err
 		}
@@ -213,8 +232,9 @@ func compareIDs(in *Instance, x, y int) int {
 // bisectWinningCost finds, for losing project p, a cost in whole grosze at which it wins
 // with one grosz more losing, searching between one grosz and its present cost (where it
 // loses; for a free project, one grosz above the budget, where nothing can win); nil if
-// it does not win at one grosz.
-func bisectWinningCost(ctx context.Context, in *Instance, rule Rule, opt Options, p int) (*big.Rat, error) {
+// it does not win at one grosz. A guess (nil: none) is tried first, and narrows the
+// search if it is not the answer.
+func bisectWinningCost(ctx context.Context, in *Instance, rule Rule, opt Options, p int, guess *big.Rat) (*big.Rat, error) {
 	hiCost := new(big.Rat).Mul(in.Projects[p].Cost, big.NewRat(100, 1))
 	lo := big.NewInt(1)
 	if hiCost.Cmp(new(big.Rat).SetInt(lo)) <= 0 {
@@ -227,6 +247,23 @@ func bisectWinningCost(ctx context.Context, in *Instance, rule Rule, opt Options
 	}
 	wins := func(grosze *big.Int) (bool, error) {
 		return winsAt(ctx, in, rule, opt, p, new(big.Rat).SetFrac(grosze, big.NewInt(100)))
+	}
+	if g := toGrosze(guess); g != nil && g.Cmp(lo) > 0 && g.Cmp(hi) < 0 {
+		w, err := wins(g)
+		if err != nil {
+			return nil, err
+		}
+		if w {
+			next := new(big.Int).Add(g, big.NewInt(1))
+			if w, err = wins(next); err != nil {
+				return nil, err
+			} else if !w {
+				return guess, nil
+			}
+			lo = next // wins there too: the answer is above
+		} else {
+			hi = g
+		}
 	}
 	ok, err := wins(lo)
 	if err != nil || !ok {
@@ -255,6 +292,15 @@ func bisectWinningCost(ctx context.Context, in *Instance, rule Rule, opt Options
 		}
 	}
 	return new(big.Rat).SetFrac(lo, big.NewInt(100)), nil
+}
+
+// toGrosze returns c (a multiple of a grosz) in grosze; nil for nil.
+func toGrosze(c *big.Rat) *big.Int {
+	if c == nil {
+		return nil
+	}
+	x := new(big.Rat).Mul(c, big.NewRat(100, 1))
+	return new(big.Int).Quo(x.Num(), x.Denom())
 }
 
 // winsAt recounts with project p at cost c and reports whether it is selected.

@@ -8,6 +8,9 @@ type AnalysisReport struct {
 	Rule         Rule               `json:"rule"`
 	Projects     []ProjectReport    `json:"projects"`
 	Satisfaction SatisfactionReport `json:"satisfaction"`
+	// NotComputed lists the losing projects whose max_winning_cost is null only because
+	// the time for recounts ran out (AnalysisOptions.CostDeadline); absent when none.
+	NotComputed []string `json:"max_winning_cost_not_computed,omitempty"`
 }
 
 // ProjectReport is one project of an AnalysisReport.
@@ -83,6 +86,9 @@ func (a *Analysis) Report(in *Instance) AnalysisReport {
 			pr.MaxWinningCost = &s
 		}
 		r.Projects[i] = pr
+	}
+	for _, p := range a.NotComputed {
+		r.NotComputed = append(r.NotComputed, in.Projects[p].ID)
 	}
 	s := a.Satisfaction
 	r.Satisfaction = SatisfactionReport{
