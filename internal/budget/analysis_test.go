@@ -22,19 +22,7 @@ func TestPoolAnalysisMatchesCLI(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := t.Context()
 		s, _, _ := newService(t, d)
-		raw, err := os.ReadFile("demo/Poland_Krakow_2025_Stare_Miasto.pb")
-		if err != nil {
-			t.Fatal(err)
-		}
-		el, err := pabulib.Parse(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		imp, err := s.Import(ctx, el, budget.ImportOptions{Slug: "bo-krakow-2025", Title: "Budżet Obywatelski Krakowa 2025", District: 1,
-			Source: "Poland_Krakow_2025_Stare_Miasto.pb", Actor: officer})
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, imp := importKrakowDemo(t, s)
 		exported, _, err := s.Election(ctx, imp.Edition, imp.Pool)
 		if err != nil {
 			t.Fatal(err)
@@ -82,6 +70,25 @@ func TestPoolAnalysisMatchesCLI(t *testing.T) {
 			t.Error("greedy and Equal Shares agree on every project: nothing to compare")
 		}
 	})
+}
+
+// importKrakowDemo imports the Kraków file the demo uses, as district I's pool.
+func importKrakowDemo(t *testing.T, s *budget.Service) (*pabulib.Election, *budget.Imported) {
+	t.Helper()
+	raw, err := os.ReadFile("demo/Poland_Krakow_2025_Stare_Miasto.pb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	el, err := pabulib.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp, err := s.Import(t.Context(), el, budget.ImportOptions{Slug: "bo-krakow-2025", Title: "Budżet Obywatelski Krakowa 2025", District: 1,
+		Source: "Poland_Krakow_2025_Stare_Miasto.pb", Actor: officer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return el, imp
 }
 
 func runCLI(t *testing.T, v any, args ...string) {

@@ -76,14 +76,8 @@ func runAnalyze(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "civitas pb analyze: --rule must be one of the counting rules, not %q (see civitas pb help)\n", *rule)
 		return ExitUsage
 	}
-	e, err := readFile(pos[0], *lenient)
-	if err != nil {
-		fmt.Fprintf(stderr, "civitas pb analyze: %v\n", err)
-		return ExitUsage
-	}
-	in, err := e.Instance()
-	if err != nil {
-		fmt.Fprintf(stderr, "civitas pb analyze: %s: %v\n", pos[0], err)
+	e, in, ok := readInstance("analyze", pos[0], *lenient, stderr)
+	if !ok {
 		return ExitUsage
 	}
 	opt := AnalysisOptions(e)
@@ -105,13 +99,35 @@ func runAnalyze(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	a, err := rules.Analyze(ctx, in, r, opt)
 	if err != nil {
-		fmt.Fprintf(stderr, "civitas pb analyze: %s: %v\n", pos[0], err)
-		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, rules.ErrMaxK) {
-			return ExitFailed
-		}
-		return ExitUsage
+		return failed("analyze", pos[0], err, stderr)
 	}
 	return writeJSON(stdout, stderr, a.Report(in))
+}
+
+// readInstance reads FILE.pb for command cmd and builds the rules' input; ok false means
+// a problem was reported on stderr.
+func readInstance(cmd, path string, lenient bool, stderr io.Writer) (*pabulib.Election, *rules.Instance, bool) {
+	e, err := readFile(path, lenient)
+	if err != nil {
+		fmt.Fprintf(stderr, "civitas pb %s: %v\n", cmd, err)
+		return nil, nil, false
+	}
+	in, err := e.Instance()
+	if err != nil {
+		fmt.Fprintf(stderr, "civitas pb %s: %s: %v\n", cmd, path, err)
+		return nil, nil, false
+	}
+	return e, in, true
+}
+
+// failed reports an error of counting or analysing and returns the exit status: the
+// time or step limit is a failure, anything else bad input.
+func failed(cmd, path string, err error, stderr io.Writer) int {
+	fmt.Fprintf(stderr, "civitas pb %s: %s: %v\n", cmd, path, err)
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, rules.ErrMaxK) {
+		return ExitFailed
+	}
+	return ExitUsage
 }
 
 func runCompare(args []string, stdout, stderr io.Writer) int {
@@ -134,14 +150,8 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "civitas pb compare: --rules wants two different counting rules, as greedy,mes-cost-add1, not %q\n", *pair)
 		return ExitUsage
 	}
-	e, err := readFile(pos[0], *lenient)
-	if err != nil {
-		fmt.Fprintf(stderr, "civitas pb compare: %v\n", err)
-		return ExitUsage
-	}
-	in, err := e.Instance()
-	if err != nil {
-		fmt.Fprintf(stderr, "civitas pb compare: %s: %v\n", pos[0], err)
+	e, in, ok := readInstance("compare", pos[0], *lenient, stderr)
+	if !ok {
 		return ExitUsage
 	}
 	opt := AnalysisOptions(e)
@@ -153,11 +163,7 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	c, err := rules.Compare(ctx, in, rules.Rule(a), rules.Rule(b), opt)
 	if err != nil {
-		fmt.Fprintf(stderr, "civitas pb compare: %s: %v\n", pos[0], err)
-		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, rules.ErrMaxK) {
-			return ExitFailed
-		}
-		return ExitUsage
+		return failed("compare", pos[0], err, stderr)
 	}
 	return writeJSON(stdout, stderr, c.Report(in))
 }
