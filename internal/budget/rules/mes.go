@@ -400,6 +400,20 @@ func (r *mesRun) start(beta *big.Rat) {
 	for c := range r.cand {
 		r.cInt[c].Mul(r.cost[c].Num(), r.t1.Quo(&r.den, r.cost[c].Denom()))
 		r.alive[c], r.dirty[c], r.lastF[c] = true, true, 0
+		if r.explain {
+			continue // explanations list the unaffordable in the order round 1 meets them
+		}
+		// In round 1 every supporter has beta: a candidate is affordable iff its
+		// supporters' shares cover it, and then its supporters pay equal parts, so its
+		// price is known without looking at them.
+		r.dirty[c] = false
+		if r.t1.Mul(r.t2.SetInt64(r.supN[c]), &r.betaNum).Cmp(r.cInt[c]) < 0 {
+			r.alive[c] = false
+		} else if r.sat == CostSat {
+			r.lastF[c] = 1 / float64(r.supN[c])
+		} else {
+			r.lastF[c] = r.costF[c] / float64(r.supN[c])
+		}
 	}
 	for g := range r.gCls {
 		r.gCls[g] = root

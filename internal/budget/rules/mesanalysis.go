@@ -24,6 +24,7 @@ type mesLoss struct {
 // the winners are those of MES (the scan is exact).
 func (p *mesPrep) mesProjectLoss(beta *big.Rat) map[int]*mesLoss {
 	r := p.newRun()
+	r.explain = true // every candidate starts in the race: the scan drops the unaffordable itself
 	r.start(beta)
 	nc := len(p.cand)
 	stale := make([]big.Rat, nc)
