@@ -122,7 +122,6 @@ type mesRun struct {
 	betaF   float64
 	qRaw    []*big.Int // share numerator per payment, over D as it was after qEp factors
 	qEp     []int32
-	qF      []float64
 	nPay    int
 	payCnt  []int64   // scratch, per payment: the C_t of moneyOf
 	words   int       // bit-set words per class
@@ -187,7 +186,6 @@ func (p *mesPrep) newRun() *mesRun {
 		r.qRaw[t] = new(big.Int)
 	}
 	r.qEp = make([]int32, len(p.cand))
-	r.qF = make([]float64, len(p.cand))
 	r.payCnt = make([]int64, len(p.cand))
 	return r
 }
@@ -924,7 +922,6 @@ func (r *mesRun) pay(c int32, p *price) (payers int64) {
 	}
 	r.qEp[t] = int32(len(r.factors))
 	qf := r.ratioF(qn, &r.den)
-	r.qF[t] = qf
 
 	r.gather(c)
 	for _, k := range r.touched {
