@@ -150,11 +150,11 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 		if err := db.MapError(err); !apperr.Is(err, apperr.NotFound) {
 			return nil, fmt.Errorf("accounts: authenticate: %w", err)
 		}
-		CheckPassword(dummyHash, password)
+		CheckPassword(dummyHash(), password)
 		return nil, apperr.E(apperr.Unauthenticated, "accounts.error.signin_failed")
 	}
 	if hash == "" {
-		hash = dummyHash // a managed profile without a password cannot sign in
+		hash = dummyHash() // a managed profile without a password cannot sign in
 	}
 	ok, err := CheckPassword(hash, password)
 	if err != nil {

@@ -196,7 +196,7 @@ func (s *Service) checkOwnPassword(ctx context.Context, userID, password string)
 		return db.MapError(err)
 	}
 	if hash == "" {
-		hash = dummyHash
+		hash = dummyHash()
 	}
 	ok, err := CheckPassword(hash, password)
 	if err != nil {

@@ -9,6 +9,8 @@ func init() {
 		routeCase{"GET /budget/{edition}/projects/{id}", "public", "/budget/none/projects/none"},
 		routeCase{"GET /budget/{edition}/results", "public", "/budget/none/results"},
 		routeCase{"GET /budget/{edition}/results/{pool}", "public", "/budget/none/results/city"},
+		routeCase{"GET /budget/{edition}/results/{pool}/analysis", "public", "/budget/none/results/city/analysis"},
+		routeCase{"GET /budget/{edition}/results/{pool}/compare", "public", "/budget/none/results/city/compare"},
 		routeCase{"GET /budget/{edition}/results/{pool}/{file}", "public", "/budget/none/results/city/pool.pb"},
 		routeCase{"GET /budget/{edition}/ballots", "public", "/budget/none/ballots"},
 

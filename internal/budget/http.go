@@ -44,6 +44,7 @@ var Pages = []string{
 	"templates/editions.html", "templates/edition.html", "templates/projects.html", "templates/project.html",
 	"templates/project_form.html", "templates/vote.html", "templates/ballot.html", "templates/ballot_done.html",
 	"templates/results.html", "templates/pool_results.html", "templates/ballots.html",
+	"templates/analysis.html", "templates/compare.html",
 	"templates/officer_home.html", "templates/officer_config.html", "templates/officer_edition.html",
 	"templates/officer_review.html", "templates/officer_project.html", "templates/paper.html", "templates/paper_batch.html",
 }
@@ -62,6 +63,8 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("GET /budget/{edition}/projects/{id}", web.Public, h.handleProject)
 	handle("GET /budget/{edition}/results", web.Public, h.handleResults)
 	handle("GET /budget/{edition}/results/{pool}", web.Public, h.handlePoolResults)
+	handle("GET /budget/{edition}/results/{pool}/analysis", web.Public, h.handlePoolAnalysis)
+	handle("GET /budget/{edition}/results/{pool}/compare", web.Public, h.handlePoolCompare)
 	handle("GET /budget/{edition}/results/{pool}/{file}", web.Public, h.handleExport)
 	handle("GET /budget/{edition}/ballots", web.Public, h.handleBallots)
 

@@ -112,7 +112,11 @@ func (h *Handler) apiResults(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return web.WriteJSON(w, http.StatusOK, poolJSON(e, pool, res))
+	out := poolJSON(e, pool, res)
+	if err := h.Service.analysisJSON(r.Context(), e, pool, &out); err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, out)
 }
 
 // apiCast casts a ballot: {"projects": [ids], "points": [...]} answers 201

@@ -10,6 +10,7 @@ import (
 
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/budget/pabulib"
+	"github.com/civitas-city/civitas/internal/budget/rules"
 	"github.com/civitas-city/civitas/internal/web"
 )
 
@@ -220,6 +221,10 @@ type PoolJSON struct {
 	Projects  []ProjectJSON `json:"projects"`
 	Turnout   TurnoutJSON   `json:"turnout"`
 	CountedAt string        `json:"counted_at"`
+	// Analysis explains the outcome and Comparison sets greedy counting and Equal Shares
+	// side by side (as civitas pb analyze and pb compare print them); project ids are codes.
+	Analysis   *rules.AnalysisReport   `json:"analysis,omitempty"`
+	Comparison *rules.ComparisonReport `json:"comparison,omitempty"`
 }
 
 // ProjectJSON is a project's result.
@@ -291,6 +296,9 @@ func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	data := poolJSON(e, pool, res)
 	if r.PathValue("file") == ExportJSON {
+		if err := h.Service.analysisJSON(ctx, e, pool, &data); err != nil {
+			return err
+		}
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.json"`)
 		return web.WriteJSON(w, http.StatusOK, data)
 	}

@@ -345,6 +345,13 @@ func testBudgetOverHTTP(t *testing.T, engine db.Dialect) {
 		t.Fatal(err)
 	}
 	anna.get("/budget/bo-http/results/city/pool.csv").must(t, 200, "csv")
+	if outcome.Analysis == nil || len(outcome.Analysis.Projects) != len(outcome.Projects) || outcome.Comparison == nil {
+		t.Errorf("the JSON export carries no analysis or comparison: %+v %+v", outcome.Analysis, outcome.Comparison)
+	}
+	if an := anna.get("/budget/bo-http/results/approve/analysis").must(t, 200, "analysis"); !strings.Contains(an.body, "<svg") {
+		t.Errorf("analysis page:\n%s", clip(an.body))
+	}
+	anna.get("/budget/bo-http/results/approve/compare").must(t, 200, "comparison")
 	path := filepath.Join(t.TempDir(), "city.pb")
 	os.WriteFile(path, []byte(pb.body), 0o600)
 	var out, errs strings.Builder

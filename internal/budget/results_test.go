@@ -137,19 +137,7 @@ func TestImportKrakow(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := t.Context()
 		s, _, _ := newService(t, d)
-		raw, err := os.ReadFile("demo/Poland_Krakow_2025_Stare_Miasto.pb")
-		if err != nil {
-			t.Fatal(err)
-		}
-		el, err := pabulib.Parse(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		imp, err := s.Import(ctx, el, budget.ImportOptions{Slug: "bo-krakow-2025", Title: "Budżet Obywatelski Krakowa 2025", District: 1,
-			Source: "Poland_Krakow_2025_Stare_Miasto.pb", Actor: officer})
-		if err != nil {
-			t.Fatal(err)
-		}
+		el, imp := importKrakowDemo(t, s)
 		if imp.Projects != 22 || imp.Ballots != 1882 || imp.Pool.Rule != "greedy" || imp.Pool.Ballot != budget.Ranking {
 			t.Fatalf("imported %+v pool %+v", imp, imp.Pool)
 		}

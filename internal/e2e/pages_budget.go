@@ -30,6 +30,9 @@ func init() {
 		// Results, the published ballots, a receipt check.
 		Page{Path: past + "/results"},
 		Page{Path: past + "/results/stare-miasto"},
+		Page{Path: past + "/results/stare-miasto/analysis"},
+		Page{Path: past + "/results/stare-miasto/compare"},
+		Page{Path: cur + "/results/miasto/analysis", Status: http.StatusNotFound},
 		Page{Path: cur + "/results", Status: http.StatusNotFound},
 		Page{Path: past + "/ballots"},
 		Page{Path: past + "/ballots?receipt=AAAAA-AAAAA"},

@@ -40,6 +40,8 @@ flags:
   --district N      the district the pool is for (0: city-wide)
   --rule RULE       the counting rule (default from META rule: greedy, greedy-threshold,
                     greedy-no-skip, equalshares -> mes-cost, equalshares/add1 -> mes-cost-add1)
+  --lenient         read an inconsistent file as pabutools does (see civitas pb help);
+                    by default such a file is refused, naming the line and field
 `
 
 // Main runs `civitas pb import` with args (what follows "import") and
@@ -59,6 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	poolName := fs.String("pool-name", "", "pool name")
 	district := fs.Int("district", 0, "district number")
 	rule := fs.String("rule", "", "counting rule")
+	lenient := fs.Bool("lenient", false, "read inconsistent files as pabutools does")
 	var pos []string
 	for rest := args; ; {
 		if err := fs.Parse(rest); err != nil {
@@ -86,15 +89,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return ExitUsage
 	}
 	file := pos[0]
-	f, err := os.Open(file)
+	el, err := pabulib.ReadFile(file, pabulib.Options{Lenient: *lenient})
 	if err != nil {
-		fmt.Fprintf(stderr, "civitas pb import: %v\n", err)
-		return ExitUsage
-	}
-	el, err := pabulib.Read(f)
-	f.Close()
-	if err != nil {
-		fmt.Fprintf(stderr, "civitas pb import: %s: %v\n", file, err)
+		if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
+			fmt.Fprintf(stderr, "civitas pb import: %v\n", err)
+		} else {
+			fmt.Fprintf(stderr, "civitas pb import: %s: %v\n", file, err)
+		}
 		return ExitUsage
 	}
 	if *slug == "" {

@@ -42,7 +42,14 @@ func (e *Election) Instance() (*rules.Instance, error) {
 	flat := make([]int, 0, len(e.Votes)*3)
 	for v, vote := range e.Votes {
 		start := len(flat)
-		for _, id := range vote.Projects {
+		for j, id := range vote.Projects {
+			// The reader's index, unless the election was changed since.
+			if j < len(vote.index) {
+				if p := vote.index[j]; p < len(e.Projects) && e.Projects[p].ID == id {
+					flat = append(flat, p)
+					continue
+				}
+			}
 			p, ok := idx[id]
 			if !ok {
 				return nil, errorf(0, "vote", "voter %q: unknown project %q", vote.Voter, id)

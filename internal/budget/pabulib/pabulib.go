@@ -78,6 +78,10 @@ type Vote struct {
 	Points []*big.Rat
 	// Extra holds the other columns as written, in VoteColumns order.
 	Extra []string
+
+	// index holds Projects as indices into Election.Projects when the reader set them,
+	// so that Instance need not look the ids up again.
+	index []int
 }
 
 // Error is a reading or writing error; it names the line (1-based, 0 if none) and the
@@ -156,6 +160,32 @@ func (e *Election) ProjectValue(i int, name string) (string, bool) {
 	}
 	v := strings.TrimSpace(e.Projects[i].Extra[x])
 	if isNone(v) {
+		return "", false
+	}
+	return v, true
+}
+
+// VoteValue returns vote i's value in the named VOTES column, trimmed; false if the
+// column does not exist, is the ballot itself, or the value is absent ("none").
+func (e *Election) VoteValue(i int, name string) (string, bool) {
+	c := column(e.VoteColumns, name)
+	voteCol := column(e.VoteColumns, "vote")
+	pointsCol := -1
+	if e.VoteType.HasPoints() {
+		pointsCol = column(e.VoteColumns, "points")
+	}
+	switch {
+	case c < 0 || c == voteCol || c == pointsCol:
+		return "", false
+	case c == 0:
+		return e.Votes[i].Voter, true
+	}
+	x := extraIndex(c, voteCol, pointsCol)
+	if x >= len(e.Votes[i].Extra) {
+		return "", false
+	}
+	v := strings.TrimSpace(e.Votes[i].Extra[x])
+	if v == "" || isNone(v) {
 		return "", false
 	}
 	return v, true

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"cmp"
 	"errors"
+	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -38,6 +40,16 @@ func pbFiles(t testing.TB) []string {
 func mustParse(t testing.TB, s string) *Election {
 	t.Helper()
 	e, err := Parse([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// mustParseLenient reads as pabutools does (Options.Lenient).
+func mustParseLenient(t testing.TB, s string) *Election {
+	t.Helper()
+	e, err := ParseWith([]byte(s), Options{Lenient: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,12 +99,13 @@ func TestParseTiny(t *testing.T) {
 	}
 }
 
+// TestParseQuirks reads, leniently, the quirks pabutools accepts.
 func TestParseQuirks(t *testing.T) {
 	const file = "\ufeffMETA\r\nkey; value\r\n budget ; 1910663,83 \r\nvote_type;cumulative\r\nbudget;21/2\r\n\r\n ; \r\n" +
 		"PROJECTS\r\nproject_id;cost;name\r\n a ;100000.0;\"x;\"\"y\"\"\"z\n b;1e3;\nc;7,5;none\n" +
 		"VOTES\nvoter_id;vote;points;age\n1;a,b,a;1,2,3;20\n2;none;;\n3;b,,c;0,9,1\n4;c;;x\n5;a\r" +
 		"6;b,c;1.5,2\n"
-	e := mustParse(t, file)
+	e := mustParseLenient(t, file)
 	if e.Budget.Cmp(rat("21/2")) != 0 {
 		t.Errorf("budget %v: the later META entry wins", e.Budget)
 	}
@@ -132,8 +145,8 @@ func TestParseVoteTypes(t *testing.T) {
 		return "META\nkey;value\nbudget;10\nvote_type;" + vt + "\n" + extra +
 			"PROJECTS\nproject_id;cost\nx;1\ny;2\nz;3\nVOTES\nvoter_id;vote;points\n"
 	}
-	t.Run("approval dedups", func(t *testing.T) {
-		e := mustParse(t, head("approval", "")+"1;y,x,y;\n")
+	t.Run("approval dedups (lenient)", func(t *testing.T) {
+		e := mustParseLenient(t, head("approval", "")+"1;y,x,y;\n")
 		in, err := e.Instance()
 		if err != nil {
 			t.Fatal(err)
@@ -413,6 +426,168 @@ func FuzzRead(f *testing.F) {
 		}
 		for _, r := range rules.AllRules {
 			rules.Count(t.Context(), in, r, rules.Options{MaxK: 50, Threshold: big.NewRat(1, 1)})
+		}
+	})
+}
+
+// TestParseStrict checks that strict reading (the default) rejects inconsistent files,
+// naming the line and field, and which of them lenient reading accepts.
+func TestParseStrict(t *testing.T) {
+	const ok = "META\nkey;value\nnum_projects;3\nnum_votes;2\nbudget;10\nvote_type;approval\n" +
+		"PROJECTS\nproject_id;cost;name\na;1;A\nb;2;B\nc;3;C\nVOTES\nvoter_id;vote;age\n1;a,b;30\n2;c;40\n"
+	cumulative := strings.NewReplacer("vote_type;approval", "vote_type;cumulative\nmax_points;5\nmax_sum_points;7\nmin_points;0",
+		"voter_id;vote;age\n1;a,b;30\n2;c;40", "voter_id;vote;points\n1;a,b;3,4\n2;c;5").Replace(ok)
+	if _, err := Parse([]byte(ok)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Parse([]byte(cumulative)); err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("x", MaxFieldBytes+1)
+	tests := []struct {
+		name, file string
+		line       int
+		field      string
+		lenientOK  bool
+	}{
+		{"repeated voter id", strings.Replace(ok, "2;c;40", "1;c;40", 1), 15, "voter_id", true},
+		{"num_projects", strings.Replace(ok, "num_projects;3", "num_projects;4", 1), 3, "num_projects", true},
+		{"num_votes", strings.Replace(ok, "num_votes;2", "num_votes;20000", 1), 4, "num_votes", true},
+		{"num_votes not a number", strings.Replace(ok, "num_votes;2", "num_votes;two", 1), 4, "num_votes", true},
+		{"vote row with one field", strings.Replace(ok, "2;c;40", "2", 1), 15, "vote", true},
+		{"project row short", strings.Replace(ok, "c;3;C", "c;3", 1), 11, "name", true},
+		{"project twice on a ballot", strings.Replace(ok, "1;a,b;30", "1;a,b,a;30", 1), 14, "vote", true},
+		{"points above max_sum_points", strings.Replace(cumulative, "1;a,b;3,4", "1;a,b;4,5", 1), 17, "points", true},
+		{"points above max_points", strings.Replace(cumulative, "2;c;5", "2;c;6", 1), 18, "points", true},
+		{"points below min_points", strings.Replace(cumulative, "2;c;5", "2;c;-1", 1), 18, "points", true},
+		{"NUL in a name", strings.Replace(ok, "b;2;B", "b;2;B\x00", 1), 10, "", false},
+		{"NUL in META", strings.Replace(ok, "budget;10", "budget;1\x000", 1), 5, "", false},
+		{"huge project name", strings.Replace(ok, "b;2;B", "b;2;"+long, 1), 10, "name", false},
+		{"huge META value", strings.Replace(ok, "budget;10", "budget;10\ncomment;"+long, 1), 6, "comment", false},
+		{"huge ballot", strings.Replace(ok, "2;c;40", "2;"+long+";40", 1), 15, "vote", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.file))
+			pe, isPE := errors.AsType[*Error](err)
+			if !isPE {
+				t.Fatalf("strict: error %v, want a *pabulib.Error", err)
+			}
+			if pe.Line != tt.line || pe.Field != tt.field {
+				t.Errorf("strict: %q at line %d field %q, want line %d field %q", err, pe.Line, pe.Field, tt.line, tt.field)
+			}
+			if !strings.Contains(err.Error(), fmt.Sprintf("line %d: ", tt.line)) {
+				t.Errorf("message %q does not name the line", err)
+			}
+			_, err = ParseWith([]byte(tt.file), Options{Lenient: true})
+			if (err == nil) != tt.lenientOK {
+				t.Errorf("lenient: error %v, want accepted %v", err, tt.lenientOK)
+			}
+		})
+	}
+}
+
+func TestReadSizeLimit(t *testing.T) {
+	defer func(n int) { maxFileBytes = n }(maxFileBytes)
+	maxFileBytes = 1000
+	big := strings.Repeat("x", 1001)
+	for _, opt := range []Options{{}, {Lenient: true}} {
+		if _, err := ReadWith(strings.NewReader(big), opt); err == nil || !strings.Contains(err.Error(), "larger than the limit") {
+			t.Errorf("%+v: error %v, want the size limit", opt, err)
+		}
+	}
+	// An endless input stops at the limit instead of filling memory.
+	if _, err := ReadWith(zeros{}, Options{}); err == nil || !strings.Contains(err.Error(), "larger than the limit") {
+		t.Errorf("endless input: %v", err)
+	}
+}
+
+// zeros reads like /dev/zero.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// TestSharedFilesStrict records that every shared election reads strictly: none needs
+// Options.Lenient.
+func TestSharedFilesStrict(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(sharedDir, "*.pb"))
+	if len(files) == 0 {
+		t.Skip("no shared Pabulib data")
+	}
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Parse(data); err != nil {
+			t.Errorf("%s: %v", filepath.Base(path), err)
+		}
+	}
+}
+
+// FuzzParseStrict checks what strict reading promises: it never panics, its errors say
+// "pabulib:", and whatever it accepts is consistent (unique voters, each project once per
+// ballot, META counts right, points within META limits, no field over the limit), is
+// also what lenient reading gives, and counts.
+func FuzzParseStrict(f *testing.F) {
+	for _, path := range pbFiles(f) {
+		if data, err := os.ReadFile(path); err == nil && len(data) < 40_000 {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte("META\nkey;value\nnum_votes;2\nbudget;10\nvote_type;cumulative\nmax_sum_points;7\n" +
+		"PROJECTS\nproject_id;cost;name\na;1;\"A;\"\"x\"\"\"\nb;2;B\nVOTES\nvoter_id;vote;points\n1;a,b;3,4\n2;b,a;7,0\n"))
+	f.Add([]byte("META\nbudget;1\nvote_type;approval\nPROJECTS\nid;cost\nx;1\nVOTES\nv;vote\n1;x\n1;x,x\n2\n"))
+	f.Add([]byte("META\r\nbudget;1e3\r\nvote_type;ordinal\r\nPROJECTS\r\nid;cost\r\nx;1/2\r\nVOTES\r\nv;vote\r\n;x\r\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		e, err := Parse(data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "pabulib: ") {
+				t.Errorf("error %q does not say pabulib", err)
+			}
+			return
+		}
+		if bytes.IndexByte(data, 0) >= 0 {
+			t.Error("accepted a NUL character")
+		}
+		voters := map[string]bool{}
+		for _, v := range e.Votes {
+			if voters[v.Voter] {
+				t.Errorf("voter %q twice", v.Voter)
+			}
+			voters[v.Voter] = true
+			if len(slices.Compact(slices.Sorted(slices.Values(v.Projects)))) != len(v.Projects) {
+				t.Errorf("voter %q lists a project twice: %v", v.Voter, v.Projects)
+			}
+			for _, x := range v.Extra {
+				if len(x) > MaxFieldBytes {
+					t.Errorf("field of %d bytes", len(x))
+				}
+			}
+		}
+		for key, n := range map[string]int{"num_projects": len(e.Projects), "num_votes": len(e.Votes)} {
+			if v, ok := e.MetaValue(key); ok && v != "" && !isNone(v) && v != strconv.Itoa(n) {
+				t.Errorf("%s %q, the file has %d", key, v, n)
+			}
+		}
+		lenient, err := ParseWith(data, Options{Lenient: true})
+		if err != nil {
+			t.Fatalf("lenient rejects what strict accepts: %v", err)
+		}
+		if d := equalElections(e, lenient); d != "" {
+			t.Errorf("strict and lenient differ in %s", d)
+		}
+		in, err := e.Instance()
+		if err != nil {
+			return
+		}
+		if len(in.Projects) <= 30 && len(in.Ballots) <= 300 {
+			for _, r := range rules.AllRules {
+				rules.Count(t.Context(), in, r, rules.Options{MaxK: 50, Threshold: big.NewRat(1, 1)})
+			}
 		}
 	})
 }

@@ -6,18 +6,67 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"os"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
 
-// Read reads a .pb file.
-func Read(r io.Reader) (*Election, error) {
-	data, err := io.ReadAll(r)
+// Limits on what Read accepts, in both modes: real files are far smaller (the largest
+// shared file is 2 MB, its longest field 779 bytes), and without limits a hostile or broken
+// input (/dev/zero, a 20 MB title) would exhaust memory or every page that shows it.
+const (
+	MaxFileBytes  = 128 << 20 // a whole file
+	MaxFieldBytes = 64 << 10  // one field (a title, a description, a comment, a ballot)
+)
+
+// maxFileBytes is MaxFileBytes, lowered by tests.
+var maxFileBytes = MaxFileBytes
+
+// Options tune reading.
+type Options struct {
+	// Lenient reads files the way pabutools does, accepting what strict reading (the
+	// default) rejects as inconsistent: a row with fewer fields than its header (the
+	// missing ones read as empty), a project listed twice on one ballot (it keeps its first
+	// position; points take the last value), a voter id used twice, META num_projects or
+	// num_votes that do not match the file, and points outside META min_points,
+	// max_points or max_sum_points. NUL characters, invalid UTF-8 and the size limits are
+	// errors in both modes.
+	Lenient bool
+}
+
+// Read reads a .pb file strictly (see Options).
+func Read(r io.Reader) (*Election, error) { return ReadWith(r, Options{}) }
+
+// ReadWith reads a .pb file.
+func ReadWith(r io.Reader, opt Options) (*Election, error) {
+	data, err := io.ReadAll(io.LimitReader(r, int64(maxFileBytes)+1))
 	if err != nil {
 		return nil, fmt.Errorf("pabulib: %w", err)
 	}
-	return Parse(data)
+	return ParseWith(data, opt)
 }
+
+// ReadFile reads the .pb file at path, with one read into a buffer of the file's size.
+func ReadFile(path string, opt Options) (*Election, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	size := 0
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		size = int(min(st.Size(), int64(maxFileBytes)+1))
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+1))
+	if _, err := buf.ReadFrom(io.LimitReader(f, int64(maxFileBytes)+1)); err != nil {
+		return nil, fmt.Errorf("pabulib: %w", err)
+	}
+	return ParseWith(buf.Bytes(), opt)
+}
+
+// Parse reads a .pb file from memory, strictly (see Options).
+func Parse(data []byte) (*Election, error) { return ParseWith(data, Options{}) }
 
 type section int
 
@@ -28,9 +77,10 @@ const (
 	voteSection
 )
 
-type record struct {
-	line   int
-	fields []string
+// span is a line of the file: its number and its text's byte range.
+type span struct {
+	line       int
+	start, end int32
 }
 
 // arena hands out string slices from large blocks, to spare the allocator one small
@@ -45,45 +95,69 @@ func (a *arena) take(n int) []string {
 	return a.block[len(a.block)-n : len(a.block) : len(a.block)]
 }
 
-func (a *arena) clone(fs []string) []string {
-	out := a.take(len(fs))
-	copy(out, fs)
-	return out
+// parser holds what reading one file needs.
+type parser struct {
+	opt      Options
+	text     string
+	e        *Election
+	metaLine map[string]int
+	fields   []string // scratch: the fields of the line at hand
 }
 
-// Parse reads a .pb file from memory.
-func Parse(data []byte) (*Election, error) {
+// ParseWith reads a .pb file from memory. It reads the file in two passes: the first finds
+// the sections and keeps every PROJECTS and VOTES line as a span (no allocation per row),
+// the second splits each row once, straight into the election.
+func ParseWith(data []byte, opt Options) (*Election, error) {
+	if len(data) > maxFileBytes {
+		return nil, fmt.Errorf("pabulib: the file is larger than the limit of %d MB", MaxFileBytes>>20)
+	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	text := string(data)
-	e := &Election{}
-	metaLine := map[string]int{}
-	var projRows, voteRows []record
+	if i := strings.IndexByte(text, 0); i >= 0 {
+		return nil, errorf(lineAt(text, i), "", "NUL character at byte %d of the line", i-lineStart(text, i)+1)
+	}
+	if !utf8.ValidString(text) {
+		return nil, errorf(lineAt(text, invalidUTF8(text)), "", "invalid UTF-8")
+	}
+	p := &parser{opt: opt, text: text, e: &Election{}, metaLine: map[string]int{}}
+	// Nearly every line is a ballot: size the row list once.
+	voteRows := make([]span, 0, strings.Count(text, "\n")+1)
+	var projRows []span
 	projHeader, voteHeader := 0, 0
 	sec := noSection
 	wantHeader := false
 	seen := map[section]bool{}
-	var fields []string
-	var rows arena
-	for lineNo := 1; len(text) > 0; lineNo++ {
+	for pos, lineNo := 0, 1; pos < len(text); lineNo++ {
 		// Lines end at \n, \r\n or a lone \r, as Python's splitlines sees them.
-		i := strings.IndexAny(text, "\r\n")
-		line := text
-		if i < 0 {
-			text = ""
-		} else {
-			line = text[:i]
-			if text[i] == '\r' && i+1 < len(text) && text[i+1] == '\n' {
-				i++
+		start := pos
+		i := strings.IndexAny(text[pos:], "\r\n")
+		end := len(text)
+		if i >= 0 {
+			end = pos + i
+			pos = end + 1
+			if text[end] == '\r' && pos < len(text) && text[pos] == '\n' {
+				pos++
 			}
-			text = text[i+1:]
+		} else {
+			pos = end
 		}
-		if !utf8.ValidString(line) {
-			return nil, errorf(lineNo, "", "invalid UTF-8")
+		line := text[start:end]
+		// Rows of the tables are only noted here, unless they might be blank or a
+		// section name (one field: no separator).
+		if (sec == projectSection || sec == voteSection) && !wantHeader && strings.IndexByte(line, ';') >= 0 {
+			if !mayBeSection(line) || sectionOf(firstField(line)) == noSection {
+				sp := span{lineNo, int32(start), int32(end)}
+				if sec == projectSection {
+					projRows = append(projRows, sp)
+				} else {
+					voteRows = append(voteRows, sp)
+				}
+				continue
+			}
 		}
-		var err error
-		fields, err = splitRecord(line, fields[:0])
+		fields, err := p.split(lineNo, line, nil)
 		if err != nil {
-			return nil, &Error{Line: lineNo, Err: err}
+			return nil, err
 		}
 		if len(fields) == 0 || (len(fields) == 1 && strings.TrimSpace(fields[0]) == "") {
 			continue
@@ -104,32 +178,22 @@ func Parse(data []byte) (*Election, error) {
 			wantHeader = false
 			switch sec {
 			case projectSection:
-				e.ProjectColumns = trimAll(fields)
+				p.e.ProjectColumns = trimAll(fields)
 				projHeader = lineNo
 			case voteSection:
-				e.VoteColumns = trimAll(fields)
+				p.e.VoteColumns = trimAll(fields)
 				voteHeader = lineNo
 			}
 		case sec == metaSection:
-			key := strings.TrimSpace(fields[0])
-			val := ""
-			if len(fields) > 1 {
-				val = strings.TrimSpace(fields[1])
-			}
-			if _, ok := metaLine[key]; ok {
-				e.SetMeta(key, val)
-			} else {
-				e.Meta = append(e.Meta, MetaField{key, val})
-			}
-			metaLine[key] = lineNo
+			p.metaEntry(lineNo, fields)
 		case sec == projectSection:
-			projRows = append(projRows, record{lineNo, rows.clone(fields)})
+			projRows = append(projRows, span{lineNo, int32(start), int32(end)})
 		default:
-			voteRows = append(voteRows, record{lineNo, rows.clone(fields)})
+			voteRows = append(voteRows, span{lineNo, int32(start), int32(end)})
 		}
 	}
 
-	if err := e.readMeta(metaLine); err != nil {
+	if err := p.readMeta(); err != nil {
 		return nil, err
 	}
 	if !seen[projectSection] {
@@ -138,18 +202,111 @@ func Parse(data []byte) (*Election, error) {
 	if !seen[voteSection] {
 		return nil, errors.New("pabulib: no VOTES section")
 	}
-	ids, err := e.readProjects(projHeader, projRows)
+	ids, err := p.readProjects(projHeader, projRows)
 	if err != nil {
 		return nil, err
 	}
-	if err := e.readVotes(voteHeader, voteRows, ids); err != nil {
+	if err := p.readVotes(voteHeader, voteRows, ids); err != nil {
 		return nil, err
 	}
-	return e, nil
+	if err := p.checkCounts(); err != nil {
+		return nil, err
+	}
+	return p.e, nil
+}
+
+// lineAt returns the 1-based line number of byte offset i, as Parse numbers lines.
+func lineAt(text string, i int) int {
+	n := 1
+	for j := 0; j < i; j++ {
+		switch text[j] {
+		case '\n':
+			n++
+		case '\r':
+			if j+1 >= len(text) || text[j+1] != '\n' {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// lineStart returns the offset where the line holding byte offset i starts.
+func lineStart(text string, i int) int {
+	return strings.LastIndexAny(text[:i], "\r\n") + 1
+}
+
+// invalidUTF8 returns the offset of the first invalid UTF-8 sequence in text.
+func invalidUTF8(text string) int {
+	for i, r := range text {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(text[i:]); size == 1 {
+				return i
+			}
+		}
+	}
+	return len(text)
+}
+
+// split splits a line into p.fields, checking the field size limit. cols names the
+// fields in errors (a table's header); without it a too long second field is named by
+// the first (a META key).
+func (p *parser) split(lineNo int, line string, cols []string) ([]string, error) {
+	fields, err := splitRecord(line, p.fields[:0])
+	if err != nil {
+		return nil, &Error{Line: lineNo, Err: err}
+	}
+	p.fields = fields
+	for i, f := range fields {
+		if len(f) <= MaxFieldBytes {
+			continue
+		}
+		name := fmt.Sprintf("field %d", i+1)
+		switch {
+		case i < len(cols):
+			name = cols[i]
+		case cols == nil && i == 1 && len(fields[0]) <= 100:
+			name = strings.TrimSpace(fields[0])
+		}
+		return nil, errorf(lineNo, name, "%d bytes, more than the limit of %d", len(f), MaxFieldBytes)
+	}
+	return fields, nil
+}
+
+func (p *parser) metaEntry(lineNo int, fields []string) {
+	key := strings.TrimSpace(fields[0])
+	val := ""
+	if len(fields) > 1 {
+		val = strings.TrimSpace(fields[1])
+	}
+	if _, ok := p.metaLine[key]; ok {
+		p.e.SetMeta(key, val)
+	} else {
+		p.e.Meta = append(p.e.Meta, MetaField{key, val})
+	}
+	p.metaLine[key] = lineNo
+}
+
+// mayBeSection tells quickly whether a line may start with a section name (META,
+// PROJECTS, VOTES, in any case, perhaps after spaces or a quote).
+func mayBeSection(line string) bool {
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case ' ', '\t', '"':
+			continue
+		case 'm', 'M', 'p', 'P', 'v', 'V':
+			return true
+		}
+		return false
+	}
+	return false
 }
 
 func sectionOf(first string) section {
 	first = strings.TrimSpace(first)
+	if len(first) != 4 && len(first) != 5 && len(first) != 8 {
+		return noSection
+	}
 	switch {
 	case strings.EqualFold(first, "meta"):
 		return metaSection
@@ -159,6 +316,21 @@ func sectionOf(first string) section {
 		return voteSection
 	}
 	return noSection
+}
+
+// firstField returns a line's first field as splitRecord would.
+func firstField(line string) string {
+	if strings.HasPrefix(line, `"`) {
+		fs, err := splitRecord(line, nil)
+		if err != nil || len(fs) == 0 {
+			return ""
+		}
+		return fs[0]
+	}
+	if i := strings.IndexByte(line, ';'); i >= 0 {
+		return line[:i]
+	}
+	return line
 }
 
 func trimAll(fs []string) []string {
@@ -214,31 +386,58 @@ func splitRecord(line string, out []string) ([]string, error) {
 	}
 }
 
-func (e *Election) readMeta(metaLine map[string]int) error {
+func (p *parser) readMeta() error {
+	e := p.e
 	v, ok := e.MetaValue("budget")
 	if !ok || v == "" {
-		return &Error{Line: metaLine["budget"], Field: "budget", Err: errors.New("missing from META")}
+		return &Error{Line: p.metaLine["budget"], Field: "budget", Err: errors.New("missing from META")}
 	}
 	b, err := parseNumber(v)
 	if err != nil {
-		return &Error{Line: metaLine["budget"], Field: "budget", Err: err}
+		return &Error{Line: p.metaLine["budget"], Field: "budget", Err: err}
 	}
 	if b.Sign() < 0 {
-		return errorf(metaLine["budget"], "budget", "negative")
+		return errorf(p.metaLine["budget"], "budget", "negative")
 	}
 	e.Budget = b
 	t, ok := e.MetaValue("vote_type")
 	if !ok || t == "" {
-		return &Error{Line: metaLine["vote_type"], Field: "vote_type", Err: errors.New("missing from META")}
+		return &Error{Line: p.metaLine["vote_type"], Field: "vote_type", Err: errors.New("missing from META")}
 	}
 	e.VoteType = VoteType(strings.ToLower(t))
 	if !e.VoteType.valid() {
-		return errorf(metaLine["vote_type"], "vote_type", "unknown vote type %q", t)
+		return errorf(p.metaLine["vote_type"], "vote_type", "unknown vote type %q", t)
 	}
 	return nil
 }
 
-func (e *Election) readProjects(header int, rows []record) (map[string]int, error) {
+// metaNumber returns META key as a number, nil if absent or "none".
+func (p *parser) metaNumber(key string) (*big.Rat, error) {
+	v, ok := p.e.MetaValue(key)
+	if !ok || v == "" || isNone(v) {
+		return nil, nil
+	}
+	r, err := parseNumber(v)
+	if err != nil {
+		return nil, &Error{Line: p.metaLine[key], Field: key, Err: err}
+	}
+	return r, nil
+}
+
+// fieldCount checks a row's number of fields against its header: never more; in strict
+// mode exactly as many.
+func (p *parser) fieldCount(line, got int, cols []string, table string) error {
+	switch {
+	case got > len(cols):
+		return errorf(line, "", "%d fields, the %s header has %d", got, table, len(cols))
+	case got < len(cols) && !p.opt.Lenient:
+		return errorf(line, cols[got], "missing: %d fields, the %s header has %d", got, table, len(cols))
+	}
+	return nil
+}
+
+func (p *parser) readProjects(header int, rows []span) (*idTable, error) {
+	e := p.e
 	cols := e.ProjectColumns
 	if len(cols) == 0 {
 		return nil, errorf(header, "", "PROJECTS has no header")
@@ -247,18 +446,22 @@ func (e *Election) readProjects(header int, rows []record) (map[string]int, erro
 	if costCol <= 0 {
 		return nil, errorf(header, "cost", "missing from the PROJECTS header")
 	}
-	ids := make(map[string]int, len(rows))
+	ids := newIDTable(len(rows))
 	e.Projects = make([]Project, 0, len(rows))
+	var extras arena
 	for _, r := range rows {
-		f := r.fields
-		if len(f) > len(cols) {
-			return nil, errorf(r.line, "", "%d fields, the PROJECTS header has %d", len(f), len(cols))
+		f, err := p.split(r.line, p.text[r.start:r.end], cols)
+		if err != nil {
+			return nil, err
+		}
+		if err := p.fieldCount(r.line, len(f), cols, "PROJECTS"); err != nil {
+			return nil, err
 		}
 		id := strings.TrimSpace(f[0])
 		if id == "" || isNone(id) {
 			return nil, errorf(r.line, cols[0], "empty project id")
 		}
-		if prev, dup := ids[id]; dup {
+		if prev, isNew := ids.add(id); !isNew {
 			return nil, errorf(r.line, cols[0], "project %q already defined on an earlier line (project %d)", id, prev+1)
 		}
 		if costCol >= len(f) {
@@ -271,7 +474,7 @@ func (e *Election) readProjects(header int, rows []record) (map[string]int, erro
 		if cost.Sign() < 0 {
 			return nil, errorf(r.line, cols[costCol], "negative cost")
 		}
-		p := Project{ID: id, Cost: cost, Extra: make([]string, 0, len(cols)-2)}
+		pr := Project{ID: id, Cost: cost, Extra: extras.take(len(cols) - 2)[:0]}
 		for c := 1; c < len(cols); c++ {
 			if c == costCol {
 				continue
@@ -280,15 +483,33 @@ func (e *Election) readProjects(header int, rows []record) (map[string]int, erro
 			if c < len(f) {
 				v = f[c]
 			}
-			p.Extra = append(p.Extra, v)
+			pr.Extra = append(pr.Extra, v)
 		}
-		ids[id] = len(e.Projects)
-		e.Projects = append(e.Projects, p)
+		e.Projects = append(e.Projects, pr)
 	}
 	return ids, nil
 }
 
-func (e *Election) readVotes(header int, rows []record, ids map[string]int) error {
+// pointLimits are META's limits on a cumulative or scoring ballot.
+type pointLimits struct {
+	min, max, maxSum *big.Rat
+}
+
+func (p *parser) pointLimits() (pointLimits, error) {
+	var l pointLimits
+	var err error
+	if l.min, err = p.metaNumber("min_points"); err != nil {
+		return l, err
+	}
+	if l.max, err = p.metaNumber("max_points"); err != nil {
+		return l, err
+	}
+	l.maxSum, err = p.metaNumber("max_sum_points")
+	return l, err
+}
+
+func (p *parser) readVotes(header int, rows []span, ids *idTable) error {
+	e := p.e
 	cols := e.VoteColumns
 	if len(cols) == 0 {
 		return errorf(header, "", "VOTES has no header")
@@ -298,10 +519,15 @@ func (e *Election) readVotes(header int, rows []record, ids map[string]int) erro
 		return errorf(header, "vote", "missing from the VOTES header")
 	}
 	pointsCol := -1
+	var limits pointLimits
 	if e.VoteType.HasPoints() {
 		pointsCol = column(cols, "points")
 		if pointsCol == 0 {
 			return errorf(header, "points", "cannot be the first column")
+		}
+		var err error
+		if limits, err = p.pointLimits(); err != nil {
+			return err
 		}
 	}
 	nExtra := len(cols) - 2
@@ -310,16 +536,33 @@ func (e *Election) readVotes(header int, rows []record, ids map[string]int) erro
 	}
 	e.Votes = make([]Vote, len(rows))
 	pointCache := map[string]*big.Rat{}
+	var voters *idTable // strict: the voter ids seen, and the line of each
+	var voterLine []int32
+	if !p.opt.Lenient {
+		voters = newIDTable(len(rows))
+		voterLine = make([]int32, 0, len(rows))
+	}
 	stamp := make([]int, len(e.Projects)) // per project: row index + 1 when on the ballot
 	pos := make([]int, len(e.Projects))   // its position on the ballot
 	var extras, lists arena
+	var indices []int // the ballots' project indices, for Instance
+	var sum big.Rat
 	for ri, r := range rows {
-		f := r.fields
-		if len(f) > len(cols) {
-			return errorf(r.line, "", "%d fields, the VOTES header has %d", len(f), len(cols))
+		f, err := p.split(r.line, p.text[r.start:r.end], cols)
+		if err != nil {
+			return err
+		}
+		if err := p.fieldCount(r.line, len(f), cols, "VOTES"); err != nil {
+			return err
 		}
 		v := &e.Votes[ri]
 		v.Voter = strings.TrimSpace(f[0])
+		if voters != nil {
+			if prev, isNew := voters.add(v.Voter); !isNew {
+				return errorf(r.line, cols[0], "voter %q already voted on line %d", v.Voter, voterLine[prev])
+			}
+			voterLine = append(voterLine, int32(r.line))
+		}
 		v.Extra = extras.take(nExtra)[:0]
 		for c := 1; c < len(cols); c++ {
 			if c == voteCol || c == pointsCol {
@@ -351,8 +594,13 @@ func (e *Election) readVotes(header int, rows []record, ids map[string]int) erro
 				return errorf(r.line, cols[pointsCol], "%d points for %d projects", m, n)
 			}
 			v.Points = make([]*big.Rat, 0, n)
+			sum.SetInt64(0)
 		}
 		v.Projects = lists.take(n)[:0]
+		if len(indices)+n > cap(indices) {
+			indices = make([]int, 0, max(n, 16384))
+		}
+		v.index = indices[len(indices) : len(indices) : len(indices)+n]
 		for it := range strings.SplitSeq(raw, ",") {
 			var ps string
 			if v.Points != nil {
@@ -361,8 +609,8 @@ func (e *Election) readVotes(header int, rows []record, ids map[string]int) erro
 			if it == "" {
 				continue
 			}
-			p, ok := ids[it]
-			if !ok {
+			pi := ids.find(it)
+			if pi < 0 {
 				return errorf(r.line, cols[voteCol], "unknown project %q", it)
 			}
 			var pt *big.Rat
@@ -379,19 +627,70 @@ func (e *Election) readVotes(header int, rows []record, ids map[string]int) erro
 					}
 					pt = x
 				}
+				if err := p.checkPoints(r.line, cols[pointsCol], it, pt, &limits); err != nil {
+					return err
+				}
+				sum.Add(&sum, pt)
 			}
-			if stamp[p] == ri+1 {
+			if stamp[pi] == ri+1 {
+				if !p.opt.Lenient {
+					return errorf(r.line, cols[voteCol], "project %q listed twice on the ballot", it)
+				}
 				// Listed twice: the first position stays; points take the last value.
 				if pt != nil {
-					v.Points[pos[p]] = pt
+					v.Points[pos[pi]] = pt
 				}
 				continue
 			}
-			stamp[p], pos[p] = ri+1, len(v.Projects)
-			v.Projects = append(v.Projects, e.Projects[p].ID)
+			stamp[pi], pos[pi] = ri+1, len(v.Projects)
+			v.Projects = append(v.Projects, e.Projects[pi].ID)
+			v.index = append(v.index, pi)
 			if pt != nil {
 				v.Points = append(v.Points, pt)
 			}
+		}
+		indices = indices[:len(indices)+len(v.index)]
+		if v.Points != nil && !p.opt.Lenient && limits.maxSum != nil && sum.Cmp(limits.maxSum) > 0 {
+			return errorf(r.line, cols[pointsCol], "%s points in all, more than META max_sum_points %s", formatRat(&sum), formatRat(limits.maxSum))
+		}
+	}
+	return nil
+}
+
+// checkPoints checks one value of a points list against META min_points and max_points
+// (strict mode only).
+func (p *parser) checkPoints(line int, col, project string, pt *big.Rat, l *pointLimits) error {
+	if p.opt.Lenient {
+		return nil
+	}
+	if l.min != nil && pt.Cmp(l.min) < 0 {
+		return errorf(line, col, "project %q: %s points, fewer than META min_points %s", project, formatRat(pt), formatRat(l.min))
+	}
+	if l.max != nil && pt.Cmp(l.max) > 0 {
+		return errorf(line, col, "project %q: %s points, more than META max_points %s", project, formatRat(pt), formatRat(l.max))
+	}
+	return nil
+}
+
+// checkCounts checks META num_projects and num_votes against the file (strict mode only).
+func (p *parser) checkCounts() error {
+	if p.opt.Lenient {
+		return nil
+	}
+	for _, c := range []struct {
+		key  string
+		have int
+	}{{"num_projects", len(p.e.Projects)}, {"num_votes", len(p.e.Votes)}} {
+		v, ok := p.e.MetaValue(c.key)
+		if !ok || v == "" || isNone(v) {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return errorf(p.metaLine[c.key], c.key, "not a whole number: %q", v)
+		}
+		if n != c.have {
+			return errorf(p.metaLine[c.key], c.key, "says %d, the file has %d", n, c.have)
 		}
 	}
 	return nil

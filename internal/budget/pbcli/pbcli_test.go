@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -205,7 +206,7 @@ func testMetaHistorical(t *testing.T, dir string) {
 	}
 	for _, c := range cases {
 		t.Run(c.Instance, func(t *testing.T) {
-			e, err := readFile(filepath.Join(dir, c.Instance))
+			e, err := readFile(filepath.Join(dir, c.Instance), false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -231,4 +232,137 @@ func TestMetaHistoricalShared(t *testing.T) {
 		t.Skipf("shared Pabulib data not found at %s", sharedDir)
 	}
 	testMetaHistorical(t, sharedDir)
+}
+
+// TestCountStrictAndLenient checks that count and stats refuse an inconsistent file by
+// default, naming the line and field, and read it with --lenient.
+func TestCountStrictAndLenient(t *testing.T) {
+	dup := filepath.Join(t.TempDir(), "dup.pb")
+	const file = "META\nkey;value\nnum_votes;2\nbudget;10\nvote_type;approval\nPROJECTS\nproject_id;cost\na;4\nb;6\nVOTES\nvoter_id;vote\n1;a\n1;a,b,a\n"
+	if err := os.WriteFile(dup, []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range [][]string{{"count", "--rule", "mes-cost"}, {"stats"}} {
+		code, out, errs := run(append(slices.Clone(cmd), dup)...)
+		if code != ExitUsage || out != "" || !strings.Contains(errs, `line 13: field "voter_id": voter "1" already voted on line 12`) {
+			t.Errorf("%v strict: exit %d, stdout %q, stderr %q", cmd, code, out, errs)
+		}
+		code, out, errs = run(append(slices.Clone(cmd), "--lenient", dup)...)
+		if code != ExitOK || errs != "" {
+			t.Errorf("%v --lenient: exit %d, stderr %q", cmd, code, errs)
+		}
+		if cmd[0] == "count" && !strings.Contains(out, `"selected": [`) {
+			t.Errorf("--lenient output %q", out)
+		}
+	}
+}
+
+// TestAnalyzeJSONContract checks `pb analyze`'s JSON: exactly the keys of the contract,
+// amounts as exact strings, and the reference's values on Gdańsk Rudniki.
+func TestAnalyzeJSONContract(t *testing.T) {
+	code, out, errs := run("analyze", "--rule", "mes-cost", "../testdata/Poland_Gdansk_2020_Rudniki.pb")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if keys := slices.Sorted(maps.Keys(got)); !slices.Equal(keys, []string{"projects", "rule", "satisfaction"}) {
+		t.Errorf("top-level keys %v", keys)
+	}
+	var projects []map[string]json.RawMessage
+	if err := json.Unmarshal(got["projects"], &projects); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range projects {
+		if keys := slices.Sorted(maps.Keys(p)); !slices.Equal(keys, []string{"effective_support", "id", "max_winning_cost", "project_loss", "selected"}) {
+			t.Errorf("project keys %v", keys)
+		}
+	}
+	var typed struct {
+		Projects []struct {
+			ID               string `json:"id"`
+			Selected         bool   `json:"selected"`
+			EffectiveSupport *int   `json:"effective_support"`
+			ProjectLoss      *struct {
+				SupportersBudget string            `json:"supporters_budget"`
+				SpentOn          map[string]string `json:"spent_on"`
+			} `json:"project_loss"`
+			MaxWinningCost *string `json:"max_winning_cost"`
+		} `json:"projects"`
+		Satisfaction struct {
+			Voters        int `json:"voters"`
+			NothingFunded int `json:"nothing_funded"`
+		} `json:"satisfaction"`
+	}
+	if err := json.Unmarshal([]byte(out), &typed); err != nil {
+		t.Fatal(err)
+	}
+	p1, p2 := typed.Projects[0], typed.Projects[1]
+	if p1.ID != "1" || p1.Selected || p1.EffectiveSupport == nil || *p1.EffectiveSupport != 74 ||
+		p1.ProjectLoss == nil || p1.ProjectLoss.SupportersBudget != "198713600/1793" || p1.ProjectLoss.SpentOn["2"] != "37800/11" ||
+		p1.MaxWinningCost == nil {
+		t.Errorf("project 1: %+v", p1)
+	}
+	if p2.ID != "2" || !p2.Selected || *p2.EffectiveSupport != 159 || p2.MaxWinningCost != nil {
+		t.Errorf("project 2: %+v", p2)
+	}
+	if typed.Satisfaction.Voters != 163 || typed.Satisfaction.NothingFunded == 0 {
+		t.Errorf("satisfaction %+v", typed.Satisfaction)
+	}
+	// Greedy: no Equal Shares quantities, still a winning cost for the loser.
+	code, out, errs = run("analyze", "--rule", "greedy", "../testdata/Poland_Gdansk_2020_Rudniki.pb")
+	if code != ExitOK || !strings.Contains(out, `"effective_support": null`) || !strings.Contains(out, `"project_loss": null`) {
+		t.Errorf("greedy: exit %d, %s %s", code, out, errs)
+	}
+	if code, _, errs := run("analyze", "--rule", "meta", "../testdata/Poland_Gdansk_2020_Rudniki.pb"); code != ExitUsage || !strings.Contains(errs, "--rule") {
+		t.Errorf("meta: exit %d, %s", code, errs)
+	}
+}
+
+// TestCompare checks `pb compare` on Assen 2024, where greedy and Equal Shares differ.
+func TestCompare(t *testing.T) {
+	code, out, errs := run("compare", "../testdata/Netherlands_Assen_2024.pb")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got struct {
+		Rules    []string `json:"rules"`
+		Outcomes map[string]struct {
+			Selected []string `json:"selected"`
+		} `json:"outcomes"`
+		Projects []struct {
+			ID         string          `json:"id"`
+			Selected   map[string]bool `json:"selected"`
+			Difference string          `json:"difference"`
+			Why        string          `json:"why"`
+		} `json:"projects"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Rules, []string{"greedy", "mes-cost-add1"}) || len(got.Outcomes) != 2 {
+		t.Fatalf("rules %v, outcomes %v", got.Rules, got.Outcomes)
+	}
+	differ := map[string]string{}
+	for _, p := range got.Projects {
+		inG, inM := p.Selected["greedy"], p.Selected["mes-cost-add1"]
+		if inG != slices.Contains(got.Outcomes["greedy"].Selected, p.ID) || inM != slices.Contains(got.Outcomes["mes-cost-add1"].Selected, p.ID) {
+			t.Errorf("project %s: selected %v disagrees with the outcomes", p.ID, p.Selected)
+		}
+		if inG != inM {
+			differ[p.ID] = p.Why
+		} else if p.Why != "" {
+			t.Errorf("project %s: why %q without a difference", p.ID, p.Why)
+		}
+	}
+	// Project 8: greedy funds it; under Equal Shares its supporters had paid for others.
+	// Project 5: Equal Shares funds it; greedy had 800 left at its turn.
+	if differ["8"] != "supporters_spent_elsewhere" || differ["5"] != "no_money_left_at_its_turn" {
+		t.Errorf("differences %v", differ)
+	}
+	if code, _, errs := run("compare", "--rules", "greedy", "../testdata/Netherlands_Assen_2024.pb"); code != ExitUsage || !strings.Contains(errs, "--rules") {
+		t.Errorf("one rule: exit %d %s", code, errs)
+	}
 }

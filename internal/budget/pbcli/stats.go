@@ -104,6 +104,7 @@ func ElectionStats(e *pabulib.Election) (*Stats, error) {
 func runStats(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("civitas pb stats", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	lenient := fs.Bool("lenient", false, "read inconsistent files as pabutools does")
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -113,7 +114,7 @@ func runStats(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "civitas pb stats: want one FILE.pb, got %d arguments\n", len(pos))
 		return ExitUsage
 	}
-	e, err := readFile(pos[0])
+	e, err := readFile(pos[0], *lenient)
 	if err != nil {
 		fmt.Fprintf(stderr, "civitas pb stats: %v\n", err)
 		return ExitUsage

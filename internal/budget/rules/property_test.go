@@ -393,3 +393,27 @@ func TestProjectOrderIrrelevant(t *testing.T) {
 		}
 	}
 }
+
+// TestAdd1SkipsMatchNaive checks Add1 where it takes many steps: costs and budget in
+// hundreds of units per voter, so that add1Search's jumps over unchanged steps are
+// exercised against the plain scan of naiveAdd1.
+func TestAdd1SkipsMatchNaive(t *testing.T) {
+	for seed := range uint64(400) {
+		rng := rand.New(rand.NewPCG(seed, 99))
+		in := randomInstance(rng)
+		scale := big.NewRat(int64(50+rng.IntN(300)), 1)
+		in.Budget = new(big.Rat).Mul(in.Budget, scale)
+		for i := range in.Projects {
+			in.Projects[i].Cost = new(big.Rat).Mul(in.Projects[i].Cost, scale)
+		}
+		for _, tc := range []struct {
+			rule rules.Rule
+			card bool
+		}{{rules.MESCostAdd1, false}, {rules.MESCardAdd1, true}} {
+			got := count(t, in, tc.rule, rules.Options{})
+			if want := ids(in, naiveAdd1(in, tc.card)); !slices.Equal(emptyIfNil(got.Selected), want) {
+				t.Fatalf("seed %d %s: got %v, want %v\n%s", seed, tc.rule, got.Selected, want, describe(in))
+			}
+		}
+	}
+}

@@ -62,6 +62,8 @@ type Result struct {
 	// Add1K is the k of the MES run kept by Add1 (per-voter budget B/n + k), or -1.
 	Add1K int    `json:"add1_k"`
 	Steps []Step `json:"explanation,omitempty"`
+
+	add1Count int // Add1 rules: how many of Indices Add1 chose, before completion; else -1
 }
 
 // Phase says which part of a rule a Step belongs to.
@@ -181,5 +183,5 @@ func satOf(r Rule) Satisfaction {
 }
 
 func newResult(in *Instance, sel []int) *Result {
-	return &Result{Selected: in.ids(sel), Indices: sel, TotalCost: in.sumCost(sel), Add1K: -1}
+	return &Result{Selected: in.ids(sel), Indices: sel, TotalCost: in.sumCost(sel), Add1K: -1, add1Count: -1}
 }

@@ -17,7 +17,8 @@ const usage = `usage: civitas opinion map [--use-export-groups] DIR
 
 DIR is a Pol.is export (comments.csv with participants-votes.csv or votes.csv)
 or a Pol.is math fixture (votes.json, comments.json, math-pca2.json).
-Prints the opinion map as one JSON object.
+Prints the opinion map as one JSON object. Each file is read up to 128 MB, in
+lines of up to 1 MB; a larger file or longer line is an error naming the file.
 
   --use-export-groups  take the groups from the export's group-id column (or
                        the fixture's group clusters) instead of clustering

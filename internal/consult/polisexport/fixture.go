@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 
@@ -75,7 +74,7 @@ func (m *MathFixture) Groups() map[int64]int {
 
 // ReadMath reads a math-pca2.json file.
 func ReadMath(path string) (*MathFixture, error) {
-	data, err := os.ReadFile(path)
+	data, err := readLimited(path)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +167,7 @@ func flag(raw map[string]json.RawMessage, key string) (bool, error) {
 func readFixture(dir string) (*Conversation, error) {
 	conv := &Conversation{}
 	vpath := filepath.Join(dir, "votes.json")
-	data, err := os.ReadFile(vpath)
+	data, err := readLimited(vpath)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +207,7 @@ func readFixture(dir string) (*Conversation, error) {
 	}
 	cpath := filepath.Join(dir, "comments.json")
 	if exists(cpath) {
-		data, err := os.ReadFile(cpath)
+		data, err := readLimited(cpath)
 		if err != nil {
 			return nil, err
 		}

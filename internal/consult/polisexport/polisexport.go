@@ -71,7 +71,7 @@ func exists(p string) bool {
 
 func readExport(dir string) (*Conversation, error) {
 	cpath := filepath.Join(dir, "comments.csv")
-	f, err := os.Open(cpath)
+	f, err := openLimited(cpath)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, &Error{File: cpath, Msg: "missing (need comments.csv with participants-votes.csv or votes.csv, or a fixture's votes.json)"}
@@ -99,7 +99,7 @@ func readExport(dir string) (*Conversation, error) {
 	vPath := filepath.Join(dir, "votes.csv")
 	switch {
 	case exists(pvPath):
-		f, err := os.Open(pvPath)
+		f, err := openLimited(pvPath)
 		if err != nil {
 			return nil, err
 		}
@@ -110,7 +110,7 @@ func readExport(dir string) (*Conversation, error) {
 		}
 		conv.Votes, conv.Order, conv.Groups = pv.Votes, pv.Order, pv.Groups
 		if exists(vPath) {
-			f, err := os.Open(vPath)
+			f, err := openLimited(vPath)
 			if err != nil {
 				return nil, err
 			}
@@ -120,7 +120,7 @@ func readExport(dir string) (*Conversation, error) {
 			}
 		}
 	case exists(vPath):
-		f, err := os.Open(vPath)
+		f, err := openLimited(vPath)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package polisexport
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -206,4 +207,47 @@ func FuzzReadVotes(f *testing.F) {
 			t.Errorf("compute: %v", err)
 		}
 	})
+}
+
+// TestReadSizeLimit checks that every file Read opens is read only up to the limit, and
+// that the error says so: a comments.csv that is /dev/zero, or simply too long.
+func TestReadSizeLimit(t *testing.T) {
+	defer func(n int64) { maxFileBytes = n }(maxFileBytes)
+	maxFileBytes = 4096
+	var long strings.Builder
+	long.WriteString("comment-id,moderated\n")
+	for i := range 1000 {
+		fmt.Fprintf(&long, "%d,1\n", i)
+	}
+	cases := map[string]map[string]string{
+		"export comments.csv": {"comments.csv": long.String(), "votes.csv": "timestamp,datetime,comment-id,voter-id,vote\n1,x,1,1,1\n"},
+		"export votes.csv":    {"comments.csv": "comment-id,moderated\n1,1\n", "votes.csv": "timestamp,datetime,comment-id,voter-id,vote\n" + strings.Repeat("1,x,1,1,1\n", 1000)},
+		"fixture votes.json":  {"votes.json": "[" + strings.Repeat(`{"pid":1,"tid":1,"vote":1},`, 500) + `{"pid":1,"tid":1,"vote":1}]`},
+	}
+	for name, files := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			for f, data := range files {
+				if err := os.WriteFile(filepath.Join(dir, f), []byte(data), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := Read(dir)
+			if _, ok := errors.AsType[*Error](err); !ok || !strings.Contains(err.Error(), "larger than the limit of 128 MB per file") {
+				t.Errorf("error %v, want the size limit named", err)
+			}
+		})
+	}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		t.Run("comments.csv is /dev/zero", func(t *testing.T) {
+			maxFileBytes = MaxFileBytes // the line limit stops it first, after 1 MB
+			dir := t.TempDir()
+			if err := os.Symlink("/dev/zero", filepath.Join(dir, "comments.csv")); err != nil {
+				t.Skip(err)
+			}
+			if _, err := Read(dir); err == nil || !strings.Contains(err.Error(), "line 1 is longer than the limit of 1 MB") {
+				t.Errorf("error %v, want the line limit", err)
+			}
+		})
+	}
 }
