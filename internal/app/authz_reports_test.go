@@ -21,6 +21,7 @@ func init() {
 		routeCase{"POST /reports/officer/cases/{number}/status", "officer:reports", "/reports/officer/cases/1/status"},
 		routeCase{"POST /reports/officer/cases/{number}/note", "officer:reports", "/reports/officer/cases/1/note"},
 		routeCase{"POST /reports/officer/cases/{number}/unit", "officer:reports", "/reports/officer/cases/1/unit"},
+		routeCase{"POST /reports/officer/cases/{number}/district", "officer:reports", "/reports/officer/cases/1/district"},
 		routeCase{"GET /reports/officer/new", "officer:reports", "/reports/officer/new"},
 		routeCase{"POST /reports/officer/new", "officer:reports", "/reports/officer/new"},
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"github.com/civitas-city/civitas/internal/addresses"
 	"io/fs"
 	"log/slog"
 
@@ -36,6 +37,8 @@ type platform struct {
 	// accountsHandler gathers the profile sections of later modules and
 	// signs in API clients.
 	accountsHandler *accounts.Handler
+	// addresses is the city's address gazetteer, for reports and districts.
+	addresses *addresses.Gazetteer
 }
 
 // wired is one module's contribution to the site.
@@ -60,6 +63,7 @@ var moduleWirings = []func(*platform) (wired, error){
 	wireIdentity,
 	wireBudget,
 	wireConsult,
+	wireAddresses,
 	wireReports,
 	wireDistricts,
 	wireFiles,
@@ -107,7 +111,7 @@ func wireAccounts(p *platform) (wired, error) {
 }
 
 func wireDistricts(p *platform) (wired, error) {
-	h := &districts.Handler{Site: p.site, Set: p.profile.Districts, Boundary: p.profile.Boundary}
+	h := &districts.Handler{Site: p.site, Set: p.profile.Districts, Boundary: p.profile.Boundary, Addresses: districtsAddresses(p.addresses)}
 	if err := h.RegisterPages(); err != nil {
 		return wired{}, err
 	}

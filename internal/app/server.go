@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/civitas-city/civitas/internal/addresses"
 	"log/slog"
 	"net"
 	"net/http"
@@ -233,6 +234,7 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		sessions:  &session.Store{DB: d, MaxAge: cfg.SessionMaxAge, TrustProxy: cfg.TrustProxy, Log: log},
 		accounts:  &accounts.Service{DB: d, Key: []byte(cfg.SecretKey), BaseURL: baseURL(cfg), Catalog: cat},
 		residents: &identity.Service{DB: d, Key: []byte(cfg.SecretKey), IsDistrict: profile.Districts.Has},
+		addresses: &addresses.Gazetteer{DB: d},
 	}
 	s := &Server{DB: d, Catalog: cat, Site: site, Jobs: p.jobs, sessions: p.sessions, cfg: cfg, log: log}
 

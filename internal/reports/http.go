@@ -88,6 +88,7 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("POST /reports/officer/cases/{number}/status", officer, h.handleStatus)
 	handle("POST /reports/officer/cases/{number}/note", officer, h.handleNote)
 	handle("POST /reports/officer/cases/{number}/unit", officer, h.handleReassign)
+	handle("POST /reports/officer/cases/{number}/district", officer, h.handleAssignDistrict)
 	handle("GET /reports/officer/new", officer, h.handleEnterForm)
 	handle("POST /reports/officer/new", officer, h.handleEnter)
 
