@@ -8,6 +8,8 @@ func init() {
 		routeCase{"GET /reports/new/details", "public", "/reports/new/details"},
 		routeCase{"POST /reports/new", "public", "/reports/new"},
 		routeCase{"GET /reports/mine", "signed-in", "/reports/mine"},
+		routeCase{"GET /reports/find", "public", "/reports/find"},
+		routeCase{"POST /reports/find", "public", "/reports/find"},
 		routeCase{"GET /reports/stats", "public", "/reports/stats"},
 		routeCase{"GET /reports/feed/{file}", "public", "/reports/feed/all.atom"},
 		routeCase{"GET /reports/map.svg", "public", "/reports/map.svg"},

@@ -16,7 +16,7 @@ func wireReports(p *platform) (wired, error) {
 	svc := &reports.Service{
 		DB: p.db, Districts: p.profile.Districts, Bounds: reports.AreaAround(p.profile.Bounds), Catalog: p.site.Catalog,
 		Addresses: reportsAddresses(p.addresses),
-		Location:  p.profile.Location, BaseURL: strings.TrimRight(p.cfg.BaseURL, "/"), Secret: reports.SecretFrom(p.cfg.SecretKey),
+		Location:  p.profile.Location, BaseURL: strings.TrimRight(baseURL(p.cfg), "/"), Secret: reports.SecretFrom(p.cfg.SecretKey),
 		PhotoMaxBytes: reports.PhotoLimit(p.cfg.MaxUploadBytes), Log: p.log, Open311PostsPerMinute: p.cfg.Open311PostsPerMinute,
 		Users: func(ctx context.Context, id string) (string, string, error) {
 			u, err := p.accounts.FindByID(ctx, id)

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"github.com/civitas-city/civitas/internal/apperr"
@@ -71,6 +72,38 @@ func TestReportByAddress(t *testing.T) {
 		}
 		if n := count(t, d, `SELECT count(*) FROM report_updates WHERE kind = 'district'`); n != 1 {
 			t.Errorf("%d district updates in the history, want 1", n)
+		}
+	})
+}
+
+// "Find my case" opens a case only for its number and its reporter's
+// email together; everything else is the same nil, and tries are limited.
+func TestFindCase(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := t.Context()
+		c, err := f.s.Submit(ctx, f.report())
+		if err != nil {
+			t.Fatal(err)
+		}
+		num := strconv.FormatInt(c.Number, 10)
+		got, err := f.s.FindCase(ctx, "#"+num, " ANNA@example.org", "198.51.100.7")
+		if err != nil || got == nil || got.Number != c.Number {
+			t.Fatalf("number and email right: %v, %v", got, err)
+		}
+		for _, tt := range [][2]string{{num, "eve@example.org"}, {"999999", "anna@example.org"}, {num, ""}, {"x", "anna@example.org"}} {
+			if got, err := f.s.FindCase(ctx, tt[0], tt[1], "198.51.100.7"); got != nil || err != nil {
+				t.Errorf("%q %q: %v, %v; want nothing", tt[0], tt[1], got, err)
+			}
+		}
+		for range 5 {
+			f.s.FindCase(ctx, "1", "x@example.org", "198.51.100.7")
+		}
+		if _, err := f.s.FindCase(ctx, num, "anna@example.org", "198.51.100.7"); !apperr.Is(err, apperr.TooMany) {
+			t.Errorf("the 11th try in an hour: %v, want too many", err)
+		}
+		if got, _ := f.s.FindCase(ctx, num, "anna@example.org", "203.0.113.9"); got == nil {
+			t.Error("another address is not limited by the first one's tries")
 		}
 	})
 }

@@ -1,0 +1,79 @@
+package e2e
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"testing"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// phone makes the flow's window a 375-px phone.
+func (f *flow) phone() {
+	f.t.Helper()
+	if _, err := chromedp.Call(f.ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+		Width: 375, Height: 812, DeviceScaleFactor: 2, Mobile: true}); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// location is the path and query of the page the flow is on.
+func (f *flow) location() *url.URL {
+	f.t.Helper()
+	u, err := url.Parse(get(f, chromedp.Location()))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return u
+}
+
+// TestReportByAddressFlow: on a phone, with JavaScript off, in every
+// language, an anonymous resident reports a problem by address without
+// the map, and later — in a fresh browser, without the link from the mail —
+// finds the case again by its number and email. The address lands in its
+// district through the gazetteer.
+func TestReportByAddressFlow(t *testing.T) {
+	s := start(t)
+	caseNumber := regexp.MustCompile(`^/reports/([0-9]+)$`)
+	for _, lang := range s.srv.Catalog.Languages() {
+		t.Run(lang, func(t *testing.T) {
+			email := fmt.Sprintf("flow-%s@example.org", lang)
+			f := s.startFlow(t, Anonymous, lang)
+			f.phone()
+			f.open("/reports/new/details?category=pothole&address=" + url.QueryEscape("Karmelicka 30"))
+			f.page("step 2 of a report by address")
+			if got := f.text(`main .rp-facts`); !regexp.MustCompile(`I Stare Miasto`).MatchString(got) {
+				t.Errorf("step 2 does not name the address's district: %q", got)
+			}
+			f.fill("#description", "Dziura w jezdni przy przystanku.")
+			f.fill("#email", email)
+			f.press(`main form[action="/reports/new"] button[type="submit"]`, `main .notice[role="status"]`)
+			f.page("the new case")
+			m := caseNumber.FindStringSubmatch(f.location().Path)
+			if m == nil {
+				t.Fatalf("after filing, at %s, not a case page", f.location())
+			}
+
+			g := s.startFlow(t, Anonymous, lang)
+			g.phone()
+			g.open("/reports")
+			g.open(g.attr(`main a[href="/reports/find"]`, "href"))
+			g.page("find my report")
+			g.fill("#number", m[1])
+			g.fill("#email", "someone-else@example.org")
+			g.press(`main form[action="/reports/find"] button[type="submit"]`, `main .notice[role="status"]`)
+			g.page("find my report, not found")
+			g.fill("#email", email)
+			g.press(`main form[action="/reports/find"] button[type="submit"]`, `main h1`)
+			g.page("the case, found again")
+			if loc := g.location(); loc.Path != "/reports/"+m[1] || loc.Query().Get("key") == "" {
+				t.Errorf("found at %s, want the case with the reporter's key", loc)
+			}
+			if got := g.text(`main .rp-facts`); !regexp.MustCompile(`I Stare Miasto`).MatchString(got) {
+				t.Errorf("the case is not in district I Stare Miasto: %q", got)
+			}
+		})
+	}
+}
