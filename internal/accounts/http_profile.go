@@ -25,6 +25,8 @@ type ProfilePage struct {
 	Sections      []ProfileSection
 	Errors        web.FormErrors
 	Saved         bool
+	// Staff: the user works for the city, and gets the back office's link.
+	Staff bool
 }
 
 // Follows reports whether the resident gets district n's news.
@@ -41,7 +43,8 @@ func (h *Handler) profilePage(r *http.Request) (*ProfilePage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &ProfilePage{User: u, Districts: h.Districts, NewsDistricts: news, Saved: r.URL.Query().Has("saved")}
+	p := &ProfilePage{User: u, Districts: h.Districts, NewsDistricts: news, Saved: r.URL.Query().Has("saved"),
+		Staff: web.CurrentUser(ctx).IsStaff()}
 	for _, s := range h.Sections {
 		items, err := s.Items(ctx, id)
 		if err != nil {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"github.com/civitas-city/civitas/internal/addresses"
+	"github.com/civitas-city/civitas/internal/web/backoffice"
 	"io/fs"
 	"log/slog"
 
@@ -49,6 +50,7 @@ type wired struct {
 	jobs    map[string]jobs.Handler // its background jobs
 	openapi []byte                  // its paths in /api/v1/openapi.json
 	section profile.Section         // its part of "my profile"
+	queues  backoffice.Section      // its part of the staff's dashboard (/officer)
 	// seed loads its demo content (civitas demo), after the demo accounts.
 	seed func(ctx context.Context, demo demoUsers) error
 }

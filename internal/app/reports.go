@@ -39,6 +39,7 @@ func wireReports(p *platform) (wired, error) {
 		},
 		jobs:    map[string]jobs.Handler{reports.JobAutoClose: svc.AutoCloseJob()},
 		section: reports.Section{S: svc},
+		queues:  reports.Backoffice{S: svc},
 		// The demo's units, categories and reports.
 		seed: func(ctx context.Context, demo demoUsers) error {
 			resident := demo[demoResident]

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/civitas-city/civitas/internal/addresses"
+	"github.com/civitas-city/civitas/internal/web/backoffice"
 	"log/slog"
 	"net"
 	"net/http"
@@ -248,6 +249,7 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		mux.Handle(pattern, web.Raw(h))
 	}
 	var apiPaths [][]byte
+	office := &backoffice.Handler{Site: site}
 	for _, wire := range moduleWirings {
 		m, err := wire(p)
 		if err != nil {
@@ -276,7 +278,16 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		if m.seed != nil {
 			s.seeds = append(s.seeds, m.seed)
 		}
+		if m.queues != nil {
+			office.Sections = append(office.Sections, m.queues)
+		}
 	}
+	// The staff's dashboard gathers every module's queues.
+	if err := cat.AddFS(sub(backoffice.Locales(), "locales")); err != nil {
+		return nil, err
+	}
+	office.RegisterPages()
+	office.Routes(register)
 	openapi, err := openAPIDocument(profile.Name, version(), apiPaths)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/civitas-city/civitas/internal/budget"
 )
 
 // phone makes the flow's window a 375-px phone.
@@ -73,6 +74,45 @@ func TestReportByAddressFlow(t *testing.T) {
 			}
 			if got := g.text(`main .rp-facts`); !regexp.MustCompile(`I Stare Miasto`).MatchString(got) {
 				t.Errorf("the case is not in district I Stare Miasto: %q", got)
+			}
+		})
+	}
+}
+
+// TestOfficerFromBackOffice: on a phone, with JavaScript off, in every
+// language, an officer goes from their profile's back-office link to the
+// dashboard, from there to the projects waiting for review, and opens one.
+// The demo has one local initiative waiting, so the decision is recorded
+// once, in the last language, after which it has left the queue.
+func TestOfficerFromBackOffice(t *testing.T) {
+	s := start(t)
+	langs := s.srv.Catalog.Languages()
+	queue := `main a[href="/officer/budget/` + budget.DemoLocalSlug + `/review"]`
+	for i, lang := range langs {
+		t.Run(lang, func(t *testing.T) {
+			f := s.startFlow(t, Admin, lang)
+			f.phone()
+			f.open("/account")
+			f.open(f.attr(`main a[href="/officer"]`, "href"))
+			f.page("the back office")
+			if got := f.text(queue + " + strong"); got != "1" {
+				t.Fatalf("the dashboard counts %q projects to review, want 1", got)
+			}
+			f.open(f.attr(queue, "href"))
+			f.page("the review queue, from the back office")
+			f.open(f.attr(`main a[href*="/projects/"]`, "href"))
+			f.page("a project to review")
+			if i < len(langs)-1 {
+				return
+			}
+			f.click("#outcome-positive")
+			f.fill("#reasons", "Zgodny z zasadami.")
+			f.press(`main form[aria-labelledby="review-heading"] button[type="submit"]`, "main h1")
+			f.page("after the decision")
+			f.absent(".error-summary")
+			f.open("/officer")
+			if got := f.text(queue + " + strong"); got != "0" {
+				t.Errorf("after the decision the dashboard counts %q projects to review, want 0", got)
 			}
 		})
 	}
