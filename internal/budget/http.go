@@ -46,6 +46,7 @@ var Pages = []string{
 	"templates/results.html", "templates/pool_results.html", "templates/ballots.html",
 	"templates/officer_home.html", "templates/officer_config.html", "templates/officer_edition.html",
 	"templates/officer_review.html", "templates/officer_project.html", "templates/paper.html", "templates/paper_batch.html",
+	"templates/officer_phase.html",
 }
 
 // RegisterPages registers the page templates.

@@ -211,7 +211,26 @@ func (h *Handler) editionAction(w http.ResponseWriter, r *http.Request, do func(
 	return seeOther(w, r, "/officer/budget/"+e.Slug+"?done="+done)
 }
 
+// PhaseConfirmPage asks before a phase change: it opens or closes what
+// residents may do (submit, vote), so a slip of the dropdown must not do it.
+type PhaseConfirmPage struct {
+	E        *Edition
+	From, To Phase
+}
+
+// handlePhase changes the phase once confirmed: the first post shows a
+// confirmation page whose form posts again with confirm=yes.
 func (h *Handler) handlePhase(w http.ResponseWriter, r *http.Request) error {
+	to := Phase(r.PostFormValue("phase"))
+	if r.PostFormValue("confirm") != "yes" && to.Valid() {
+		e, err := h.managedEdition(r)
+		if err != nil {
+			return err
+		}
+		if to != e.Phase {
+			return h.render(w, r, "officer_phase", "budget.phase_confirm.title", nil, PhaseConfirmPage{E: e, From: e.Phase, To: to})
+		}
+	}
 	return h.editionAction(w, r, func(e *Edition) error {
 		return h.Service.SetPhase(r.Context(), actor(r), e.ID, Phase(r.PostFormValue("phase")))
 	}, "phase")

@@ -83,7 +83,8 @@ func TestReportByAddressFlow(t *testing.T) {
 // language, an officer goes from their profile's back-office link to the
 // dashboard, from there to the projects waiting for review, and opens one.
 // The demo has one local initiative waiting, so the decision is recorded
-// once, in the last language, after which it has left the queue.
+// once, in the last language, after which it has left the queue. On the
+// way, a phase change stops at its confirmation page.
 func TestOfficerFromBackOffice(t *testing.T) {
 	s := start(t)
 	langs := s.srv.Catalog.Languages()
@@ -102,9 +103,18 @@ func TestOfficerFromBackOffice(t *testing.T) {
 			f.page("the review queue, from the back office")
 			f.open(f.attr(`main a[href*="/projects/"]`, "href"))
 			f.page("a project to review")
+			// A phase change asks first (no script): the confirmation page,
+			// left by its cancel link.
+			f.open("/officer/budget/" + budget.DemoLocalSlug)
+			f.choose("#phase", "realization")
+			f.press(`main form[aria-labelledby="phase-heading"] button[type="submit"]`, `main input[name="confirm"]`)
+			f.page("the phase change's confirmation")
 			if i < len(langs)-1 {
 				return
 			}
+			f.open("/officer")
+			f.open(f.attr(queue, "href"))
+			f.open(f.attr(`main a[href*="/projects/"]`, "href"))
 			f.click("#outcome-positive")
 			f.fill("#reasons", "Zgodny z zasadami.")
 			f.press(`main form[aria-labelledby="review-heading"] button[type="submit"]`, "main h1")
