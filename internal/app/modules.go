@@ -40,6 +40,8 @@ type platform struct {
 	accountsHandler *accounts.Handler
 	// addresses is the city's address gazetteer, for reports and districts.
 	addresses *addresses.Gazetteer
+	// shell gathers the modules' "open now" for the home page.
+	shell *web.Shell
 }
 
 // wired is one module's contribution to the site.
@@ -51,6 +53,7 @@ type wired struct {
 	openapi []byte                  // its paths in /api/v1/openapi.json
 	section profile.Section         // its part of "my profile"
 	queues  backoffice.Section      // its part of the staff's dashboard (/officer)
+	open    web.Opener              // its part of the home page's "open now"
 	// seed loads its demo content (civitas demo), after the demo accounts.
 	seed func(ctx context.Context, demo demoUsers) error
 }
@@ -72,7 +75,14 @@ var moduleWirings = []func(*platform) (wired, error){
 }
 
 func wireShell(p *platform) (wired, error) {
-	shell := &web.Shell{Site: p.site, Ping: p.db.PingContext}
+	shell := &web.Shell{Site: p.site, Ping: p.db.PingContext, DistrictOf: func(ctx context.Context, id string) (int, error) {
+		u, err := p.accounts.FindByID(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		return u.District, nil
+	}}
+	p.shell = shell
 	p.site.RegisterShellPages()
 	return wired{locales: sub(web.Locales(), "locales"), routes: shell.Routes}, nil
 }

@@ -278,6 +278,9 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		if m.seed != nil {
 			s.seeds = append(s.seeds, m.seed)
 		}
+		if m.open != nil {
+			p.shell.Openers = append(p.shell.Openers, m.open)
+		}
 		if m.queues != nil {
 			office.Sections = append(office.Sections, m.queues)
 		}

@@ -13,7 +13,8 @@ import (
 )
 
 // TestVerifyThenVoteFlow: on a phone, with JavaScript off, in every
-// language, a resident whose residency is not verified opens the ballot,
+// language, a resident whose residency is not verified opens the ballot
+// from the home page's "open now",
 // follows its "verify your residency" button, verifies against the
 // register and lands back on the ballot, where they vote.
 func TestVerifyThenVoteFlow(t *testing.T) {
@@ -31,7 +32,9 @@ func TestVerifyThenVoteFlow(t *testing.T) {
 			}
 			f.phone()
 			vote := "/budget/" + budget.DemoCurrentSlug + "/vote"
-			f.open(vote)
+			f.open("/")
+			f.page("the home page, signed in")
+			f.open(f.attr(`main section[aria-labelledby="open-heading"] a[href="`+vote+`"]`, "href"))
 			f.page("the vote page, unverified")
 			f.open(f.attr(`main a[href^="/account/verify?next="]`, "href"))
 			f.page("verification, from the ballot")
