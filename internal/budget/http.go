@@ -88,6 +88,7 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("POST /officer/budget/new", officer, h.handleCreateEdition)
 	handle("GET /officer/budget/{edition}", officer, h.handleOfficerEdition)
 	handle("POST /officer/budget/{edition}/config", officer, h.handleConfig)
+	handle("POST /officer/budget/{edition}/settings", officer, h.handleSettings)
 	handle("POST /officer/budget/{edition}/phase", officer, h.handlePhase)
 	handle("POST /officer/budget/{edition}/count", officer, h.handleCount)
 	handle("POST /officer/budget/{edition}/roster", officer, h.handleRoster)

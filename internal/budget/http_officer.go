@@ -117,6 +117,9 @@ type OfficerEditionPage struct {
 	Errors    web.FormErrors
 	Notice    string
 	Integrity Integrity
+	// Settings is the settings form (the JSON below it is the advanced
+	// option).
+	Settings *SettingsForm
 }
 
 func (h *Handler) officerEditionPage(r *http.Request, e *Edition, cfg *ConfigPage, errs web.FormErrors) (*OfficerEditionPage, error) {
@@ -128,7 +131,8 @@ func (h *Handler) officerEditionPage(r *http.Request, e *Edition, cfg *ConfigPag
 	if cfg == nil {
 		cfg, _, _ = h.configPage(r, e, e.Config().JSON(), nil)
 	}
-	page := &OfficerEditionPage{EditionView: h.editionView(r, e, turnout), Config: cfg, Errors: errs, Counts: map[string]int{},
+	settings := settingsOf(e.Config())
+	page := &OfficerEditionPage{EditionView: h.editionView(r, e, turnout), Config: cfg, Settings: settings, Errors: errs, Counts: map[string]int{},
 		Notice: r.URL.Query().Get("done")}
 	for _, p := range Phases {
 		if !e.Votes() && (p == PhaseAppeals || p == PhaseVoting || p == PhaseResults) {

@@ -187,6 +187,27 @@ func testBudgetOverHTTP(t *testing.T, engine db.Dialect) {
 		t.Fatalf("a bad configuration: %d\n%s", bad.status, clip(bad.body))
 	}
 	off.do(http.MethodPost, "/officer/budget/new", url.Values{"config": {string(cfgJSON)}}).must(t, 303, "create edition")
+	// The settings form: a word where a number goes, then a number the
+	// rules refuse, each shown next to its field; then a good one.
+	settings := func(minAge string) page {
+		return off.do(http.MethodPost, "/officer/budget/bo-http/settings", url.Values{"title": {"BO over HTTP"}, "min_age": {minAge},
+			"signatures": {"0"}, "pool_policy": {"city_and_home"}, "paper_policy": {"first_wins"}})
+	}
+	if p := settings("sixteen"); p.status < 400 || !strings.Contains(p.body, `id="min_age-error"`) || !strings.Contains(p.body, `value="sixteen"`) {
+		t.Errorf("settings with a word for the age: %d\n%s", p.status, clip(p.body))
+	}
+	if p := settings("200"); p.status < 400 || !regexp.MustCompile(`id="min_age-error">[^<]*between 0 and 120`).MatchString(p.body) {
+		t.Errorf("settings with an age of 200: %d\n%s", p.status, clip(p.body))
+	}
+	if p := off.get("/officer/budget/bo-http"); !strings.Contains(p.body, `size="4" value="16"`) {
+		t.Errorf("the form does not show the minimum age 16\n%s", clip(p.body))
+	}
+	settings("15").must(t, 303, "settings")
+	if p := off.get("/officer/budget/bo-http"); !strings.Contains(p.body, `size="4" value="15"`) {
+		t.Errorf("the saved minimum age 15 is not on the form\n%s", clip(p.body))
+	}
+	settings("16").must(t, 303, "settings back")
+
 	// A phase change asks first: the confirmation names both phases and
 	// posts again with confirm=yes; nothing changes until then.
 	ask := off.do(http.MethodPost, "/officer/budget/bo-http/phase", url.Values{"phase": {"submission"}})
