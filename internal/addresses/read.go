@@ -1,8 +1,6 @@
 package addresses
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -11,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/civitas-city/civitas/internal/web"
 )
 
 // The address points file: CSV with a header row naming the columns, in
@@ -89,7 +89,7 @@ const maxErrors = 1000
 // bad row (up to maxErrors). An error from fn, or a read error, ends it.
 func Read(r io.Reader, fn func(Point) error) (ReadResult, error) {
 	var res ReadResult
-	cr := newCSVReader(r)
+	cr := web.NewCSVReader(r)
 	cols, width, err := readHeader(cr, &res)
 	if err != nil || len(res.Errors) > 0 {
 		return res, err
@@ -195,20 +195,6 @@ func truncate(s string) string {
 	return s
 }
 
-// newCSVReader skips a UTF-8 byte-order mark and guesses the delimiter
-// from the header line.
-func newCSVReader(r io.Reader) *csv.Reader {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
-		br.Discard(3)
-	}
-	cr := csv.NewReader(br)
-	cr.Comma = sniffDelimiter(br)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	return cr
-}
-
 // readHeader reads the header line: the index of each known column and
 // the number of fields every row must have.
 func readHeader(cr *csv.Reader, res *ReadResult) (map[string]int, int, error) {
@@ -242,20 +228,4 @@ func readHeader(cr *csv.Reader, res *ReadResult) (map[string]int, int, error) {
 		}
 	}
 	return cols, len(header), nil
-}
-
-// sniffDelimiter picks the header line's delimiter: the most frequent of
-// comma, semicolon and tab, with comma winning ties.
-func sniffDelimiter(br *bufio.Reader) rune {
-	head, _ := br.Peek(br.Size())
-	if i := bytes.IndexByte(head, '\n'); i >= 0 {
-		head = head[:i]
-	}
-	best, n := ',', bytes.Count(head, []byte{','})
-	for _, c := range []rune{';', '\t'} {
-		if k := bytes.Count(head, []byte(string(c))); k > n {
-			best, n = c, k
-		}
-	}
-	return best
 }
