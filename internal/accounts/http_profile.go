@@ -23,8 +23,12 @@ type ProfilePage struct {
 	Districts     []DistrictOption
 	NewsDistricts []int
 	Sections      []ProfileSection
-	Errors        web.FormErrors
-	Saved         bool
+	// Prompts are the sections' calls to action, shown first.
+	Prompts []profile.Item
+	Errors  web.FormErrors
+	Saved   bool
+	// Staff: the user works for the city, and gets the back office's link.
+	Staff bool
 }
 
 // Follows reports whether the resident gets district n's news.
@@ -41,13 +45,23 @@ func (h *Handler) profilePage(r *http.Request) (*ProfilePage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &ProfilePage{User: u, Districts: h.Districts, NewsDistricts: news, Saved: r.URL.Query().Has("saved")}
+	p := &ProfilePage{User: u, Districts: h.Districts, NewsDistricts: news, Saved: r.URL.Query().Has("saved"),
+		Staff: web.CurrentUser(ctx).IsStaff()}
 	for _, s := range h.Sections {
 		items, err := s.Items(ctx, id)
 		if err != nil {
 			return nil, err
 		}
 		p.Sections = append(p.Sections, ProfileSection{TitleKey: s.TitleKey(), Items: items})
+		if pr, ok := s.(profile.Prompter); ok {
+			item, err := pr.Prompt(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			if item != nil {
+				p.Prompts = append(p.Prompts, *item)
+			}
+		}
 	}
 	return p, nil
 }

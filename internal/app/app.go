@@ -49,6 +49,8 @@ func Run(ctx context.Context, cfg config.Config) error {
 		return backup(ctx, cfg)
 	case config.CmdCensus:
 		return exitCode(censusMain(ctx, cfg))
+	case config.CmdAddresses:
+		return exitCode(addressesMain(ctx, cfg))
 	case config.CmdServe, config.CmdDemo:
 		srv, err := Start(ctx, cfg)
 		if err != nil {

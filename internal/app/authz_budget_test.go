@@ -33,6 +33,7 @@ func init() {
 		routeCase{"POST /officer/budget/new", "officer:budget", "/officer/budget/new"},
 		routeCase{"GET /officer/budget/{edition}", "officer:budget", "/officer/budget/none"},
 		routeCase{"POST /officer/budget/{edition}/config", "officer:budget", "/officer/budget/none/config"},
+		routeCase{"POST /officer/budget/{edition}/settings", "officer:budget", "/officer/budget/none/settings"},
 		routeCase{"POST /officer/budget/{edition}/phase", "officer:budget", "/officer/budget/none/phase"},
 		routeCase{"POST /officer/budget/{edition}/count", "officer:budget", "/officer/budget/none/count"},
 		routeCase{"POST /officer/budget/{edition}/roster", "officer:budget", "/officer/budget/none/roster"},

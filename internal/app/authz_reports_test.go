@@ -8,6 +8,8 @@ func init() {
 		routeCase{"GET /reports/new/details", "public", "/reports/new/details"},
 		routeCase{"POST /reports/new", "public", "/reports/new"},
 		routeCase{"GET /reports/mine", "signed-in", "/reports/mine"},
+		routeCase{"GET /reports/find", "public", "/reports/find"},
+		routeCase{"POST /reports/find", "public", "/reports/find"},
 		routeCase{"GET /reports/stats", "public", "/reports/stats"},
 		routeCase{"GET /reports/feed/{file}", "public", "/reports/feed/all.atom"},
 		routeCase{"GET /reports/map.svg", "public", "/reports/map.svg"},
@@ -21,6 +23,7 @@ func init() {
 		routeCase{"POST /reports/officer/cases/{number}/status", "officer:reports", "/reports/officer/cases/1/status"},
 		routeCase{"POST /reports/officer/cases/{number}/note", "officer:reports", "/reports/officer/cases/1/note"},
 		routeCase{"POST /reports/officer/cases/{number}/unit", "officer:reports", "/reports/officer/cases/1/unit"},
+		routeCase{"POST /reports/officer/cases/{number}/district", "officer:reports", "/reports/officer/cases/1/district"},
 		routeCase{"GET /reports/officer/new", "officer:reports", "/reports/officer/new"},
 		routeCase{"POST /reports/officer/new", "officer:reports", "/reports/officer/new"},
 

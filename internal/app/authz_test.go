@@ -49,6 +49,7 @@ var routeTable = []routeCase{
 	{"GET /account/reset", "public", "/account/reset?token=x"},
 	{"POST /account/reset", "public", "/account/reset"},
 	{"GET /account", "signed-in", "/account"},
+	{"GET /officer", "staff", "/officer"},
 	{"POST /account/preferences", "signed-in", "/account/preferences"},
 	{"GET /account/security", "signed-in", "/account/security"},
 	{"POST /account/password", "signed-in", "/account/password"},
@@ -99,6 +100,8 @@ func allowed(policy, role string) bool {
 		return false
 	case policy == "signed-in", role == "admin":
 		return true
+	case policy == "staff":
+		return role == "officer" || role == "moderator"
 	}
 	name, domain, _ := strings.Cut(policy, ":")
 	switch role {

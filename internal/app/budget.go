@@ -31,6 +31,8 @@ func wireBudget(p *platform) (wired, error) {
 		jobs:    svc.JobHandlers(),
 		openapi: budget.OpenAPIPaths,
 		section: budget.Section{S: svc},
+		queues:  budget.Backoffice{S: svc},
+		open:    budget.OpenNow{S: svc},
 		seed: func(ctx context.Context, demo demoUsers) error {
 			return budget.SeedDemo(ctx, svc, budget.DemoOptions{
 				Districts: districts, ResidentID: demo[demoResident].ID, OfficerID: demo[demoOfficer].ID,

@@ -218,6 +218,21 @@ func TestIdentityThroughANode(t *testing.T) {
 			wantStatus(t, idDo(t, anna, http.MethodGet, srv.URL+"/account/verify?done=verified", nil), http.StatusOK,
 				"your residency is verified", "verified resident", "residents register")
 
+			// Started from a ballot, verification returns to it; a next that
+			// leaves the site goes home instead.
+			cara, _ := idSignIn(t, srv, "cara@identity.test")
+			wantStatus(t, idDo(t, cara, http.MethodGet, srv.URL+"/account/verify?next=/budget/bo/vote", nil), http.StatusOK,
+				`name="next" value="/budget/bo/vote"`)
+			r = idDo(t, cara, http.MethodPost, srv.URL+"/account/verify/census", url.Values{"pesel": {ps[50].pesel}, "birth_date": {ps[50].date()}, "next": {"/budget/bo/vote"}})
+			if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/budget/bo/vote" {
+				t.Errorf("verify from a ballot: %d to %q", r.StatusCode, r.Header.Get("Location"))
+			}
+			dan, _ := idSignIn(t, srv, "dan@identity.test")
+			r = idDo(t, dan, http.MethodPost, srv.URL+"/account/verify/census", url.Values{"pesel": {ps[51].pesel}, "birth_date": {ps[51].date()}, "next": {"//evil.example/vote"}})
+			if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/" {
+				t.Errorf("verify with a next off the site: %d to %q, want /", r.StatusCode, r.Header.Get("Location"))
+			}
+
 			// The same PESEL on another account is refused; officers see it.
 			bob, _ := idSignIn(t, srv, "bob@identity.test")
 			r = idDo(t, bob, http.MethodPost, srv.URL+"/account/verify/census", url.Values{"pesel": {ps[0].pesel}, "birth_date": {ps[0].date()}})

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"github.com/civitas-city/civitas/internal/addresses"
+	"github.com/civitas-city/civitas/internal/web/backoffice"
 	"io/fs"
 	"log/slog"
 
@@ -36,6 +38,10 @@ type platform struct {
 	// accountsHandler gathers the profile sections of later modules and
 	// signs in API clients.
 	accountsHandler *accounts.Handler
+	// addresses is the city's address gazetteer, for reports and districts.
+	addresses *addresses.Gazetteer
+	// shell gathers the modules' "open now" for the home page.
+	shell *web.Shell
 }
 
 // wired is one module's contribution to the site.
@@ -46,6 +52,8 @@ type wired struct {
 	jobs    map[string]jobs.Handler // its background jobs
 	openapi []byte                  // its paths in /api/v1/openapi.json
 	section profile.Section         // its part of "my profile"
+	queues  backoffice.Section      // its part of the staff's dashboard (/officer)
+	open    web.Opener              // its part of the home page's "open now"
 	// seed loads its demo content (civitas demo), after the demo accounts.
 	seed func(ctx context.Context, demo demoUsers) error
 }
@@ -60,13 +68,21 @@ var moduleWirings = []func(*platform) (wired, error){
 	wireIdentity,
 	wireBudget,
 	wireConsult,
+	wireAddresses,
 	wireReports,
 	wireDistricts,
 	wireFiles,
 }
 
 func wireShell(p *platform) (wired, error) {
-	shell := &web.Shell{Site: p.site, Ping: p.db.PingContext}
+	shell := &web.Shell{Site: p.site, Ping: p.db.PingContext, DistrictOf: func(ctx context.Context, id string) (int, error) {
+		u, err := p.accounts.FindByID(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		return u.District, nil
+	}}
+	p.shell = shell
 	p.site.RegisterShellPages()
 	return wired{locales: sub(web.Locales(), "locales"), routes: shell.Routes}, nil
 }
@@ -107,7 +123,7 @@ func wireAccounts(p *platform) (wired, error) {
 }
 
 func wireDistricts(p *platform) (wired, error) {
-	h := &districts.Handler{Site: p.site, Set: p.profile.Districts, Boundary: p.profile.Boundary}
+	h := &districts.Handler{Site: p.site, Set: p.profile.Districts, Boundary: p.profile.Boundary, Addresses: districtsAddresses(p.addresses)}
 	if err := h.RegisterPages(); err != nil {
 		return wired{}, err
 	}

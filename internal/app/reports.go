@@ -15,7 +15,8 @@ import (
 func wireReports(p *platform) (wired, error) {
 	svc := &reports.Service{
 		DB: p.db, Districts: p.profile.Districts, Bounds: reports.AreaAround(p.profile.Bounds), Catalog: p.site.Catalog,
-		Location: p.profile.Location, BaseURL: strings.TrimRight(p.cfg.BaseURL, "/"), Secret: reports.SecretFrom(p.cfg.SecretKey),
+		Addresses: reportsAddresses(p.addresses),
+		Location:  p.profile.Location, BaseURL: strings.TrimRight(baseURL(p.cfg), "/"), Secret: reports.SecretFrom(p.cfg.SecretKey),
 		PhotoMaxBytes: reports.PhotoLimit(p.cfg.MaxUploadBytes), Log: p.log, Open311PostsPerMinute: p.cfg.Open311PostsPerMinute,
 		Users: func(ctx context.Context, id string) (string, string, error) {
 			u, err := p.accounts.FindByID(ctx, id)
@@ -38,6 +39,7 @@ func wireReports(p *platform) (wired, error) {
 		},
 		jobs:    map[string]jobs.Handler{reports.JobAutoClose: svc.AutoCloseJob()},
 		section: reports.Section{S: svc},
+		queues:  reports.Backoffice{S: svc},
 		// The demo's units, categories and reports.
 		seed: func(ctx context.Context, demo demoUsers) error {
 			resident := demo[demoResident]

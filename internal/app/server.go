@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/civitas-city/civitas/internal/addresses"
+	"github.com/civitas-city/civitas/internal/web/backoffice"
 	"log/slog"
 	"net"
 	"net/http"
@@ -233,6 +235,7 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		sessions:  &session.Store{DB: d, MaxAge: cfg.SessionMaxAge, TrustProxy: cfg.TrustProxy, Log: log},
 		accounts:  &accounts.Service{DB: d, Key: []byte(cfg.SecretKey), BaseURL: baseURL(cfg), Catalog: cat},
 		residents: &identity.Service{DB: d, Key: []byte(cfg.SecretKey), IsDistrict: profile.Districts.Has},
+		addresses: &addresses.Gazetteer{DB: d},
 	}
 	s := &Server{DB: d, Catalog: cat, Site: site, Jobs: p.jobs, sessions: p.sessions, cfg: cfg, log: log}
 
@@ -246,6 +249,7 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		mux.Handle(pattern, web.Raw(h))
 	}
 	var apiPaths [][]byte
+	office := &backoffice.Handler{Site: site}
 	for _, wire := range moduleWirings {
 		m, err := wire(p)
 		if err != nil {
@@ -274,7 +278,19 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		if m.seed != nil {
 			s.seeds = append(s.seeds, m.seed)
 		}
+		if m.open != nil {
+			p.shell.Openers = append(p.shell.Openers, m.open)
+		}
+		if m.queues != nil {
+			office.Sections = append(office.Sections, m.queues)
+		}
 	}
+	// The staff's dashboard gathers every module's queues.
+	if err := cat.AddFS(sub(backoffice.Locales(), "locales")); err != nil {
+		return nil, err
+	}
+	office.RegisterPages()
+	office.Routes(register)
 	openapi, err := openAPIDocument(profile.Name, version(), apiPaths)
 	if err != nil {
 		return nil, err

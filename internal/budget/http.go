@@ -47,6 +47,7 @@ var Pages = []string{
 	"templates/analysis.html", "templates/compare.html",
 	"templates/officer_home.html", "templates/officer_config.html", "templates/officer_edition.html",
 	"templates/officer_review.html", "templates/officer_project.html", "templates/paper.html", "templates/paper_batch.html",
+	"templates/officer_phase.html",
 }
 
 // RegisterPages registers the page templates.
@@ -90,6 +91,7 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("POST /officer/budget/new", officer, h.handleCreateEdition)
 	handle("GET /officer/budget/{edition}", officer, h.handleOfficerEdition)
 	handle("POST /officer/budget/{edition}/config", officer, h.handleConfig)
+	handle("POST /officer/budget/{edition}/settings", officer, h.handleSettings)
 	handle("POST /officer/budget/{edition}/phase", officer, h.handlePhase)
 	handle("POST /officer/budget/{edition}/count", officer, h.handleCount)
 	handle("POST /officer/budget/{edition}/roster", officer, h.handleRoster)

@@ -56,7 +56,7 @@ func testProjectFiles(t *testing.T, engine db.Dialect) {
 	bob, _ := n.verified("bob@files.test", 2, 1, time.Date(1986, 3, 4, 0, 0, 0, 0, time.UTC))
 	cfg, _ := json.Marshal(cityConfig("bo-files"))
 	off.do(http.MethodPost, "/officer/budget/new", url.Values{"config": {string(cfg)}}).must(t, 303, "create edition")
-	off.do(http.MethodPost, "/officer/budget/bo-files/phase", url.Values{"phase": {"submission"}}).must(t, 303, "open submission")
+	off.do(http.MethodPost, "/officer/budget/bo-files/phase", url.Values{"phase": {"submission"}, "confirm": {"yes"}}).must(t, 303, "open submission")
 
 	draft := anna.do(http.MethodPost, "/budget/bo-files/projects", url.Values{"pool": {"city"}, "title": {"Ławki w parku"},
 		"description": {"Nowe ławki."}, "category": {"zieleń"}, "address": {"Park Jordana"}, "lat": {"50.0614"}, "lon": {"19.9155"},

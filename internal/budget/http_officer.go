@@ -117,6 +117,9 @@ type OfficerEditionPage struct {
 	Errors    web.FormErrors
 	Notice    string
 	Integrity Integrity
+	// Settings is the settings form (the JSON below it is the advanced
+	// option).
+	Settings *SettingsForm
 }
 
 func (h *Handler) officerEditionPage(r *http.Request, e *Edition, cfg *ConfigPage, errs web.FormErrors) (*OfficerEditionPage, error) {
@@ -128,7 +131,8 @@ func (h *Handler) officerEditionPage(r *http.Request, e *Edition, cfg *ConfigPag
 	if cfg == nil {
 		cfg, _, _ = h.configPage(r, e, e.Config().JSON(), nil)
 	}
-	page := &OfficerEditionPage{EditionView: h.editionView(r, e, turnout), Config: cfg, Errors: errs, Counts: map[string]int{},
+	settings := settingsOf(e.Config())
+	page := &OfficerEditionPage{EditionView: h.editionView(r, e, turnout), Config: cfg, Settings: settings, Errors: errs, Counts: map[string]int{},
 		Notice: r.URL.Query().Get("done")}
 	for _, p := range Phases {
 		if !e.Votes() && (p == PhaseAppeals || p == PhaseVoting || p == PhaseResults) {
@@ -211,7 +215,26 @@ func (h *Handler) editionAction(w http.ResponseWriter, r *http.Request, do func(
 	return seeOther(w, r, "/officer/budget/"+e.Slug+"?done="+done)
 }
 
+// PhaseConfirmPage asks before a phase change: it opens or closes what
+// residents may do (submit, vote), so a slip of the dropdown must not do it.
+type PhaseConfirmPage struct {
+	E        *Edition
+	From, To Phase
+}
+
+// handlePhase changes the phase once confirmed: the first post shows a
+// confirmation page whose form posts again with confirm=yes.
 func (h *Handler) handlePhase(w http.ResponseWriter, r *http.Request) error {
+	to := Phase(r.PostFormValue("phase"))
+	if r.PostFormValue("confirm") != "yes" && to.Valid() {
+		e, err := h.managedEdition(r)
+		if err != nil {
+			return err
+		}
+		if to != e.Phase {
+			return h.render(w, r, "officer_phase", "budget.phase_confirm.title", nil, PhaseConfirmPage{E: e, From: e.Phase, To: to})
+		}
+	}
 	return h.editionAction(w, r, func(e *Edition) error {
 		return h.Service.SetPhase(r.Context(), actor(r), e.ID, Phase(r.PostFormValue("phase")))
 	}, "phase")

@@ -36,6 +36,8 @@ type EditionPage struct {
 	Projects int
 	Counted  bool
 	Officer  bool
+	// Past: the votes are over (results, realization): no vote link.
+	Past bool
 }
 
 func (h *Handler) handleEdition(w http.ResponseWriter, r *http.Request) error {
@@ -52,9 +54,20 @@ func (h *Handler) handleEdition(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := EditionPage{EditionView: h.editionView(r, e, turnout), Officer: u.Has(web.RoleOfficer, "budget")}
-	for _, n := range turnout {
-		page.Voters += n
+	page := EditionPage{EditionView: h.editionView(r, e, turnout), Officer: u.Has(web.RoleOfficer, "budget"),
+		Past: e.Phase == PhaseResults || e.Phase == PhaseRealization}
+	// An imported edition has results but no ballots cast here: its
+	// turnout is the one its results count.
+	for i := range page.Pools {
+		if page.Pools[i].Turnout > 0 {
+			continue
+		}
+		if res, err := h.Service.Result(ctx, page.Pools[i].P); err == nil {
+			page.Pools[i].Turnout = res.Voters
+		}
+	}
+	for _, pv := range page.Pools {
+		page.Voters += pv.Turnout
 	}
 	ps, err := h.Service.Projects(ctx, ProjectFilter{EditionID: e.ID, Public: true})
 	if err != nil {

@@ -187,7 +187,37 @@ func testBudgetOverHTTP(t *testing.T, engine db.Dialect) {
 		t.Fatalf("a bad configuration: %d\n%s", bad.status, clip(bad.body))
 	}
 	off.do(http.MethodPost, "/officer/budget/new", url.Values{"config": {string(cfgJSON)}}).must(t, 303, "create edition")
-	off.do(http.MethodPost, "/officer/budget/bo-http/phase", url.Values{"phase": {"submission"}}).must(t, 303, "open submission")
+	// The settings form: a word where a number goes, then a number the
+	// rules refuse, each shown next to its field; then a good one.
+	settings := func(minAge string) page {
+		return off.do(http.MethodPost, "/officer/budget/bo-http/settings", url.Values{"title": {"BO over HTTP"}, "min_age": {minAge},
+			"signatures": {"0"}, "pool_policy": {"city_and_home"}, "paper_policy": {"first_wins"}})
+	}
+	if p := settings("sixteen"); p.status < 400 || !strings.Contains(p.body, `id="min_age-error"`) || !strings.Contains(p.body, `value="sixteen"`) {
+		t.Errorf("settings with a word for the age: %d\n%s", p.status, clip(p.body))
+	}
+	if p := settings("200"); p.status < 400 || !regexp.MustCompile(`id="min_age-error">[^<]*between 0 and 120`).MatchString(p.body) {
+		t.Errorf("settings with an age of 200: %d\n%s", p.status, clip(p.body))
+	}
+	if p := off.get("/officer/budget/bo-http"); !strings.Contains(p.body, `size="4" value="16"`) {
+		t.Errorf("the form does not show the minimum age 16\n%s", clip(p.body))
+	}
+	settings("15").must(t, 303, "settings")
+	if p := off.get("/officer/budget/bo-http"); !strings.Contains(p.body, `size="4" value="15"`) {
+		t.Errorf("the saved minimum age 15 is not on the form\n%s", clip(p.body))
+	}
+	settings("16").must(t, 303, "settings back")
+
+	// A phase change asks first: the confirmation names both phases and
+	// posts again with confirm=yes; nothing changes until then.
+	ask := off.do(http.MethodPost, "/officer/budget/bo-http/phase", url.Values{"phase": {"submission"}})
+	if ask.status != http.StatusOK || !strings.Contains(ask.body, `name="confirm" value="yes"`) || !strings.Contains(ask.body, `name="phase" value="submission"`) {
+		t.Fatalf("a phase change without confirmation: %d\n%s", ask.status, clip(ask.body))
+	}
+	if p := anna.get("/budget/bo-http/submit"); strings.Contains(p.body, `name="title"`) {
+		t.Error("the phase changed before it was confirmed")
+	}
+	off.do(http.MethodPost, "/officer/budget/bo-http/phase", url.Values{"phase": {"submission"}, "confirm": {"yes"}}).must(t, 303, "open submission")
 
 	// Anna submits a project; a stranger cannot.
 	anna.get("/budget/bo-http/submit").must(t, 200, "submission form")
@@ -223,7 +253,7 @@ func testBudgetOverHTTP(t *testing.T, engine db.Dialect) {
 		idRE.FindStringSubmatch(approve.header.Get("Location"))[1]}
 
 	// Review: a negative review of the fountain, with reasons; an appeal.
-	off.do(http.MethodPost, "/officer/budget/bo-http/phase", url.Values{"phase": {"review"}}).must(t, 303, "review phase")
+	off.do(http.MethodPost, "/officer/budget/bo-http/phase", url.Values{"phase": {"review"}, "confirm": {"yes"}}).must(t, 303, "review phase")
 	off.get("/officer/budget/bo-http/review").must(t, 200, "review queue")
 	for i, id := range ids {
 		for _, st := range budget.ReviewStages {
@@ -255,7 +285,7 @@ func testBudgetOverHTTP(t *testing.T, engine db.Dialect) {
 	}
 
 	// Voting.
-	off.do(http.MethodPost, "/officer/budget/bo-http/phase", url.Values{"phase": {"voting"}}).must(t, 303, "voting phase")
+	off.do(http.MethodPost, "/officer/budget/bo-http/phase", url.Values{"phase": {"voting"}, "confirm": {"yes"}}).must(t, 303, "voting phase")
 	ballot := anna.get("/budget/bo-http/vote/city").must(t, 200, "ballot page")
 	if !strings.Contains(ballot.body, `name="rank1"`) {
 		t.Fatalf("no ranking on the ballot:\n%s", clip(ballot.body))
@@ -328,7 +358,7 @@ func testBudgetOverHTTP(t *testing.T, engine db.Dialect) {
 	if p := anna.get("/budget/bo-http/results"); p.status != 404 {
 		t.Errorf("results during the vote: %d", p.status)
 	}
-	off.do(http.MethodPost, "/officer/budget/bo-http/phase", url.Values{"phase": {"results"}}).must(t, 303, "results phase")
+	off.do(http.MethodPost, "/officer/budget/bo-http/phase", url.Values{"phase": {"results"}, "confirm": {"yes"}}).must(t, 303, "results phase")
 	if p := bob.do(http.MethodPost, "/budget/bo-http/vote/approve", url.Values{"project": {ids[3]}}); p.status != 422 || !strings.Contains(p.body, "not open") {
 		t.Errorf("a ballot after the close: %d", p.status)
 	}
@@ -370,7 +400,7 @@ func testBudgetOverHTTP(t *testing.T, engine db.Dialect) {
 		t.Errorf("API results: %d", p.status)
 	}
 	// Realization of a winner.
-	off.do(http.MethodPost, "/officer/budget/bo-http/phase", url.Values{"phase": {"realization"}}).must(t, 303, "realization phase")
+	off.do(http.MethodPost, "/officer/budget/bo-http/phase", url.Values{"phase": {"realization"}, "confirm": {"yes"}}).must(t, 303, "realization phase")
 	off.do(http.MethodPost, "/officer/budget/bo-http/projects/"+ids[0]+"/realization", url.Values{"status": {"in_progress"}, "progress": {"40"}, "note": {"Trwają prace."}}).must(t, 303, "realization")
 	off.do(http.MethodPost, "/officer/budget/bo-http/projects/"+ids[0]+"/milestones", url.Values{"milestone_title": {"Odbiór"}, "milestone_due": {"2027-10-01"}}).must(t, 303, "milestone")
 	if p := anna.get("/budget/bo-http/projects/" + ids[0]); !strings.Contains(p.body, "Trwają prace.") || !strings.Contains(p.body, "Odbiór") {

@@ -75,7 +75,7 @@ func (s *Service) Import(ctx context.Context, el *pabulib.Election, o ImportOpti
 	out := &Imported{Pool: &pool, Projects: len(el.Projects), Ballots: len(ballots)}
 	now := s.now()
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		e, err := s.importEdition(ctx, tx, o, title, now)
+		e, err := s.importEdition(ctx, tx, o, title, votingDates(el), now)
 		if err != nil {
 			return err
 		}
@@ -242,15 +242,38 @@ func importedAges(el *pabulib.Election) map[[2]string]int {
 	return ages
 }
 
+// votingDates reads the vote's dates from a Pabulib file's META
+// (date_begin, date_end, written DD.MM.YYYY): the voting phase starts on
+// the first day and the results follow the last. Missing or unreadable
+// dates are left out.
+func votingDates(el *pabulib.Election) map[Phase]time.Time {
+	starts := map[Phase]time.Time{}
+	read := func(key string) (time.Time, bool) {
+		v, ok := el.MetaValue(key)
+		if !ok {
+			return time.Time{}, false
+		}
+		t, err := time.Parse("02.01.2006", strings.TrimSpace(v))
+		return t, err == nil
+	}
+	if t, ok := read("date_begin"); ok {
+		starts[PhaseVoting] = t
+	}
+	if t, ok := read("date_end"); ok {
+		starts[PhaseResults] = t.AddDate(0, 0, 1)
+	}
+	return starts
+}
+
 // importEdition is the edition with the options' slug, made (in results,
 // audited) when there is none yet.
-func (s *Service) importEdition(ctx context.Context, tx *sql.Tx, o ImportOptions, title string, now time.Time) (*Edition, error) {
+func (s *Service) importEdition(ctx context.Context, tx *sql.Tx, o ImportOptions, title string, starts map[Phase]time.Time, now time.Time) (*Edition, error) {
 	e, err := loadEdition(ctx, tx, "slug", o.Slug)
 	if !apperr.Is(err, apperr.NotFound) {
 		return e, err
 	}
 	e = &Edition{ID: db.NewID(), Slug: o.Slug, Kind: KindCity, Title: oneLine(title), Phase: PhaseResults,
-		Starts: map[Phase]time.Time{}, PoolPolicy: PolicyAny, PaperPolicy: FirstWins, Source: o.Source,
+		Starts: starts, PoolPolicy: PolicyAny, PaperPolicy: FirstWins, Source: o.Source,
 		CreatedAt: now, UpdatedAt: now}
 	if !slugRE.MatchString(e.Slug) || e.Title == "" {
 		return nil, errors.New("budget: import: the edition needs a slug (a-z, 0-9, -) and a title")

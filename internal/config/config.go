@@ -20,15 +20,16 @@ import (
 // Commands the binary knows. pb and opinion hand their arguments to their
 // own command-line packages.
 const (
-	CmdServe   = "serve"
-	CmdDemo    = "demo"
-	CmdMigrate = "migrate"
-	CmdVersion = "version"
-	CmdHelp    = "help"
-	CmdPB      = "pb"
-	CmdOpinion = "opinion"
-	CmdCensus  = "census"
-	CmdBackup  = "backup"
+	CmdServe     = "serve"
+	CmdDemo      = "demo"
+	CmdMigrate   = "migrate"
+	CmdVersion   = "version"
+	CmdHelp      = "help"
+	CmdPB        = "pb"
+	CmdOpinion   = "opinion"
+	CmdCensus    = "census"
+	CmdAddresses = "addresses"
+	CmdBackup    = "backup"
 )
 
 // Config is everything the process needs to run.
@@ -149,6 +150,7 @@ Usage:
   civitas migrate [flags]          apply database migrations
   civitas backup  --out FILE       a consistent copy of the running database
   civitas census  import FILE.csv  load the residents' register (hashed identifiers only)
+  civitas addresses import FILE.csv  load the address gazetteer (the register's address points)
   civitas pb      COMMAND ...      participatory budget tools (count, stats, import); "civitas pb help"
   civitas opinion COMMAND ...      consultation opinion map; "civitas opinion help"
   civitas version                  print the version
@@ -174,7 +176,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	case CmdVersion, "-version", "--version":
 		cfg.Command = CmdVersion
 		return cfg, nil
-	case CmdPB, CmdOpinion, CmdCensus:
+	case CmdPB, CmdOpinion, CmdCensus, CmdAddresses:
 		cfg.Args = args
 		return cfg, nil
 	case CmdServe, CmdDemo, CmdMigrate, CmdBackup:

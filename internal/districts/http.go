@@ -2,6 +2,7 @@ package districts
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -28,10 +29,17 @@ var OpenAPIPaths []byte
 // Locales are the districts messages, for the catalog.
 func Locales() embed.FS { return locales }
 
+// AddressFinder finds an address typed as text ("ul. Karmelicka 30") in
+// the city's gazetteer: its point, and its label as the register writes it.
+type AddressFinder func(ctx context.Context, text string) (label string, lat, lon float64, ok bool, err error)
+
 // Handler serves the district pages and the districts API.
 type Handler struct {
 	Site *web.Site
 	Set  *Set
+	// Addresses lets "which district am I in" take an address; nil: only
+	// coordinates.
+	Addresses AddressFinder
 	// Boundary is the city limit (may be nil): a point inside it but in no
 	// district is "in a gap", not "outside the city".
 	Boundary MultiPolygon
@@ -66,18 +74,44 @@ func (h *Handler) Routes(handle web.Registrar) {
 type ListPage struct {
 	Districts []District
 	Map       template.HTML
-	// The "which district am I in" form and its answer.
-	Lat, Lon string
-	Searched bool
-	Found    *District
-	Outside  bool
-	Error    string
+	// The "which district am I in" forms and their answer.
+	ByAddress bool // the address form is offered
+	Address   string
+	// AddressFound is the address as the register writes it, when the
+	// search was by address and found it.
+	AddressFound string
+	NotFound     bool // an address the gazetteer does not hold
+	Lat, Lon     string
+	Searched     bool
+	Found        *District
+	Outside      bool
+	Error        string
 }
 
 func (h *Handler) handleList(w http.ResponseWriter, r *http.Request) error {
-	p := ListPage{Districts: h.Set.All(), Map: h.mapSVG}
+	p := ListPage{Districts: h.Set.All(), Map: h.mapSVG, ByAddress: h.Addresses != nil}
 	q := r.URL.Query()
-	if q.Has("lat") || q.Has("lon") {
+	if p.ByAddress && q.Has("address") {
+		p.Searched, p.Address = true, strings.TrimSpace(q.Get("address"))
+		if p.Address == "" || len(p.Address) > 300 {
+			p.Error = h.Site.Catalog.T(web.Lang(r.Context()), "districts.error.address")
+			return h.Site.Render(w, r, http.StatusBadRequest, "districts/districts", "districts.title", p)
+		}
+		label, lat, lon, ok, err := h.Addresses(r.Context(), p.Address)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			p.NotFound = true
+			return h.Site.Render(w, r, http.StatusOK, "districts/districts", "districts.title", p)
+		}
+		p.AddressFound = label
+		if d, ok := h.Set.Locate(lat, lon); ok {
+			p.Found = &d
+		} else {
+			p.Outside = true
+		}
+	} else if q.Has("lat") || q.Has("lon") {
 		p.Searched, p.Lat, p.Lon = true, q.Get("lat"), q.Get("lon")
 		lat, lon, err := parseLatLon(p.Lat, p.Lon)
 		if err != nil {

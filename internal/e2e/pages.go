@@ -88,9 +88,14 @@ var Pages = []Page{
 	// Districts.
 	{Path: "/districts"},
 	{Path: "/districts/stare-miasto"},
-	{Path: "/districts?lat=50.0617&lon=19.9373"},                       // found
-	{Path: "/districts?lat=52.2297&lon=21.0122"},                       // outside the city
-	{Path: "/districts?lat=abc&lon=1", Status: http.StatusBadRequest},  // invalid input
+	{Path: "/districts?lat=50.0617&lon=19.9373"},                      // found
+	{Path: "/districts?lat=52.2297&lon=21.0122"},                      // outside the city
+	{Path: "/districts?lat=abc&lon=1", Status: http.StatusBadRequest}, // invalid input
+	{Path: "/officer", As: Admin},                                     // the staff's dashboard
+	{Path: "/officer", As: Resident, Status: http.StatusForbidden},
+	{Path: "/districts?address=Karmelicka+30"},                         // an address the gazetteer holds
+	{Path: "/districts?address=ul.+Nieznana+5"},                        // one it does not
+	{Path: "/districts?address=", Status: http.StatusBadRequest},       // no address
 	{Path: "/districts/no-such-district", Status: http.StatusNotFound}, // the module's 404
 
 	// Audit.

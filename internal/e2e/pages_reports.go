@@ -28,6 +28,10 @@ func init() {
 		Page{Path: "/reports/new/details", Status: http.StatusBadRequest},
 		Page{Path: "/reports/new/details?category=pothole&lat=abc&lon=1", Status: http.StatusBadRequest},
 		Page{Path: "/reports/mine", As: Resident},
+		// Reporting by address (the gazetteer), and finding a case again.
+		Page{Path: "/reports/new/details?category=pothole&address=ul.+D%C5%82uga+12"},
+		Page{Path: "/reports/new/details?category=pothole&address=ul.+Nieznana+5"}, // district unknown
+		Page{Path: "/reports/find"},
 		// Officers: the queue, a case, the contact centre.
 		Page{Path: "/reports/officer", As: Admin},
 		Page{Path: "/reports/officer?status=closed", As: Admin},

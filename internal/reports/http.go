@@ -46,7 +46,7 @@ type Handler struct {
 // Pages lists the page templates.
 var Pages = []string{
 	"templates/index.html", "templates/case.html", "templates/new.html", "templates/details.html",
-	"templates/mine.html", "templates/stats.html",
+	"templates/mine.html", "templates/stats.html", "templates/find.html",
 	"templates/queue.html", "templates/work.html", "templates/enter.html",
 	"templates/admin.html", "templates/units.html", "templates/routing.html", "templates/categories.html",
 	"templates/category.html", "templates/keys.html",
@@ -73,6 +73,8 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("GET /reports/new/details", web.Public, h.handleDetails)
 	handle("POST /reports/new", web.Public, h.handleSubmit)
 	handle("GET /reports/mine", web.SignedIn, h.handleMine)
+	handle("GET /reports/find", web.Public, h.handleFindForm)
+	handle("POST /reports/find", web.Public, h.handleFind)
 	handle("GET /reports/stats", web.Public, h.handleStats)
 	handle("GET /reports/feed/{file}", web.Public, h.handleFeed)
 	handle("GET /reports/map.svg", web.Public, h.handlePickMap)
@@ -88,6 +90,7 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("POST /reports/officer/cases/{number}/status", officer, h.handleStatus)
 	handle("POST /reports/officer/cases/{number}/note", officer, h.handleNote)
 	handle("POST /reports/officer/cases/{number}/unit", officer, h.handleReassign)
+	handle("POST /reports/officer/cases/{number}/district", officer, h.handleAssignDistrict)
 	handle("GET /reports/officer/new", officer, h.handleEnterForm)
 	handle("POST /reports/officer/new", officer, h.handleEnter)
 

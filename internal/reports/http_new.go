@@ -89,23 +89,26 @@ func (h *Handler) handleNew(w http.ResponseWriter, r *http.Request) error {
 // DetailsPage is step 2.
 type DetailsPage struct {
 	Base
-	Category     CategoryChoice
-	Notice       string
-	Attributes   []AttributeField
-	Lat, Lon     string
-	HasPoint     bool
-	District     string
-	Address      string
-	Nearby       []CaseRow
-	Description  string
-	Email        string
-	Name         string
-	Anonymous    bool
-	ChangeURL    string
-	PhotoMax     string
-	MaxPhotos    int
-	SignInURL    string
-	MaxDescrLeng int
+	Category   CategoryChoice
+	Notice     string
+	Attributes []AttributeField
+	Lat, Lon   string
+	HasPoint   bool
+	District   string
+	Address    string
+	// AddressDistrict is the district of a report given by address only:
+	// the gazetteer's, or "unknown, an officer will assign it".
+	AddressDistrict string
+	Nearby          []CaseRow
+	Description     string
+	Email           string
+	Name            string
+	Anonymous       bool
+	ChangeURL       string
+	PhotoMax        string
+	MaxPhotos       int
+	SignInURL       string
+	MaxDescrLeng    int
 }
 
 // AttributeField is one extra question of the category, as a form field.
@@ -212,6 +215,16 @@ func (h *Handler) detailsPage(r *http.Request, cat *Category, lat, lon string, h
 	v := url.Values{"category": {cat.Code}, "lat": {lat}, "lon": {lon}, "address": {address}}
 	p.ChangeURL = "/reports/new?" + v.Encode()
 	p.SignInURL = "/signin?next=" + url.QueryEscape("/reports/new/details?"+v.Encode())
+	if !hasPoint && address != "" {
+		alat, alon, found, err := h.Service.findAddress(ctx, address)
+		if err != nil {
+			return nil, err
+		}
+		p.AddressDistrict = h.Site.Catalog.T(lang, "reports.district.unknown_assign")
+		if d, ok := h.Service.Districts.Locate(alat, alon); found && ok {
+			p.AddressDistrict = d.Numeral + " " + d.Name
+		}
+	}
 	if hasPoint {
 		if d, ok := h.Service.Districts.Locate(flat, flon); ok {
 			p.District = d.Numeral + " " + d.Name

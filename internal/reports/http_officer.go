@@ -100,8 +100,10 @@ type WorkPage struct {
 	CanWork    bool
 	Next       []Option
 	Units      []Option
-	Channel    string
-	APIApp     string
+	// Districts are offered when the case's district is unknown.
+	Districts []Option
+	Channel   string
+	APIApp    string
 	// Form values kept after an error.
 	To          string
 	Note        string
@@ -129,6 +131,9 @@ func (h *Handler) workPage(r *http.Request) (*WorkPage, error) {
 	history, err := h.Service.History(ctx, c, true)
 	if err != nil {
 		return nil, err
+	}
+	if c.District == 0 {
+		p.Districts = h.districtOptions("", lang)
 	}
 	p.History = h.history(history, true)
 	if cat, err := h.Service.Category(ctx, c.Category); err == nil {
@@ -165,7 +170,7 @@ func (h *Handler) handleWork(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if d := r.URL.Query().Get("done"); d == "status" || d == "note" || d == "unit" || d == "entered" {
+	if d := r.URL.Query().Get("done"); d == "status" || d == "note" || d == "unit" || d == "district" || d == "entered" {
 		p.Done = h.Site.Catalog.T(web.Lang(r.Context()), "reports.work.done."+d)
 	}
 	return h.Site.Render(w, r, http.StatusOK, "reports/work", "reports.work.title", p)
@@ -228,6 +233,20 @@ func (h *Handler) handleReassign(w http.ResponseWriter, r *http.Request) error {
 		return h.workAgain(w, r, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/reports/officer/cases/%d?done=unit", n), http.StatusSeeOther)
+	return nil
+}
+
+// handleAssignDistrict puts a case whose district is unknown (an address
+// the gazetteer does not hold) into the district the officer chose.
+func (h *Handler) handleAssignDistrict(w http.ResponseWriter, r *http.Request) error {
+	n, err := number(r)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Service.AssignDistrict(r.Context(), web.CurrentUser(r.Context()), n, r.PostFormValue("district")); err != nil {
+		return h.workAgain(w, r, err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/reports/officer/cases/%d?done=district", n), http.StatusSeeOther)
 	return nil
 }
 

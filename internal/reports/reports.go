@@ -146,6 +146,7 @@ const (
 	UpdateNote      = "note"
 	UpdateReopened  = "reopened"
 	UpdateUnit      = "unit"
+	UpdateDistrict  = "district"
 	UpdateFeedback  = "feedback"
 )
 

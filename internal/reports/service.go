@@ -20,6 +20,10 @@ import (
 // unit membership and for the reporter's address (the accounts domain).
 type UserLookup func(ctx context.Context, id string) (email, name string, err error)
 
+// AddressFinder finds the point of an address typed as text ("ul. Długa
+// 12"): the city's gazetteer. ok is false when the address is not in it.
+type AddressFinder func(ctx context.Context, text string) (lat, lon float64, ok bool, err error)
+
 // Service is the reports logic: handlers of every channel call it.
 type Service struct {
 	DB        *db.DB
@@ -33,6 +37,9 @@ type Service struct {
 	// Secret keys the reporters' private links (HMAC); the same on every node.
 	Secret []byte
 	Users  UserLookup
+	// Addresses places a report given by address only; nil: such reports
+	// stay in "district unknown" until an officer assigns one.
+	Addresses AddressFinder
 	// PhotoMaxBytes limits one photo (at most files.Images.MaxBytes).
 	PhotoMaxBytes int64
 	// Open311PostsPerMinute limits the reports one Open311 key may file

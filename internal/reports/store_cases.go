@@ -306,6 +306,16 @@ func moveCase(ctx context.Context, q db.Querier, id, unitID string, from Status,
 	return changed(res), nil
 }
 
+// setDistrict puts a case without a district into district n; false when
+// it has one by now.
+func setDistrict(ctx context.Context, q db.Querier, id string, n int, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, `UPDATE report_cases SET district = $1, updated_at = $2 WHERE id = $3 AND district = 0`, n, db.TS(now), id)
+	if err != nil {
+		return false, err
+	}
+	return changed(res), nil
+}
+
 // addSupport records a resident's support of a case and counts it; false
 // when they supported it before.
 func addSupport(ctx context.Context, q db.Querier, caseID, userID string, at time.Time) (bool, error) {

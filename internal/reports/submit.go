@@ -271,9 +271,33 @@ func (s *Service) checkDetails(ctx context.Context, n *NewReport) (*Category, ma
 	return cat, attrs, nil
 }
 
+// findAddress places an address typed as text through the gazetteer;
+// found is false when there is none, the address is not in it, or its
+// point lies outside the area reports may lie in.
+func (s *Service) findAddress(ctx context.Context, text string) (lat, lon float64, found bool, err error) {
+	if s.Addresses == nil {
+		return 0, 0, false, nil
+	}
+	lat, lon, found, err = s.Addresses(ctx, text)
+	if err != nil {
+		return 0, 0, false, fmt.Errorf("reports: find address: %w", err)
+	}
+	if !found || !s.inArea(lat, lon) {
+		return 0, 0, false, nil
+	}
+	return lat, lon, true, nil
+}
+
 // newCase is the case a checked report becomes: in the district of its
 // point, routed to a unit, due by the category's expected days.
 func (s *Service) newCase(ctx context.Context, n NewReport, cat *Category, attrs map[string][]string) (*Case, error) {
+	if !n.HasPoint && n.Address != "" {
+		lat, lon, found, err := s.findAddress(ctx, n.Address)
+		if err != nil {
+			return nil, err
+		}
+		n.HasPoint, n.Lat, n.Lon = found, lat, lon
+	}
 	district := 0
 	if n.HasPoint && s.Districts != nil {
 		if d, ok := s.Districts.Locate(n.Lat, n.Lon); ok {

@@ -15,6 +15,7 @@ import (
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/audit"
 	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/districts"
 	"github.com/civitas-city/civitas/internal/jobs"
 	"github.com/civitas-city/civitas/internal/web"
 )
@@ -263,6 +264,40 @@ func (s *Service) Reassign(ctx context.Context, actor *web.User, number int64, u
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.ID, ActorLabel: actor.Name, Action: "report.reassign",
 			TargetType: "report", TargetID: strconv.FormatInt(c.Number, 10), Details: map[string]string{"unit": unitID}, RequestID: web.RequestID(ctx)})
+	})
+	return c, err
+}
+
+// AssignDistrict sets the district of a case filed where none could be
+// found (an address missing from the gazetteer, a gap between districts),
+// by the district's slug; a case with a district keeps it.
+func (s *Service) AssignDistrict(ctx context.Context, actor *web.User, number int64, slug string) (*Case, error) {
+	d, ok := districts.District{}, false
+	if s.Districts != nil {
+		d, ok = s.Districts.BySlug(slug)
+	}
+	if !ok {
+		return nil, invalid("district", "reports.error.district")
+	}
+	c, err := s.workable(ctx, actor, number)
+	if err != nil {
+		return nil, err
+	}
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		now := db.TS(s.now())
+		ok, err := setDistrict(ctx, tx, c.ID, d.Number, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return apperr.E(apperr.Conflict, "reports.error.changed")
+		}
+		c.District, c.UpdatedAt = d.Number, now
+		if err := insertUpdate(ctx, tx, c.ID, Update{At: now, Kind: UpdateDistrict, Body: d.Numeral + " " + d.Name, Internal: true, AuthorID: actor.ID, Author: actor.Name}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.ID, ActorLabel: actor.Name, Action: "report.district",
+			TargetType: "report", TargetID: strconv.FormatInt(c.Number, 10), Details: map[string]string{"district": strconv.Itoa(d.Number)}, RequestID: web.RequestID(ctx)})
 	})
 	return c, err
 }

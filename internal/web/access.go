@@ -16,6 +16,9 @@ type Access struct {
 	Role string
 	// Domain narrows Role to one domain's officers ("budget", "reports").
 	Domain string
+	// Staff routes are open to anyone with a staff role: an officer of
+	// any domain, a moderator or an admin (the back office's front page).
+	Staff bool
 }
 
 // Policies used by the routes.
@@ -31,11 +34,16 @@ func Officer(domain string) Access { return Access{Role: RoleOfficer, Domain: do
 // Moderator is the policy for moderators.
 var Moderator = Access{Role: RoleModerator}
 
+// Staff is the policy for pages every member of staff may see.
+var Staff = Access{Staff: true}
+
 // String names the policy, for the route table.
 func (a Access) String() string {
 	switch {
 	case a.Public:
 		return "public"
+	case a.Staff:
+		return "staff"
 	case a.Role == "":
 		return "signed-in"
 	case a.Domain != "":
@@ -53,6 +61,10 @@ func Authorize(u *User, a Access) error {
 		return nil
 	case u == nil:
 		return apperr.E(apperr.Unauthenticated, "error.signin_required")
+	case a.Staff:
+		if u.IsStaff() {
+			return nil
+		}
 	case a.Role == "" || u.Has(a.Role, a.Domain):
 		return nil
 	}

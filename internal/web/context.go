@@ -54,6 +54,12 @@ func (u *User) Has(role, domain string) bool {
 	})
 }
 
+// IsStaff reports whether u works for the city here: an officer of any
+// domain, a moderator or an admin. Staff see the back office's link.
+func (u *User) IsStaff() bool {
+	return u.Has(RoleOfficer, "") || u.Has(RoleModerator, "")
+}
+
 // RequestID returns the id given to the current request.
 func RequestID(ctx context.Context) string {
 	s, _ := ctx.Value(keyRequestID).(string)

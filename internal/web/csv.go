@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"io"
 	"strconv"
@@ -51,4 +53,37 @@ func SpreadsheetSafe(cell string) string {
 		return "'" + cell
 	}
 	return cell
+}
+
+// NewCSVReader reads an uploaded or exported CSV file (a register, an
+// address list): a UTF-8 byte-order mark is skipped, the delimiter is the
+// most frequent of comma, semicolon and tab on the header line (comma on
+// a tie: spreadsheets export with semicolons where a comma is the decimal
+// mark), rows may differ in length (the caller reports it by line), and
+// records are reused.
+func NewCSVReader(r io.Reader) *csv.Reader {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = sniffDelimiter(br)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	return cr
+}
+
+// sniffDelimiter picks the header line's delimiter.
+func sniffDelimiter(br *bufio.Reader) rune {
+	head, _ := br.Peek(br.Size())
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	best, n := ',', bytes.Count(head, []byte{','})
+	for _, c := range []rune{';', '\t'} {
+		if k := bytes.Count(head, []byte(string(c))); k > n {
+			best, n = c, k
+		}
+	}
+	return best
 }

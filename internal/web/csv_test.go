@@ -28,3 +28,25 @@ func TestCSV(t *testing.T) {
 		t.Errorf("exact CSV changed cells: %q", exact.String())
 	}
 }
+
+func TestNewCSVReaderSkipsTheBOMAndGuessesTheDelimiter(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"\xef\xbb\xbfa;b;c\n1;2,5;3\n", "a|b|c 1|2,5|3"},
+		{"a,b\n1,2\n", "a|b 1|2"},
+		{"a\tb\n1\t2\n", "a|b 1|2"},
+		{"a;b,c\n", "a;b|c"}, // a tie goes to the comma
+	} {
+		cr := NewCSVReader(strings.NewReader(tt.in))
+		var rows []string
+		for {
+			rec, err := cr.Read()
+			if err != nil {
+				break
+			}
+			rows = append(rows, strings.Join(rec, "|"))
+		}
+		if got := strings.Join(rows, " "); got != tt.want {
+			t.Errorf("%q: %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -25,7 +25,13 @@ func (s *Site) RegisterShellPages() {
 }
 
 // HomePage is the home page's data.
-type HomePage struct{ Modules []Module }
+type HomePage struct {
+	Modules []Module
+	// Open is what residents can take part in now; District is the
+	// signed-in resident's district (0: none), to mark their own.
+	Open     []OpenItem
+	District int
+}
 
 // Shell serves the pages that belong to no domain: home, the language
 // switch, health checks and the 404 for unknown paths.
@@ -34,6 +40,10 @@ type Shell struct {
 	// Ping checks the database for /readyz.
 	Ping       func(ctx context.Context) error
 	TrustProxy bool
+	// Openers feed the home page's "open now"; DistrictOf gives a
+	// signed-in resident's district, to put it first.
+	Openers    []Opener
+	DistrictOf func(ctx context.Context, userID string) (int, error)
 }
 
 // Routes registers the shell's routes.
@@ -46,7 +56,11 @@ func (h *Shell) Routes(handle Registrar) {
 }
 
 func (h *Shell) handleHome(w http.ResponseWriter, r *http.Request) error {
-	return h.Site.Render(w, r, http.StatusOK, "shell/home", "home.title", HomePage{Modules: h.Site.Modules})
+	open, district, err := h.openNow(r.Context())
+	if err != nil {
+		return err
+	}
+	return h.Site.Render(w, r, http.StatusOK, "shell/home", "home.title", HomePage{Modules: h.Site.Modules, Open: open, District: district})
 }
 
 // handleLanguage remembers the chosen language and goes back to the page.

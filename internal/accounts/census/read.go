@@ -1,8 +1,6 @@
 package census
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
@@ -15,6 +13,7 @@ import (
 	"time"
 
 	"github.com/civitas-city/civitas/internal/accounts/pesel"
+	"github.com/civitas-city/civitas/internal/web"
 )
 
 // The register's CSV file: a header row naming the columns, in any order,
@@ -103,7 +102,7 @@ func Read(r io.Reader, o Options, fn func(Entry) error) (ReadResult, error) {
 	if rc.isDistrict == nil {
 		rc.isDistrict = func(n int) bool { return n > 0 }
 	}
-	cr := newCSVReader(r)
+	cr := web.NewCSVReader(r)
 	cols, width, err := readHeader(cr, &res)
 	if err != nil || len(res.Errors) > 0 {
 		return res, err
@@ -140,20 +139,6 @@ func Read(r io.Reader, o Options, fn func(Entry) error) (ReadResult, error) {
 	}
 	slices.SortStableFunc(res.Errors, func(a, b RowError) int { return a.Line - b.Line })
 	return res, nil
-}
-
-// newCSVReader reads a register: a UTF-8 byte order mark skipped, the
-// delimiter guessed from the header line.
-func newCSVReader(r io.Reader) *csv.Reader {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
-		br.Discard(3)
-	}
-	cr := csv.NewReader(br)
-	cr.Comma = sniffDelimiter(br)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	return cr
 }
 
 // readHeader reads the header line: the index of each known column, and
@@ -240,20 +225,4 @@ func (c *rowChecker) entry(rec []string, cols map[string]int, line int, res *Rea
 	}
 	e.BirthDate = birth
 	return e
-}
-
-// sniffDelimiter picks the header line's delimiter: the most frequent of
-// comma, semicolon and tab, with comma winning ties.
-func sniffDelimiter(br *bufio.Reader) rune {
-	head, _ := br.Peek(br.Size())
-	if i := bytes.IndexByte(head, '\n'); i >= 0 {
-		head = head[:i]
-	}
-	best, n := ',', bytes.Count(head, []byte{','})
-	for _, c := range []rune{';', '\t'} {
-		if k := bytes.Count(head, []byte(string(c))); k > n {
-			best, n = c, k
-		}
-	}
-	return best
 }

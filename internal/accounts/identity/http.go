@@ -133,6 +133,9 @@ type VerifyPage struct {
 	Errors                      map[string]string
 	// Acting: an officer acting for a resident cannot verify here.
 	Acting bool
+	// Next is where to go once verified (a ballot), a local path; empty:
+	// back to this page.
+	Next string
 }
 
 func (h *Handler) verifyPage(r *http.Request) (VerifyPage, error) {
@@ -142,7 +145,7 @@ func (h *Handler) verifyPage(r *http.Request) (VerifyPage, error) {
 	if err != nil {
 		return VerifyPage{}, err
 	}
-	p := VerifyPage{Status: h.statusView(ctx, st), OIDC: h.OIDC != nil, Acting: u.ActingFor != nil}
+	p := VerifyPage{Status: h.statusView(ctx, st), OIDC: h.OIDC != nil, Acting: u.ActingFor != nil, Next: nextPath(r)}
 	if h.OIDC != nil {
 		p.OIDCName = h.OIDC.Config.Name
 	}
@@ -183,7 +186,18 @@ func (h *Handler) handleVerifyCensus(w http.ResponseWriter, r *http.Request) err
 			p.Errors = errs
 		})
 	}
-	return h.verified(w, r, res, "/account/verify")
+	return h.verified(w, r, res, nextPath(r))
+}
+
+// nextPath is where a verification started from another page (a ballot:
+// ?next=/budget/…/vote) returns to: a local path only (web.LocalPath), or
+// "" when none was given.
+func nextPath(r *http.Request) string {
+	next := r.FormValue("next")
+	if next == "" {
+		return ""
+	}
+	return web.LocalPath(next)
 }
 
 // verifyAgain shows the verification page again with err's problems, which
@@ -252,7 +266,7 @@ func (h *Handler) handleOIDCStart(w http.ResponseWriter, r *http.Request) error 
 	if u.ActingFor != nil {
 		return errActing
 	}
-	flow, cookie, err := h.Service.StartOIDC(ctx, u.ID, "")
+	flow, cookie, err := h.Service.StartOIDC(ctx, u.ID, nextPath(r))
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,18 @@ func (s Section) Items(ctx context.Context, userID string) ([]profile.Item, erro
 	return []profile.Item{item}, nil
 }
 
+var _ profile.Prompter = Section{}
+
+// Prompt asks a resident without verified residency to verify it: the
+// first thing their profile shows.
+func (s Section) Prompt(ctx context.Context, userID string) (*profile.Item, error) {
+	st, err := s.H.Service.Status(ctx, userID)
+	if err != nil || st.Verified() {
+		return nil, err
+	}
+	return &profile.Item{Title: s.H.t(ctx, "identity.prompt.link"), Status: s.H.t(ctx, "identity.prompt.why"), URL: "/account/verify"}, nil
+}
+
 // PersonalData is what the section holds about the resident. The PESEL is
 // not among it: Civitas keeps only a keyed hash.
 func (s Section) PersonalData(ctx context.Context, userID string) (any, error) {

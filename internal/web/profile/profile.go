@@ -31,6 +31,14 @@ type Section interface {
 	Erase(ctx context.Context, tx *sql.Tx, userID string) error
 }
 
+// Prompter is a section that may ask the resident to do something first
+// (verify their residency): the profile shows its prompt above everything
+// else, so the next step is never buried under settings.
+type Prompter interface {
+	// Prompt is the call to action, or nil when there is none.
+	Prompt(ctx context.Context, userID string) (*Item, error)
+}
+
 // Item is one line of a profile section.
 type Item struct {
 	Title  string
