@@ -4,6 +4,7 @@ import (
 	"context"
 	"io/fs"
 	"log/slog"
+	"strings"
 
 	"github.com/civitas-city/civitas/internal/accounts"
 	"github.com/civitas-city/civitas/internal/accounts/identity"
@@ -36,6 +37,9 @@ type platform struct {
 	// accountsHandler gathers the profile sections of later modules and
 	// signs in API clients.
 	accountsHandler *accounts.Handler
+	// routes lists every route registered so far (the sitemap reads it
+	// when asked, after all are).
+	routes func() []web.Route
 }
 
 // wired is one module's contribution to the site.
@@ -66,7 +70,9 @@ var moduleWirings = []func(*platform) (wired, error){
 }
 
 func wireShell(p *platform) (wired, error) {
-	shell := &web.Shell{Site: p.site, Ping: p.db.PingContext}
+	c := p.profile.Contact
+	shell := &web.Shell{Site: p.site, Ping: p.db.PingContext, BaseURL: strings.TrimSuffix(baseURL(p.cfg), "/"), RouteList: p.routes,
+		City: web.CityInfo{Office: c.Office, Address: c.Address, Phone: c.Phone, Email: c.Email, Web: c.Web, Controller: c.Controller, DPOEmail: c.DPOEmail}}
 	p.site.RegisterShellPages()
 	return wired{locales: sub(web.Locales(), "locales"), routes: shell.Routes}, nil
 }
