@@ -84,6 +84,17 @@ func TestLanguageSwitchKeepsTheWholeURL(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/districts?lat=50.0617&lon=19.9373" {
 		t.Fatalf("switch: %d to %q", r.StatusCode, r.Header.Get("Location"))
 	}
+	// The answer to a POST (a form shown again) switches back to the
+	// form's own page, as the browser's Referer names it.
+	wrong := url.Values{"email": {"nobody@example.org"}, "password": {"not the password"}}
+	failed := do(t, c, http.MethodPost, srv.URL+"/signin", wrong, "Referer", srv.URL+"/signin?next=%2Fdistricts")
+	if !strings.Contains(failed.Body, `name="next" value="/signin?next=%2Fdistricts"`) {
+		t.Errorf("after a failed sign-in the language switch does not lead back to the form's page")
+	}
+	failed = do(t, c, http.MethodPost, srv.URL+"/signin", wrong, "Referer", "https://evil.example/signin")
+	if !strings.Contains(failed.Body, `name="next" value="/signin"`) {
+		t.Errorf("a foreign Referer is followed, or the form's path is not the fallback")
+	}
 }
 
 func TestNotFoundInResidentsLanguage(t *testing.T) {
