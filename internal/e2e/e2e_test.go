@@ -294,7 +294,10 @@ type violation struct {
 const axeRun = `axe.run(document, {
   runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
   resultTypes: ['violations'],
-}).then(r => r.violations.map(v => ({
+})` + axeViolations
+
+// axeViolations turns axe-core's result into []violation.
+const axeViolations = `.then(r => r.violations.map(v => ({
   id: v.id, impact: v.impact || '', help: v.help, helpUrl: v.helpUrl,
   nodes: v.nodes.map(n => ({
     target: n.target.map(t => Array.isArray(t) ? t.join(' >>> ') : String(t)),
@@ -430,13 +433,7 @@ const overflowJS = `(() => {
 const targetSizeRun = `axe.run(document, {
   runOnly: {type: 'rule', values: ['target-size']},
   resultTypes: ['violations'],
-}).then(r => r.violations.map(v => ({
-  id: v.id, impact: v.impact || '', help: v.help, helpUrl: v.helpUrl,
-  nodes: v.nodes.map(n => ({
-    target: n.target.map(t => Array.isArray(t) ? t.join(' >>> ') : String(t)),
-    html: n.html, summary: n.failureSummary || '',
-  })),
-})))`
+})` + axeViolations
 
 // duplicateIDsJS lists the ids that more than one element has.
 const duplicateIDsJS = `(() => {
