@@ -288,7 +288,7 @@ func TestSiteFilesForBrowsersAndCrawlers(t *testing.T) {
 	c := client(t)
 	for path, want := range map[string][]string{
 		"/favicon.svg":          {"<svg"},
-		"/manifest.webmanifest": {`"start_url":"/"`, `"display":"standalone"`, `"icons"`, `"name":"Civitas Kraków"`},
+		"/manifest.webmanifest": {`"start_url":"/"`, `"display":"standalone"`, `"sizes":"512x512"`, `/icon-512.png"`, `"name":"Civitas Kraków"`},
 		"/robots.txt":           {"Disallow: /admin/", "Sitemap: http"},
 		"/sitemap.xml":          {"<urlset", "/help</loc>", "/districts</loc>", "/reports</loc>"},
 		"/contact":              {"Urząd Miasta Krakowa", "pl. Wszystkich Świętych"},
@@ -302,6 +302,20 @@ func TestSiteFilesForBrowsersAndCrawlers(t *testing.T) {
 			if !strings.Contains(r.Body, w) {
 				t.Errorf("%s lacks %q", path, w)
 			}
+		}
+	}
+	var manifest struct {
+		Icons []struct{ Src, Sizes, Type string }
+	}
+	if err := json.Unmarshal([]byte(get(t, c, srv.URL+"/manifest.webmanifest").Body), &manifest); err != nil {
+		t.Fatal(err)
+	}
+	if len(manifest.Icons) != 3 {
+		t.Errorf("the manifest has %d icons, want the SVG and PNGs of 192 and 512 px", len(manifest.Icons))
+	}
+	for _, icon := range manifest.Icons {
+		if r := get(t, c, srv.URL+icon.Src); r.StatusCode != http.StatusOK || r.Header.Get("Content-Type") != icon.Type {
+			t.Errorf("the manifest's %s icon %s: status %d, type %q", icon.Sizes, icon.Src, r.StatusCode, r.Header.Get("Content-Type"))
 		}
 	}
 	sitemap := get(t, c, srv.URL+"/sitemap.xml").Body

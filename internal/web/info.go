@@ -31,7 +31,9 @@ func (h *Shell) handleInfo(page string) HandlerFunc {
 	}
 }
 
-// favicon is the site's icon: a civic column on the accent colour.
+// favicon is the site's icon: a civic building on the accent colour.
+// static/icon-192.png and icon-512.png are this drawing as PNG, for the
+// manifest (made with Chromium: --screenshot of the SVG at that size).
 const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#0b4f9c"/>` +
 	`<path fill="#fff" d="M32 10 10 22v4h44v-4zM14 30h6v18h-6zm11 0h6v18h-6zm11 0h6v18h-6zm11 0h6v18h-6zM10 50h44v5H10z"/></svg>`
 
@@ -59,6 +61,8 @@ func (h *Shell) handleManifest(w http.ResponseWriter, r *http.Request) error {
 		"theme_color":      "#0b4f9c",
 		"icons": []map[string]string{
 			{"src": "/favicon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
+			{"src": h.Site.Renderer.assets.URL("icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
+			{"src": h.Site.Renderer.assets.URL("icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
 		},
 	}
 	w.Header().Set("Content-Type", "application/manifest+json")
