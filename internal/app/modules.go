@@ -73,6 +73,9 @@ func wireShell(p *platform) (wired, error) {
 	c := p.profile.Contact
 	shell := &web.Shell{Site: p.site, Ping: p.db.PingContext, BaseURL: strings.TrimSuffix(baseURL(p.cfg), "/"), RouteList: p.routes,
 		City: web.CityInfo{Office: c.Office, Address: c.Address, Phone: c.Phone, Email: c.Email, Web: c.Web, Controller: c.Controller, DPOEmail: c.DPOEmail}}
+	for _, d := range p.profile.Districts.All() {
+		shell.Items = append(shell.Items, "/districts/"+d.Slug)
+	}
 	p.site.RegisterShellPages()
 	return wired{locales: sub(web.Locales(), "locales"), routes: shell.Routes}, nil
 }

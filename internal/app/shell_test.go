@@ -290,7 +290,7 @@ func TestSiteFilesForBrowsersAndCrawlers(t *testing.T) {
 		"/favicon.svg":          {"<svg"},
 		"/manifest.webmanifest": {`"start_url":"/"`, `"display":"standalone"`, `"sizes":"512x512"`, `/icon-512.png"`, `"name":"Civitas Kraków"`},
 		"/robots.txt":           {"Disallow: /admin/", "Sitemap: http"},
-		"/sitemap.xml":          {"<urlset", "/help</loc>", "/districts</loc>", "/reports</loc>"},
+		"/sitemap.xml":          {"<urlset", "/help</loc>", "/districts</loc>", "/reports</loc>", "/districts/nowa-huta</loc>"},
 		"/contact":              {"Urząd Miasta Krakowa", "pl. Wszystkich Świętych"},
 		"/privacy":              {"Prezydent Miasta Krakowa"},
 	} {

@@ -121,7 +121,7 @@ type sitemapURL struct {
 
 func (h *Shell) handleSitemap(w http.ResponseWriter, r *http.Request) error {
 	set := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
-	for _, p := range SitemapPaths(h.RouteList()) {
+	for _, p := range append(SitemapPaths(h.RouteList()), h.Items...) {
 		set.URLs = append(set.URLs, sitemapURL{h.BaseURL + p})
 	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")

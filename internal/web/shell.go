@@ -40,6 +40,9 @@ type Shell struct {
 	BaseURL string
 	// RouteList gives every route of the app, for the sitemap.
 	RouteList func() []Route
+	// Items are public pages of single items (a district's page) for the
+	// sitemap, beside the routes without wildcards.
+	Items []string
 }
 
 // Routes registers the shell's routes.
