@@ -406,7 +406,7 @@ func (s *suite) layout(ctx context.Context) ([]string, error) {
 }
 
 // overflow is how wide the page is against the viewport, and the
-// outermost elements that stick out on the right.
+// innermost elements that stick out on the right.
 type overflow struct {
 	ScrollWidth int      `json:"scrollWidth"`
 	ClientWidth int      `json:"clientWidth"`
@@ -635,6 +635,43 @@ func TestHarnessCatchesViolations(t *testing.T) {
 	}
 	if !t.Failed() {
 		t.Logf("the broken page's report, as a developer would see it:%s", got)
+	}
+}
+
+// brokenLayout is a page that fails at a phone's width twice: a block
+// wider than the screen and two tiny buttons side by side.
+const brokenLayout = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Too wide</title></head>
+<body><main><h1>Too wide</h1>
+<div id="wide" style="width: 600px">A fixed-width block.</div>
+<p><button style="width: 12px; height: 12px; padding: 0"></button><button style="width: 12px; height: 12px; padding: 0" aria-label="Two"></button></p>
+<div style="overflow-x: auto"><div style="width: 900px">Wide, but scrolls in its own box.</div></div>
+</main></body>
+</html>`
+
+// TestHarnessCatchesLayout proves that the width checks fail a page that
+// scrolls sideways at 320 and 375 px, naming the element, and one whose
+// targets are under 24×24 px, while a wide box that scrolls itself passes.
+func TestHarnessCatchesLayout(t *testing.T) {
+	s := start(t)
+	fixture := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, brokenLayout)
+	}))
+	defer fixture.Close()
+	c, err := s.check(Anonymous, "", fixture.URL+"/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(c.Layout, "\n")
+	for _, want := range []string{"at 320 px the page scrolls sideways", "at 375 px the page scrolls sideways", `<div id="wide"`, "target-size"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the layout report lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "at 1366 px the page scrolls") || strings.Contains(got, "900px") {
+		t.Errorf("a page that fits, or a box that scrolls itself, is reported:\n%s", got)
 	}
 }
 
