@@ -604,17 +604,23 @@ const broken = `<!doctype html>
 </body>
 </html>`
 
+// fixture serves page from a server of its own for the test and returns
+// its URL.
+func fixture(t *testing.T, page string) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, page)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/"
+}
+
 // TestHarnessCatchesViolations proves that the harness fails a page that
 // is not accessible: the image without alt text, the input without a
 // label and the low-contrast text are all reported.
 func TestHarnessCatchesViolations(t *testing.T) {
 	s := start(t)
-	fixture := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		io.WriteString(w, broken)
-	}))
-	defer fixture.Close()
-	c, err := s.check(Anonymous, "", fixture.URL+"/")
+	c, err := s.check(Anonymous, "", fixture(t, broken))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -655,12 +661,7 @@ const brokenLayout = `<!doctype html>
 // targets are under 24×24 px, while a wide box that scrolls itself passes.
 func TestHarnessCatchesLayout(t *testing.T) {
 	s := start(t)
-	fixture := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		io.WriteString(w, brokenLayout)
-	}))
-	defer fixture.Close()
-	c, err := s.check(Anonymous, "", fixture.URL+"/")
+	c, err := s.check(Anonymous, "", fixture(t, brokenLayout))
 	if err != nil {
 		t.Fatal(err)
 	}
