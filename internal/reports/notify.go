@@ -37,14 +37,23 @@ func (s *Service) FeedbackURL(c *Case) string {
 
 // date is t as the reporter reads a date in lang, in the city's zone.
 func (s *Service) date(lang string, t time.Time) string {
-	loc := s.Location
-	if loc == nil {
-		loc = time.UTC
-	}
 	if s.Catalog == nil {
-		return t.In(loc).Format("2006-01-02")
+		return s.isoDate(t)
 	}
-	return web.FormatDate(s.Catalog, lang, loc, t)
+	return web.FormatDate(s.Catalog, lang, s.location(), t)
+}
+
+// isoDate is t's date in the city's zone as YYYY-MM-DD: the Open311
+// service_notice keeps the form its partner apps already read.
+func (s *Service) isoDate(t time.Time) string {
+	return t.In(s.location()).Format("2006-01-02")
+}
+
+func (s *Service) location() *time.Location {
+	if s.Location == nil {
+		return time.UTC
+	}
+	return s.Location
 }
 
 func (s *Service) send(ctx context.Context, q db.Querier, to, subject string, lines ...string) error {
