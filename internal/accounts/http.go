@@ -111,6 +111,9 @@ type SignInPage struct {
 	Email  string
 	Next   string
 	Errors web.FormErrors
+	// Refused marks both fields invalid: the address and password did not
+	// match (the summary asks to correct the marked fields).
+	Refused bool
 }
 
 func (h *Handler) handleSignInForm(w http.ResponseWriter, r *http.Request) error {
@@ -131,10 +134,12 @@ func (h *Handler) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		status := http.StatusUnprocessableEntity
-		if _, limited := errs[""]; limited && apperr.Is(signInErr, apperr.TooMany) {
+		_, limited := errs[""]
+		limited = limited && apperr.Is(signInErr, apperr.TooMany)
+		if limited {
 			status = http.StatusTooManyRequests
 		}
-		page := SignInPage{Email: email, Next: next, Errors: errs}
+		page := SignInPage{Email: email, Next: next, Errors: errs, Refused: !limited}
 		return h.Site.Render(w, r, status, "accounts/signin", "accounts.signin.title", page)
 	}
 	if _, err := h.Sessions.Start(ctx, w, r, u.ID); err != nil {

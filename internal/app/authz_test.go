@@ -21,7 +21,15 @@ type routeCase struct {
 // fails TestAuthorizationTable, so each module that adds routes extends it.
 var routeTable = []routeCase{
 	{"GET /{$}", "public", "/"},
+	{"GET /lang", "public", "/lang"},
 	{"POST /lang", "public", "/lang"},
+	{"GET /help", "public", "/help"},
+	{"GET /contact", "public", "/contact"},
+	{"GET /privacy", "public", "/privacy"},
+	{"GET /favicon.svg", "public", "/favicon.svg"},
+	{"GET /manifest.webmanifest", "public", "/manifest.webmanifest"},
+	{"GET /robots.txt", "public", "/robots.txt"},
+	{"GET /sitemap.xml", "public", "/sitemap.xml"},
 	{"GET /healthz", "public", "/healthz"},
 	{"GET /readyz", "public", "/readyz"},
 	{"/", "public", "/no/such/page"},

@@ -6,6 +6,7 @@ import (
 	"github.com/civitas-city/civitas/internal/web/backoffice"
 	"io/fs"
 	"log/slog"
+	"strings"
 
 	"github.com/civitas-city/civitas/internal/accounts"
 	"github.com/civitas-city/civitas/internal/accounts/identity"
@@ -42,6 +43,9 @@ type platform struct {
 	addresses *addresses.Gazetteer
 	// shell gathers the modules' "open now" for the home page.
 	shell *web.Shell
+	// routes lists every route registered so far (the sitemap reads it
+	// when asked, after all are).
+	routes func() []web.Route
 }
 
 // wired is one module's contribution to the site.
@@ -75,13 +79,19 @@ var moduleWirings = []func(*platform) (wired, error){
 }
 
 func wireShell(p *platform) (wired, error) {
-	shell := &web.Shell{Site: p.site, Ping: p.db.PingContext, DistrictOf: func(ctx context.Context, id string) (int, error) {
-		u, err := p.accounts.FindByID(ctx, id)
-		if err != nil {
-			return 0, err
-		}
-		return u.District, nil
-	}}
+	c := p.profile.Contact
+	shell := &web.Shell{Site: p.site, Ping: p.db.PingContext, BaseURL: strings.TrimSuffix(baseURL(p.cfg), "/"), RouteList: p.routes,
+		City: web.CityInfo{Office: c.Office, Address: c.Address, Phone: c.Phone, Email: c.Email, Web: c.Web, Controller: c.Controller, DPOEmail: c.DPOEmail},
+		DistrictOf: func(ctx context.Context, id string) (int, error) {
+			u, err := p.accounts.FindByID(ctx, id)
+			if err != nil {
+				return 0, err
+			}
+			return u.District, nil
+		}}
+	for _, d := range p.profile.Districts.All() {
+		shell.Items = append(shell.Items, "/districts/"+d.Slug)
+	}
 	p.shell = shell
 	p.site.RegisterShellPages()
 	return wired{locales: sub(web.Locales(), "locales"), routes: shell.Routes}, nil

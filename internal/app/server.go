@@ -238,6 +238,7 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		addresses: &addresses.Gazetteer{DB: d},
 	}
 	s := &Server{DB: d, Catalog: cat, Site: site, Jobs: p.jobs, sessions: p.sessions, cfg: cfg, log: log}
+	p.routes = func() []web.Route { return s.Routes }
 
 	mux := http.NewServeMux()
 	register := func(pattern string, access web.Access, h web.HandlerFunc) {

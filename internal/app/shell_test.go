@@ -70,6 +70,33 @@ func TestLanguageSwitchRemembersChoice(t *testing.T) {
 	}
 }
 
+// The layout's switch is a GET form carrying the whole URL of the page, so
+// a page with a query (a half-filled report step) comes back as it was.
+func TestLanguageSwitchKeepsTheWholeURL(t *testing.T) {
+	srv := startSQLite(t)
+	c := client(t)
+	page := get(t, c, srv.URL+"/districts?lat=50.0617&lon=19.9373")
+	if !strings.Contains(page.Body, `<form class="lang-switch" method="get" action="/lang">`) ||
+		!strings.Contains(page.Body, `name="next" value="/districts?lat=50.0617&amp;lon=19.9373"`) {
+		t.Fatalf("the language switch does not carry the page's query:\n%s", page.Body)
+	}
+	r := do(t, c, http.MethodGet, srv.URL+"/lang?"+url.Values{"lang": {"en"}, "next": {"/districts?lat=50.0617&lon=19.9373"}}.Encode(), nil)
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/districts?lat=50.0617&lon=19.9373" {
+		t.Fatalf("switch: %d to %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	// The answer to a POST (a form shown again) switches back to the
+	// form's own page, as the browser's Referer names it.
+	wrong := url.Values{"email": {"nobody@example.org"}, "password": {"not the password"}}
+	failed := do(t, c, http.MethodPost, srv.URL+"/signin", wrong, "Referer", srv.URL+"/signin?next=%2Fdistricts")
+	if !strings.Contains(failed.Body, `name="next" value="/signin?next=%2Fdistricts"`) {
+		t.Errorf("after a failed sign-in the language switch does not lead back to the form's page")
+	}
+	failed = do(t, c, http.MethodPost, srv.URL+"/signin", wrong, "Referer", "https://evil.example/signin")
+	if !strings.Contains(failed.Body, `name="next" value="/signin"`) {
+		t.Errorf("a foreign Referer is followed, or the form's path is not the fallback")
+	}
+}
+
 func TestNotFoundInResidentsLanguage(t *testing.T) {
 	srv := startSQLite(t)
 	c := client(t)
@@ -228,5 +255,73 @@ func TestOversizedOpen311BodyInSpecFormat(t *testing.T) {
 	r = do(t, client(t), http.MethodPost, srv.URL+"/open311/v2/requests.xml", big)
 	if r.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(r.Body, "<errors>") {
 		t.Errorf("xml: status %d, body %s", r.StatusCode, r.Body)
+	}
+}
+
+// A form shown again with its problems says so in its title, moves the
+// focus to the summary (autofocus, no script) and marks the fields the
+// summary talks about: a failed sign-in marks both.
+func TestFailedFormTitleFocusAndMarks(t *testing.T) {
+	srv := startSQLite(t)
+	r := do(t, client(t), http.MethodPost, srv.URL+"/signin",
+		url.Values{"email": {"nobody@example.org"}, "password": {"not the password"}}, "Accept-Language", "pl")
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", r.StatusCode)
+	}
+	for _, want := range []string{"<title>Błąd: ", `class="error-summary" role="alert" tabindex="-1" autofocus`} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("the failed sign-in lacks %q", want)
+		}
+	}
+	if n := strings.Count(r.Body, `aria-invalid="true"`); n != 2 {
+		t.Errorf("%d fields marked invalid, want the address and the password", n)
+	}
+	if page := get(t, client(t), srv.URL+"/signin", "Accept-Language", "pl"); strings.Contains(page.Body, "<title>Błąd") {
+		t.Error("the sign-in form itself has an error title")
+	}
+}
+
+// The site describes itself to browsers and crawlers: an icon, an
+// installable manifest, robots.txt and a sitemap of the public pages only.
+func TestSiteFilesForBrowsersAndCrawlers(t *testing.T) {
+	srv := startSQLite(t)
+	c := client(t)
+	for path, want := range map[string][]string{
+		"/favicon.svg":          {"<svg"},
+		"/manifest.webmanifest": {`"start_url":"/"`, `"display":"standalone"`, `"sizes":"512x512"`, `/icon-512.png"`, `"name":"Civitas Kraków"`},
+		"/robots.txt":           {"Disallow: /admin/", "Sitemap: http"},
+		"/sitemap.xml":          {"<urlset", "/help</loc>", "/districts</loc>", "/reports</loc>", "/districts/nowa-huta</loc>"},
+		"/contact":              {"Urząd Miasta Krakowa", "pl. Wszystkich Świętych"},
+		"/privacy":              {"Prezydent Miasta Krakowa"},
+	} {
+		r := get(t, c, srv.URL+path, "Accept-Language", "pl")
+		if r.StatusCode != http.StatusOK {
+			t.Errorf("%s: status %d", path, r.StatusCode)
+		}
+		for _, w := range want {
+			if !strings.Contains(r.Body, w) {
+				t.Errorf("%s lacks %q", path, w)
+			}
+		}
+	}
+	var manifest struct {
+		Icons []struct{ Src, Sizes, Type string }
+	}
+	if err := json.Unmarshal([]byte(get(t, c, srv.URL+"/manifest.webmanifest").Body), &manifest); err != nil {
+		t.Fatal(err)
+	}
+	if len(manifest.Icons) != 3 {
+		t.Errorf("the manifest has %d icons, want the SVG and PNGs of 192 and 512 px", len(manifest.Icons))
+	}
+	for _, icon := range manifest.Icons {
+		if r := get(t, c, srv.URL+icon.Src); r.StatusCode != http.StatusOK || r.Header.Get("Content-Type") != icon.Type {
+			t.Errorf("the manifest's %s icon %s: status %d, type %q", icon.Sizes, icon.Src, r.StatusCode, r.Header.Get("Content-Type"))
+		}
+	}
+	sitemap := get(t, c, srv.URL+"/sitemap.xml").Body
+	for _, leak := range []string{"/admin", "/officer", "/api/", "/account", "/signin", "{", ".json", "/healthz"} {
+		if strings.Contains(sitemap, leak) {
+			t.Errorf("the sitemap lists %q, which is not a public page:\n%s", leak, sitemap)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/budget/pabulib"
@@ -96,7 +97,7 @@ type PoolResultsPage struct {
 	DistChart template.HTML
 	Ages      []TurnoutLine
 	AgeChart  template.HTML
-	CountedAt string
+	CountedAt time.Time
 	Points    bool
 }
 
@@ -134,7 +135,7 @@ func (h *Handler) handlePoolResults(w http.ResponseWriter, r *http.Request) erro
 	}
 	page := PoolResultsPage{EditionView: h.editionView(r, e, nil), Rule: res.Rule, Voters: res.Voters, Void: res.Void,
 		Spent: FormatMoney(lang, res.TotalCost), Left: FormatMoney(lang, pool.Amount-res.TotalCost),
-		CountedAt: res.CountedAt.Format("2006-01-02 15:04 UTC"), Points: pool.Ballot != Approval}
+		CountedAt: res.CountedAt, Points: pool.Ballot != Approval}
 	for _, pv := range page.EditionView.Pools {
 		if pv.P.ID == pool.ID {
 			page.Pool = pv

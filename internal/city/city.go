@@ -68,6 +68,20 @@ type Profile struct {
 	Boundary districts.MultiPolygon
 	Bounds   districts.BBox // of Boundary, else of all districts: for fitting a map
 	Center   [2]float64     // [lon, lat]: where a map opens; from city.json, else the middle of Bounds
+	// Contact is who runs the site, for the contact, help and privacy
+	// pages. Optional: an empty field is shown as not filled in yet.
+	Contact Contact
+}
+
+// Contact is the "contact" object of city.json.
+type Contact struct {
+	Office     string `json:"office"`     // the city office running the site
+	Address    string `json:"address"`    // its postal address
+	Phone      string `json:"phone"`      // a number for residents
+	Email      string `json:"email"`      // an address for residents
+	Web        string `json:"web"`        // the city's own site, https://
+	Controller string `json:"controller"` // the personal data controller (GDPR art. 13)
+	DPOEmail   string `json:"dpo_email"`  // the data protection officer's address
 }
 
 // fileJSON is the layout of city.json. Unknown fields are rejected so that a
@@ -80,6 +94,7 @@ type fileJSON struct {
 	Languages []string          `json:"languages"`
 	Currency  string            `json:"currency"`
 	Codes     map[string]string `json:"codes"`
+	Contact   Contact           `json:"contact"`
 	Map       struct {
 		Center *[2]float64 `json:"center"` // [lon, lat], as in GeoJSON
 	} `json:"map"`
@@ -224,6 +239,14 @@ func loadCityFile(fsys fs.FS) (*Profile, error) {
 	if c := f.Map.Center; c != nil && (c[0] < -180 || c[0] > 180 || c[1] < -90 || c[1] > 90) {
 		bad("map.center", "[%v, %v] out of range: want [lon, lat]", c[0], c[1])
 	}
+	if w := f.Contact.Web; w != "" && !strings.HasPrefix(w, "https://") {
+		bad("contact.web", "%q: want an https:// address", w)
+	}
+	for _, e := range [][2]string{{"contact.email", f.Contact.Email}, {"contact.dpo_email", f.Contact.DPOEmail}} {
+		if e[1] != "" && !strings.Contains(e[1], "@") {
+			bad(e[0], "%q: want an e-mail address", e[1])
+		}
+	}
 	if len(problems) > 0 {
 		return nil, errors.New(strings.Join(problems, "; "))
 	}
@@ -237,6 +260,7 @@ func loadCityFile(fsys fs.FS) (*Profile, error) {
 		Languages: f.Languages,
 		Currency:  f.Currency,
 		Codes:     f.Codes,
+		Contact:   f.Contact,
 	}
 	if f.Map.Center != nil {
 		p.Center = *f.Map.Center

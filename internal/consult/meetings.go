@@ -10,6 +10,7 @@ import (
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/mail"
+	"github.com/civitas-city/civitas/internal/web"
 )
 
 // MeetingInput is a meeting as an officer types it.
@@ -171,7 +172,7 @@ func (s *Service) mailRegistrants(ctx context.Context, tx *sql.Tx, m *Meeting, k
 		if !s.Catalog.Supports(lang) {
 			lang = s.Catalog.Default()
 		}
-		body := s.Catalog.T(lang, key, m.Title, m.StartsAt.In(loc).Format("2006-01-02 15:04"), m.Place) + "\n\n"
+		body := s.Catalog.T(lang, key, m.Title, web.FormatDateTime(s.Catalog, lang, loc, m.StartsAt), m.Place) + "\n\n"
 		if reason != "" {
 			body += reason + "\n\n"
 		}

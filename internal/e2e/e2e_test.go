@@ -26,6 +26,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -269,6 +271,9 @@ type checked struct {
 	// DuplicateIDs are ids that more than one element has: a label or
 	// an error message may then point at the wrong field.
 	DuplicateIDs []string
+	// Layout lists what breaks at a phone's or a laptop's width: a page
+	// that scrolls sideways, a target smaller than 24×24 px.
+	Layout []string
 }
 
 // violation is one failed axe rule with the elements that fail it.
@@ -289,7 +294,10 @@ type violation struct {
 const axeRun = `axe.run(document, {
   runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
   resultTypes: ['violations'],
-}).then(r => r.violations.map(v => ({
+})` + axeViolations
+
+// axeViolations turns axe-core's result into []violation.
+const axeViolations = `.then(r => r.violations.map(v => ({
   id: v.id, impact: v.impact || '', help: v.help, helpUrl: v.helpUrl,
   nodes: v.nodes.map(n => ({
     target: n.target.map(t => Array.isArray(t) ? t.join(' >>> ') : String(t)),
@@ -354,9 +362,78 @@ func (s *suite) inspect(ctx context.Context, c *checked) (err error) {
 	if c.DuplicateIDs, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](duplicateIDsJS)); err != nil {
 		return err
 	}
-	c.Links, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](linksJS))
+	if c.Links, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](linksJS)); err != nil {
+		return err
+	}
+	c.Layout, err = s.layout(ctx)
 	return err
 }
+
+// layoutWidths are the viewport widths every page is checked at: the
+// narrowest phone WCAG's reflow asks for, a common phone and a laptop.
+var layoutWidths = []int64{320, 375, 1366}
+
+// layout renders the page open in ctx at each of layoutWidths and lists
+// what breaks there: the page scrolling sideways (and the elements that
+// stick out), and axe-core's target-size rule (WCAG 2.2, 2.5.8: 24×24 px,
+// with the exceptions WCAG makes for links in running text and for
+// targets spaced well apart).
+func (s *suite) layout(ctx context.Context) ([]string, error) {
+	var problems []string
+	defer chromedp.Call(ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
+	for _, w := range layoutWidths {
+		metrics := emulation.SetDeviceMetricsOverrideParams{Width: w, Height: 800, DeviceScaleFactor: 1, Mobile: w < 800}
+		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, metrics); err != nil {
+			return nil, fmt.Errorf("set the width to %d px: %w", w, err)
+		}
+		o, err := chromedp.Run(ctx, chromedp.Evaluate[overflow](overflowJS))
+		if err != nil {
+			return nil, err
+		}
+		if o.ScrollWidth > o.ClientWidth {
+			problems = append(problems, fmt.Sprintf("at %d px the page scrolls sideways (%d px wide in %d px); sticking out: %s",
+				w, o.ScrollWidth, o.ClientWidth, strings.Join(o.Culprits, ", ")))
+		}
+		vs, err := chromedp.Run(ctx, chromedp.Evaluate[[]violation](targetSizeRun, chromedp.EvalAwaitPromise))
+		if err != nil {
+			return nil, fmt.Errorf("run axe-core's target-size rule: %w", err)
+		}
+		if len(vs) > 0 {
+			problems = append(problems, fmt.Sprintf("at %d px targets are smaller than 24×24 px:%s", w, report(vs)))
+		}
+	}
+	return problems, nil
+}
+
+// overflow is how wide the page is against the viewport, and the
+// innermost elements that stick out on the right.
+type overflow struct {
+	ScrollWidth int      `json:"scrollWidth"`
+	ClientWidth int      `json:"clientWidth"`
+	Culprits    []string `json:"culprits"`
+}
+
+// overflowJS measures the page and names the innermost elements that stick
+// out; one inside a container that scrolls sideways itself (a wide table in
+// its wrapper) does not count.
+const overflowJS = `(() => {
+  const de = document.documentElement, cw = de.clientWidth, out = [];
+  const scrolls = e => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+    const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return true; } return false; };
+  if (de.scrollWidth > cw) for (const e of document.body.querySelectorAll('*')) {
+    if (out.length >= 5) break;
+    const out1 = x => x.getBoundingClientRect().right > cw + 1 && x.checkVisibility() && !scrolls(x);
+    if (out1(e) && !Array.from(e.children).some(out1))
+      out.push(e.outerHTML.slice(0, 120) + ' in <' + e.parentElement.tagName.toLowerCase() + ' class="' + e.parentElement.className + '"> (' + Math.round(e.getBoundingClientRect().right) + ' px)');
+  }
+  return {scrollWidth: de.scrollWidth, clientWidth: cw, culprits: out};
+})()`
+
+// targetSizeRun runs axe-core's WCAG 2.2 target-size rule alone.
+const targetSizeRun = `axe.run(document, {
+  runOnly: {type: 'rule', values: ['target-size']},
+  resultTypes: ['violations'],
+})` + axeViolations
 
 // duplicateIDsJS lists the ids that more than one element has.
 const duplicateIDsJS = `(() => {
@@ -453,6 +530,9 @@ func TestAxe(t *testing.T) {
 					if len(c.DuplicateIDs) > 0 {
 						t.Errorf("ids used more than once: %v", c.DuplicateIDs)
 					}
+					for _, p := range c.Layout {
+						t.Error(p)
+					}
 					accept(p.As, p.Path, c)
 				})
 			}
@@ -494,6 +574,9 @@ func TestAxe(t *testing.T) {
 					if len(c.DuplicateIDs) > 0 {
 						t.Errorf("ids used more than once (linked from %s): %v", l.from, c.DuplicateIDs)
 					}
+					for _, p := range c.Layout {
+						t.Errorf("%s (linked from %s)", p, l.from)
+					}
 					accept(l.as, path, c)
 				})
 			}
@@ -521,17 +604,23 @@ const broken = `<!doctype html>
 </body>
 </html>`
 
+// fixture serves page from a server of its own for the test and returns
+// its URL.
+func fixture(t *testing.T, page string) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, page)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/"
+}
+
 // TestHarnessCatchesViolations proves that the harness fails a page that
 // is not accessible: the image without alt text, the input without a
 // label and the low-contrast text are all reported.
 func TestHarnessCatchesViolations(t *testing.T) {
 	s := start(t)
-	fixture := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		io.WriteString(w, broken)
-	}))
-	defer fixture.Close()
-	c, err := s.check(Anonymous, "", fixture.URL+"/")
+	c, err := s.check(Anonymous, "", fixture(t, broken))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -552,6 +641,38 @@ func TestHarnessCatchesViolations(t *testing.T) {
 	}
 	if !t.Failed() {
 		t.Logf("the broken page's report, as a developer would see it:%s", got)
+	}
+}
+
+// brokenLayout is a page that fails at a phone's width twice: a block
+// wider than the screen and two tiny buttons side by side.
+const brokenLayout = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Too wide</title></head>
+<body><main><h1>Too wide</h1>
+<div id="wide" style="width: 600px">A fixed-width block.</div>
+<p><button style="width: 12px; height: 12px; padding: 0"></button><button style="width: 12px; height: 12px; padding: 0" aria-label="Two"></button></p>
+<div style="overflow-x: auto"><div style="width: 900px">Wide, but scrolls in its own box.</div></div>
+</main></body>
+</html>`
+
+// TestHarnessCatchesLayout proves that the width checks fail a page that
+// scrolls sideways at 320 and 375 px, naming the element, and one whose
+// targets are under 24×24 px, while a wide box that scrolls itself passes.
+func TestHarnessCatchesLayout(t *testing.T) {
+	s := start(t)
+	c, err := s.check(Anonymous, "", fixture(t, brokenLayout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(c.Layout, "\n")
+	for _, want := range []string{"at 320 px the page scrolls sideways", "at 375 px the page scrolls sideways", `<div id="wide"`, "target-size"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the layout report lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "at 1366 px the page scrolls") || strings.Contains(got, "900px") {
+		t.Errorf("a page that fits, or a box that scrolls itself, is reported:\n%s", got)
 	}
 }
 

@@ -66,6 +66,9 @@ var Pages = []Page{
 	{Path: "/", As: Resident},
 	{Path: "/", As: Admin},
 	{Path: "/no/such/page", Status: http.StatusNotFound},
+	{Path: "/help"},
+	{Path: "/contact"},
+	{Path: "/privacy"},
 
 	// Accounts.
 	{Path: "/signin"},
@@ -128,6 +131,11 @@ type NotPage struct {
 var NotPages = []NotPage{
 	{"GET /healthz", "liveness probe: plain text"},
 	{"GET /readyz", "readiness probe: plain text"},
+	{"GET /lang", "the language switch: sets a cookie and redirects back"},
+	{"GET /favicon.svg", "the site's icon"},
+	{"GET /manifest.webmanifest", "the web-app manifest: JSON"},
+	{"GET /robots.txt", "for crawlers: plain text"},
+	{"GET /sitemap.xml", "for crawlers: XML"},
 	{"GET /metrics", "Prometheus metrics: plain text, behind a token"},
 	{"GET /api/", "JSON API"},
 	{"GET /static/", "stylesheets and other assets"},

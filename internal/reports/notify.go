@@ -10,6 +10,7 @@ import (
 
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/mail"
+	"github.com/civitas-city/civitas/internal/web"
 )
 
 // Emails to the reporter. Each is enqueued in the transaction of the change
@@ -34,12 +35,25 @@ func (s *Service) FeedbackURL(c *Case) string {
 	return fmt.Sprintf("%s/reports/%d?key=%s#feedback", s.BaseURL, c.Number, s.Key(c))
 }
 
-func (s *Service) date(t time.Time) string {
-	loc := s.Location
-	if loc == nil {
-		loc = time.UTC
+// date is t as the reporter reads a date in lang, in the city's zone.
+func (s *Service) date(lang string, t time.Time) string {
+	if s.Catalog == nil {
+		return s.isoDate(t)
 	}
-	return t.In(loc).Format("2006-01-02")
+	return web.FormatDate(s.Catalog, lang, s.location(), t)
+}
+
+// isoDate is t's date in the city's zone as YYYY-MM-DD: the Open311
+// service_notice keeps the form its partner apps already read.
+func (s *Service) isoDate(t time.Time) string {
+	return t.In(s.location()).Format("2006-01-02")
+}
+
+func (s *Service) location() *time.Location {
+	if s.Location == nil {
+		return time.UTC
+	}
+	return s.Location
 }
 
 func (s *Service) send(ctx context.Context, q db.Querier, to, subject string, lines ...string) error {
@@ -57,7 +71,7 @@ func (s *Service) notifySubmitted(ctx context.Context, q db.Querier, c *Case, ca
 		lines = append(lines, n)
 	}
 	if !c.ExpectedAt.IsZero() {
-		lines = append(lines, s.t(l, "reports.mail.expected", s.date(c.ExpectedAt)))
+		lines = append(lines, s.t(l, "reports.mail.expected", s.date(l, c.ExpectedAt)))
 	}
 	lines = append(lines, s.t(l, "reports.mail.follow", s.CaseURL(c)), s.t(l, "reports.mail.footer"))
 	return s.send(ctx, q, c.ReporterEmail, s.t(l, "reports.mail.submitted.subject", c.Number), lines...)

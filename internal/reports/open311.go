@@ -439,7 +439,7 @@ func (o *Open311) notice(cat *Category, c *Case, lang string) string {
 		parts = append(parts, n)
 	}
 	if !c.ExpectedAt.IsZero() {
-		parts = append(parts, o.Service.t(lang, "reports.mail.expected", o.Service.date(c.ExpectedAt)))
+		parts = append(parts, o.Service.t(lang, "reports.mail.expected", o.Service.isoDate(c.ExpectedAt)))
 	}
 	return strings.Join(parts, " ")
 }

@@ -89,7 +89,7 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 		"asset": func(name string) string {
 			return r.assets.URL(name)
 		},
-		"date": func(t time.Time) string { return t.In(r.loc).Format("2006-01-02") },
+		"date": func(t time.Time) string { return FormatDate(r.cat, lang, r.loc, t) },
 		"num": func(n any) (string, error) {
 			switch v := n.(type) {
 			case int:
@@ -105,10 +105,8 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 			}
 			return id
 		},
-		"datetime": func(t time.Time) string {
-			return t.In(r.loc).Format("2006-01-02 15:04")
-		},
-		"isoTime": func(t time.Time) string { return t.In(r.loc).Format(time.RFC3339) },
+		"datetime": func(t time.Time) string { return FormatDateTime(r.cat, lang, r.loc, t) },
+		"isoTime":  func(t time.Time) string { return t.In(r.loc).Format(time.RFC3339) },
 		// ordinal is a range index as people count: 1 for the first.
 		"ordinal": func(i int) int { return i + 1 },
 	}
@@ -122,6 +120,11 @@ type Layout struct {
 	User      *User
 	Nav       []NavItem
 	Path      string
+	// Next is where the language switch returns (see backTo).
+	Next string
+	// Failed marks a page answering with an error (a form shown again
+	// with its problems, an error page): its title says so first.
+	Failed    bool
 	RequestID string
 	SiteName  string
 }

@@ -44,12 +44,29 @@ type Shell struct {
 	// signed-in resident's district, to put it first.
 	Openers    []Opener
 	DistrictOf func(ctx context.Context, userID string) (int, error)
+	// City is what the help, contact and privacy pages say about the city.
+	City CityInfo
+	// BaseURL is the site's public address, for robots.txt and the sitemap.
+	BaseURL string
+	// RouteList gives every route of the app, for the sitemap.
+	RouteList func() []Route
+	// Items are public pages of single items (a district's page) for the
+	// sitemap, beside the routes without wildcards.
+	Items []string
 }
 
 // Routes registers the shell's routes.
 func (h *Shell) Routes(handle Registrar) {
 	handle("GET /{$}", Public, h.handleHome)
+	handle("GET /lang", Public, h.handleLanguage)
 	handle("POST /lang", Public, h.handleLanguage)
+	handle("GET /help", Public, h.handleInfo("help"))
+	handle("GET /contact", Public, h.handleInfo("contact"))
+	handle("GET /privacy", Public, h.handleInfo("privacy"))
+	handle("GET /favicon.svg", Public, h.handleFavicon)
+	handle("GET /manifest.webmanifest", Public, h.handleManifest)
+	handle("GET /robots.txt", Public, h.handleRobots)
+	handle("GET /sitemap.xml", Public, h.handleSitemap)
 	handle("GET /healthz", Public, h.handleHealth)
 	handle("GET /readyz", Public, h.handleReady)
 	handle("/", Public, h.handleNotFound)
@@ -63,9 +80,11 @@ func (h *Shell) handleHome(w http.ResponseWriter, r *http.Request) error {
 	return h.Site.Render(w, r, http.StatusOK, "shell/home", "home.title", HomePage{Modules: h.Site.Modules, Open: open, District: district})
 }
 
-// handleLanguage remembers the chosen language and goes back to the page.
+// handleLanguage remembers the chosen language and goes back to the page,
+// query and all. The layout's switch is a GET form (nothing typed into a
+// form on the page is posted or lost with it); POST stays for old pages.
 func (h *Shell) handleLanguage(w http.ResponseWriter, r *http.Request) error {
-	lang := r.PostFormValue("lang")
+	lang := r.FormValue("lang")
 	if !h.Site.Catalog.Supports(lang) {
 		return apperr.E(apperr.Invalid, "error.bad_language")
 	}
@@ -73,7 +92,7 @@ func (h *Shell) handleLanguage(w http.ResponseWriter, r *http.Request) error {
 		Name: LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: IsTLS(r, h.TrustProxy),
 	})
-	http.Redirect(w, r, LocalPath(r.PostFormValue("next")), http.StatusSeeOther)
+	http.Redirect(w, r, LocalPath(r.FormValue("next")), http.StatusSeeOther)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -17,11 +18,11 @@ import (
 //go:embed templates/layout.html templates/partials.html
 var layoutFS embed.FS
 
-//go:embed templates/home.html templates/error.html
+//go:embed templates/home.html templates/error.html templates/help.html templates/contact.html templates/privacy.html
 var shellPages embed.FS
 
 // shellPageFiles are the shell's pages: every file of shellPages.
-var shellPageFiles = []string{"templates/home.html", "templates/error.html"}
+var shellPageFiles = []string{"templates/home.html", "templates/error.html", "templates/help.html", "templates/contact.html", "templates/privacy.html"}
 
 //go:embed locales/*.json
 var locales embed.FS
@@ -122,7 +123,9 @@ func (s *Site) Handler(access Access, h HandlerFunc) http.Handler {
 // Render writes a page: the page's template, its title key and data.
 func (s *Site) Render(w http.ResponseWriter, r *http.Request, status int, page, titleKey string, data any) error {
 	lang := Lang(r.Context())
-	return s.Renderer.render(w, status, page, lang, View{L: s.layout(r, titleKey), D: data})
+	l := s.layout(r, titleKey)
+	l.Failed = status >= 400
+	return s.Renderer.render(w, status, page, lang, View{L: l, D: data})
 }
 
 func (s *Site) layout(r *http.Request, titleKey string) Layout {
@@ -132,6 +135,7 @@ func (s *Site) layout(r *http.Request, titleKey string) Layout {
 		Title:     s.Catalog.T(lang, titleKey),
 		User:      CurrentUser(r.Context()),
 		Path:      r.URL.Path,
+		Next:      backTo(r),
 		RequestID: RequestID(r.Context()),
 		SiteName:  s.Name,
 	}
@@ -145,6 +149,28 @@ func (s *Site) layout(r *http.Request, titleKey string) Layout {
 		}
 	}
 	return l
+}
+
+// backTo is where the language switch returns: the page itself, query and
+// all, for a GET; for the answer to a POST (a form shown again with its
+// errors), the page the form was on, which the same-origin Referer names,
+// else the path, so that switching never lands on a 404 or re-posts.
+func backTo(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		// A foreign "next" in the query is not carried along: the page
+		// itself refuses it, and it should not be echoed into the page.
+		if q := r.URL.Query(); q.Has("next") && LocalPath(q.Get("next")) != q.Get("next") {
+			q.Del("next")
+			u := *r.URL
+			u.RawQuery = q.Encode()
+			return u.RequestURI()
+		}
+		return r.URL.RequestURI()
+	}
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && ref.Path != "" {
+		return ref.RequestURI()
+	}
+	return r.URL.Path
 }
 
 // ErrorPage is the data of the error page.
