@@ -591,3 +591,52 @@ func FuzzParseStrict(f *testing.F) {
 		}
 	})
 }
+
+// TestReadInHalves checks that reading VOTES in two halves at once gives what one pass
+// gives, and reports the error of the earliest line, a voter id used in both halves too.
+func TestReadInHalves(t *testing.T) {
+	defer func(n int) { splitRows = n }(splitRows)
+	var b strings.Builder
+	b.WriteString("META\nkey;value\nbudget;10\nvote_type;cumulative\nmax_sum_points;5\nPROJECTS\nproject_id;cost\na;4\nb;6\nVOTES\nvoter_id;vote;points;district\n")
+	for i := range 1000 {
+		fmt.Fprintf(&b, "%d;a,b;%d,%d;d%d\n", i, i%3, 2, i%7)
+	}
+	file := b.String() // votes on lines 12..1011
+	parse := func(rows int, data string) (*Election, error) {
+		splitRows = rows
+		return Parse([]byte(data))
+	}
+	one, err := parse(1<<30, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := parse(10, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := equalElections(one, two); d != "" {
+		t.Errorf("two halves differ from one pass in %s", d)
+	}
+	for _, tt := range []struct {
+		name, from, to string
+		line           int
+		field          string
+	}{
+		{"a voter of the first half again in the second", "\n900;a,b;0,2;d4\n", "\n3;a,b;0,2;d4\n", 912, "voter_id"},
+		{"an error in each half", "\n100;a,b;1,2;d2\n", "\n100;a,b,a;1,2,1;d2\n", 112, "vote"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			data := strings.Replace(file, tt.from, tt.to, 1)
+			if tt.name == "an error in each half" {
+				data = strings.Replace(data, "\n800;a,b;2,2;d2\n", "\n800;a,b;9,2;d2\n", 1)
+			}
+			for _, rows := range []int{1 << 30, 10} {
+				_, err := parse(rows, data)
+				pe, ok := errors.AsType[*Error](err)
+				if !ok || pe.Line != tt.line || pe.Field != tt.field {
+					t.Errorf("split at %d rows: %v, want line %d field %q", rows, err, tt.line, tt.field)
+				}
+			}
+		})
+	}
+}

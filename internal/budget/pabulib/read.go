@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -22,6 +23,10 @@ const (
 
 // maxFileBytes is MaxFileBytes, lowered by tests.
 var maxFileBytes = MaxFileBytes
+
+// splitRows is the number of ballots from which VOTES is read in two halves at once
+// (changed by tests).
+var splitRows = 20000
 
 // Options tune reading.
 type Options struct {
@@ -248,15 +253,24 @@ func invalidUTF8(text string) int {
 	return len(text)
 }
 
-// split splits a line into p.fields, checking the field size limit. cols names the
+// split splits a line into p.fields, checking the field size limit (splitChecked).
+func (p *parser) split(lineNo int, line string, cols []string) ([]string, error) {
+	fields, err := splitChecked(lineNo, line, cols, &p.fields)
+	if err != nil {
+		return nil, err
+	}
+	return fields, nil
+}
+
+// splitChecked splits a line into *scratch, checking the field size limit. cols names the
 // fields in errors (a table's header); without it a too long second field is named by
 // the first (a META key).
-func (p *parser) split(lineNo int, line string, cols []string) ([]string, error) {
-	fields, err := splitRecord(line, p.fields[:0])
+func splitChecked(lineNo int, line string, cols []string, scratch *[]string) ([]string, *Error) {
+	fields, err := splitRecord(line, (*scratch)[:0])
 	if err != nil {
 		return nil, &Error{Line: lineNo, Err: err}
 	}
-	p.fields = fields
+	*scratch = fields
 	for i, f := range fields {
 		if len(f) <= MaxFieldBytes {
 			continue
@@ -426,7 +440,7 @@ func (p *parser) metaNumber(key string) (*big.Rat, error) {
 
 // fieldCount checks a row's number of fields against its header: never more; in strict
 // mode exactly as many.
-func (p *parser) fieldCount(line, got int, cols []string, table string) error {
+func (p *parser) fieldCount(line, got int, cols []string, table string) *Error {
 	switch {
 	case got > len(cols):
 		return errorf(line, "", "%d fields, the %s header has %d", got, table, len(cols))
@@ -514,41 +528,101 @@ func (p *parser) readVotes(header int, rows []span, ids *idTable) error {
 	if len(cols) == 0 {
 		return errorf(header, "", "VOTES has no header")
 	}
-	voteCol := column(cols, "vote")
-	if voteCol <= 0 {
+	vr := voteReader{p: p, ids: ids, cols: cols, voteCol: column(cols, "vote"), pointsCol: -1}
+	if vr.voteCol <= 0 {
 		return errorf(header, "vote", "missing from the VOTES header")
 	}
-	pointsCol := -1
-	var limits pointLimits
 	if e.VoteType.HasPoints() {
-		pointsCol = column(cols, "points")
-		if pointsCol == 0 {
+		vr.pointsCol = column(cols, "points")
+		if vr.pointsCol == 0 {
 			return errorf(header, "points", "cannot be the first column")
 		}
 		var err error
-		if limits, err = p.pointLimits(); err != nil {
+		if vr.limits, err = p.pointLimits(); err != nil {
 			return err
 		}
 	}
-	nExtra := len(cols) - 2
-	if pointsCol > 0 {
-		nExtra--
+	vr.nExtra = len(cols) - 2
+	if vr.pointsCol > 0 {
+		vr.nExtra--
 	}
 	e.Votes = make([]Vote, len(rows))
-	pointCache := map[string]*big.Rat{}
-	var voters *idTable // strict: the voter ids seen, and the line of each
-	var voterLine []int32
-	if !p.opt.Lenient {
-		voters = newIDTable(len(rows))
-		voterLine = make([]int32, 0, len(rows))
+	// A large file is read in two halves at once: the rows are independent but for the
+	// voter ids, which are checked across the halves afterwards.
+	parts := 1
+	if len(rows) >= splitRows {
+		parts = 2
 	}
+	readers := make([]voteReader, parts)
+	var wg sync.WaitGroup
+	for i := range readers {
+		readers[i] = vr
+		r := &readers[i]
+		r.lo, r.hi = i*len(rows)/parts, (i+1)*len(rows)/parts
+		wg.Go(func() { r.err = r.read(rows) })
+	}
+	wg.Wait()
+	// The error of the earliest line, as a reading in one pass would report it.
+	var first *Error
+	note := func(err *Error) {
+		if err != nil && (first == nil || err.Line < first.Line) {
+			first = err
+		}
+	}
+	for i := range readers {
+		note(readers[i].err)
+		if readers[i].err != nil {
+			break // later halves start after this error's line
+		}
+	}
+	if !p.opt.Lenient && parts == 2 {
+		a, b := &readers[0], &readers[1]
+		for j, id := range b.voters.keys {
+			if prev := a.voters.find(id); prev >= 0 {
+				note(errorf(int(b.voterLine[j]), cols[0], "voter %q already voted on line %d", id, a.voterLine[prev]))
+				break
+			}
+		}
+	}
+	if first != nil {
+		return first
+	}
+	return nil
+}
+
+// voteReader reads the VOTES rows [lo, hi) into Election.Votes; each half of a large file
+// has its own, with its own scratch.
+type voteReader struct {
+	p                  *parser
+	ids                *idTable
+	cols               []string
+	voteCol, pointsCol int
+	nExtra             int
+	limits             pointLimits
+	lo, hi             int
+
+	voters    *idTable // strict: the voter ids seen, and the line of each
+	voterLine []int32
+	err       *Error
+}
+
+func (vr *voteReader) read(rows []span) *Error {
+	p, e, cols := vr.p, vr.p.e, vr.cols
+	voteCol, pointsCol := vr.voteCol, vr.pointsCol
+	if !p.opt.Lenient {
+		vr.voters = newIDTable(vr.hi - vr.lo)
+		vr.voterLine = make([]int32, 0, vr.hi-vr.lo)
+	}
+	pointCache := map[string]*big.Rat{}
 	stamp := make([]int, len(e.Projects)) // per project: row index + 1 when on the ballot
 	pos := make([]int, len(e.Projects))   // its position on the ballot
 	var extras, lists arena
 	var indices []int // the ballots' project indices, for Instance
 	var sum big.Rat
-	for ri, r := range rows {
-		f, err := p.split(r.line, p.text[r.start:r.end], cols)
+	var scratch []string
+	for ri := vr.lo; ri < vr.hi; ri++ {
+		r := rows[ri]
+		f, err := splitChecked(r.line, p.text[r.start:r.end], cols, &scratch)
 		if err != nil {
 			return err
 		}
@@ -557,13 +631,13 @@ func (p *parser) readVotes(header int, rows []span, ids *idTable) error {
 		}
 		v := &e.Votes[ri]
 		v.Voter = strings.TrimSpace(f[0])
-		if voters != nil {
-			if prev, isNew := voters.add(v.Voter); !isNew {
-				return errorf(r.line, cols[0], "voter %q already voted on line %d", v.Voter, voterLine[prev])
+		if vr.voters != nil {
+			if prev, isNew := vr.voters.add(v.Voter); !isNew {
+				return errorf(r.line, cols[0], "voter %q already voted on line %d", v.Voter, vr.voterLine[prev])
 			}
-			voterLine = append(voterLine, int32(r.line))
+			vr.voterLine = append(vr.voterLine, int32(r.line))
 		}
-		v.Extra = extras.take(nExtra)[:0]
+		v.Extra = extras.take(vr.nExtra)[:0]
 		for c := 1; c < len(cols); c++ {
 			if c == voteCol || c == pointsCol {
 				continue
@@ -609,7 +683,7 @@ func (p *parser) readVotes(header int, rows []span, ids *idTable) error {
 			if it == "" {
 				continue
 			}
-			pi := ids.find(it)
+			pi := vr.ids.find(it)
 			if pi < 0 {
 				return errorf(r.line, cols[voteCol], "unknown project %q", it)
 			}
@@ -627,7 +701,7 @@ func (p *parser) readVotes(header int, rows []span, ids *idTable) error {
 					}
 					pt = x
 				}
-				if err := p.checkPoints(r.line, cols[pointsCol], it, pt, &limits); err != nil {
+				if err := p.checkPoints(r.line, cols[pointsCol], it, pt, &vr.limits); err != nil {
 					return err
 				}
 				sum.Add(&sum, pt)
@@ -650,8 +724,8 @@ func (p *parser) readVotes(header int, rows []span, ids *idTable) error {
 			}
 		}
 		indices = indices[:len(indices)+len(v.index)]
-		if v.Points != nil && !p.opt.Lenient && limits.maxSum != nil && sum.Cmp(limits.maxSum) > 0 {
-			return errorf(r.line, cols[pointsCol], "%s points in all, more than META max_sum_points %s", formatRat(&sum), formatRat(limits.maxSum))
+		if v.Points != nil && !p.opt.Lenient && vr.limits.maxSum != nil && sum.Cmp(vr.limits.maxSum) > 0 {
+			return errorf(r.line, cols[pointsCol], "%s points in all, more than META max_sum_points %s", formatRat(&sum), formatRat(vr.limits.maxSum))
 		}
 	}
 	return nil
@@ -659,7 +733,7 @@ func (p *parser) readVotes(header int, rows []span, ids *idTable) error {
 
 // checkPoints checks one value of a points list against META min_points and max_points
 // (strict mode only).
-func (p *parser) checkPoints(line int, col, project string, pt *big.Rat, l *pointLimits) error {
+func (p *parser) checkPoints(line int, col, project string, pt *big.Rat, l *pointLimits) *Error {
 	if p.opt.Lenient {
 		return nil
 	}
