@@ -24,9 +24,9 @@ package budget
 import (
 	"context"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/civitas-city/civitas/internal/ballot"
 )
 
 // Kind is the kind of an edition.
@@ -107,9 +107,9 @@ const (
 
 // Channels a ballot comes through.
 const (
-	ChannelOnline   = "online"
-	ChannelPaper    = "paper"
-	ChannelImported = "imported"
+	ChannelOnline   = ballot.ChannelOnline
+	ChannelPaper    = ballot.ChannelPaper
+	ChannelImported = ballot.ChannelImported
 )
 
 // Edition is one participatory budget.
@@ -246,29 +246,6 @@ type Pool struct {
 	// Threshold is the least score for greedy-threshold, as a decimal.
 	Threshold string
 	Position  int
-}
-
-func joinInts(xs []int) string {
-	s := make([]string, len(xs))
-	for i, x := range xs {
-		s[i] = strconv.Itoa(x)
-	}
-	return strings.Join(s, ",")
-}
-
-func splitInts(s string) []int {
-	if s == "" {
-		return nil
-	}
-	parts := strings.Split(s, ",")
-	out := make([]int, 0, len(parts))
-	for _, p := range parts {
-		n, err := strconv.Atoi(strings.TrimSpace(p))
-		if err == nil {
-			out = append(out, n)
-		}
-	}
-	return out
 }
 
 // Project statuses.
