@@ -84,8 +84,8 @@ type Box struct {
 	Log  *slog.Logger
 
 	writerOnce sync.Once
-	writer     *db.GroupCommit[*Ballot, Result] // see commit.go
-	stmts      db.StmtCache                     // the ballot path's statements
+	writer     *db.GroupCommit[[]*Ballot, []Result] // see commit.go
+	stmts      db.StmtCache                         // the ballot path's statements
 }
 
 // Actor is who does something, for the audit log.

@@ -9,20 +9,32 @@ import (
 	"github.com/civitas-city/civitas/internal/db"
 )
 
-// writer is the group commit of online ballots (db.GroupCommit): ballots
+// ballotWriter is the group commit of online ballots (db.GroupCommit): ballots
 // that arrive together share one durable transaction, and each request is
 // answered after the commit that holds its ballot, so a 2xx answer still
 // means "durably committed". Within a batch the ballots are written in
 // order, so two ballots of one person in one batch see each other (the
 // second finds the first's participation); the UNIQUE constraints keep
 // several nodes, each with its own writer, correct.
-func (b *Box) ballotWriter() *db.GroupCommit[*Ballot, Result] {
+func (b *Box) ballotWriter() *db.GroupCommit[[]*Ballot, []Result] {
 	b.writerOnce.Do(func() {
-		b.writer = &db.GroupCommit[*Ballot, Result]{
+		b.writer = &db.GroupCommit[[]*Ballot, []Result]{
 			DB:  b.DB,
 			Max: 256,
-			Write: func(ctx context.Context, tx *sql.Tx, batch []*Ballot) ([]Result, error) {
-				return b.castBatch(ctx, tx, batch, map[string]bool{})
+			Write: func(ctx context.Context, tx *sql.Tx, batch [][]*Ballot) ([][]Result, error) {
+				var all []*Ballot
+				for _, sheet := range batch {
+					all = append(all, sheet...)
+				}
+				res, err := b.castBatch(ctx, tx, all, map[string]bool{})
+				if err != nil {
+					return nil, err
+				}
+				out := make([][]Result, len(batch))
+				for i, sheet := range batch {
+					out[i], res = res[:len(sheet):len(sheet)], res[len(sheet):]
+				}
+				return out, nil
 			},
 		}
 	})
@@ -34,7 +46,17 @@ func (b *Box) ballotWriter() *db.GroupCommit[*Ballot, Result] {
 // the box checks that the vote is open and that the person has not taken
 // part in the slot.
 func (b *Box) Cast(ctx context.Context, r *Ballot) (Result, error) {
-	res, err := b.ballotWriter().Do(r)
+	res, err := b.CastSheet(ctx, []*Ballot{r})
+	if err != nil {
+		return Result{}, err
+	}
+	return res[0], nil
+}
+
+// CastSheet records one person's ballots in several slots (the questions
+// of a referendum) in one transaction, with a result for each.
+func (b *Box) CastSheet(ctx context.Context, rs []*Ballot) ([]Result, error) {
+	res, err := b.ballotWriter().Do(rs)
 	if err != nil {
 		b.log().ErrorContext(ctx, "ballot: not recorded", "error", err)
 	}
