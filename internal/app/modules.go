@@ -59,6 +59,7 @@ var moduleWirings = []func(*platform) (wired, error){
 	wireAccounts,
 	wireIdentity,
 	wireBudget,
+	wireVote,
 	wireConsult,
 	wireReports,
 	wireDistricts,
