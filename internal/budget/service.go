@@ -103,6 +103,10 @@ type Actor struct {
 // SystemActor is the schedule.
 var SystemActor = Actor{Name: "system: schedule"}
 
+// Box is the ballot box as this module configures it (for the ballot
+// box's own tests and tools: integrity, receipts).
+func (s *Service) Box() *ballot.Box { return s.ballots() }
+
 func (s *Service) record(ctx context.Context, q db.Querier, a Actor, action, targetType, targetID string, details map[string]string) error {
 	return audit.Record(ctx, q, audit.Entry{
 		At: s.now(), ActorID: a.ID, ActorLabel: a.Name, OnBehalfOf: a.OnBehalfOf, Action: action,

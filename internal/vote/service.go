@@ -62,6 +62,10 @@ func (s *Service) ballots() *ballot.Box {
 	return s.box
 }
 
+// Box is the ballot box as this module configures it (for the ballot
+// box's own tests and tools: integrity, receipts).
+func (s *Service) Box() *ballot.Box { return s.ballots() }
+
 func (s *Service) record(ctx context.Context, q db.Querier, a Actor, action, targetType, targetID string, details map[string]string) error {
 	return audit.Record(ctx, q, audit.Entry{
 		At: s.now(), ActorID: a.ID, ActorLabel: a.Name, OnBehalfOf: a.OnBehalfOf, Action: action,
