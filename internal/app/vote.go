@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"strings"
 
+	"github.com/civitas-city/civitas/internal/accounts"
 	"github.com/civitas-city/civitas/internal/accounts/identity"
 	"github.com/civitas-city/civitas/internal/vote"
 	"github.com/civitas-city/civitas/internal/web"
@@ -11,7 +13,8 @@ import (
 // wireVote adds referenda and quick polls, on the shared ballot box.
 func wireVote(p *platform) (wired, error) {
 	svc := &vote.Service{DB: p.db, Key: []byte(p.cfg.SecretKey), Residents: voteResidents{p.residents},
-		IsDistrict: p.profile.Districts.Has, Log: p.log}
+		IsDistrict: p.profile.Districts.Has, Recipients: voteRecipients{p.residents, p.accounts},
+		Catalog: p.site.Catalog, BaseURL: strings.TrimRight(baseURL(p.cfg), "/"), Location: p.profile.Location, Log: p.log}
 	var districts []vote.District
 	for _, d := range p.profile.Districts.All() {
 		districts = append(districts, vote.District{Number: d.Number, Name: d.Name})
@@ -47,4 +50,29 @@ func (r voteResidents) ByPESEL(ctx context.Context, pesel string) (string, vote.
 
 func voteResidency(r identity.Residency) vote.Residency {
 	return vote.Residency{Verified: r.Verified, District: r.District, BirthDate: r.BirthDate, Person: r.PESELHash}
+}
+
+// voteRecipients lists the verified residents of a district (identity)
+// who asked for mail, with their address and language (accounts).
+type voteRecipients struct {
+	ids *identity.Service
+	acc *accounts.Service
+}
+
+func (r voteRecipients) Recipients(ctx context.Context, district int) ([]vote.Recipient, error) {
+	ids, err := r.ids.ResidentsOf(ctx, district)
+	if err != nil {
+		return nil, err
+	}
+	var out []vote.Recipient
+	for _, id := range ids {
+		u, err := r.acc.FindByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if u.NotifyEmail && u.Email != "" {
+			out = append(out, vote.Recipient{Email: u.Email, Lang: u.Language})
+		}
+	}
+	return out, nil
 }

@@ -162,6 +162,9 @@ func (s *Service) CreateReferendum(ctx context.Context, a Actor, in ReferendumIn
 		if err := s.record(ctx, tx, a, "vote.referendum.create", "vote_referendum", r.ID, map[string]string{"slug": r.Slug}); err != nil {
 			return err
 		}
+		if err := s.scheduleNotices(ctx, tx, r); err != nil {
+			return err
+		}
 		return s.scheduleNext(ctx, tx, r)
 	})
 	return r, err

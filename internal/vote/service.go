@@ -13,6 +13,7 @@ import (
 	"github.com/civitas-city/civitas/internal/audit"
 	"github.com/civitas-city/civitas/internal/ballot"
 	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/i18n"
 	"github.com/civitas-city/civitas/internal/jobs"
 )
 
@@ -25,6 +26,12 @@ type Service struct {
 	Residents Residents
 	// IsDistrict tells the city's district numbers (nil: any positive).
 	IsDistrict func(int) bool
+	// Recipients, Catalog and BaseURL make the notices by mail (none
+	// without them); Location is the city's time zone for their dates.
+	Recipients Recipients
+	Catalog    *i18n.Catalog
+	BaseURL    string
+	Location   *time.Location
 	Log        *slog.Logger
 	Now        func() time.Time
 
@@ -101,6 +108,12 @@ func (s *Service) SetPhase(ctx context.Context, a Actor, slug string, phase Phas
 		if err := setReferendumPhase(ctx, tx, r.ID, phase, false, s.now()); err != nil {
 			return err
 		}
+		if phase == Voting && r.Phase != Voting {
+			r.Phase = Voting
+			if err := s.scheduleNotices(ctx, tx, r); err != nil {
+				return err
+			}
+		}
 		return s.record(ctx, tx, a, "vote.referendum.phase", "vote_referendum", r.ID,
 			map[string]string{"from": string(r.Phase), "to": string(phase)})
 	})
@@ -156,6 +169,7 @@ func (s *Service) RunSchedule(ctx context.Context, id string) error {
 // JobHandlers are the vote's background jobs.
 func (s *Service) JobHandlers() map[string]jobs.Handler {
 	return map[string]jobs.Handler{
+		JobNotice: s.noticeHandler(),
 		JobSchedule: func(ctx context.Context, j jobs.Job) error {
 			var p referendumJob
 			if err := json.Unmarshal(j.Payload, &p); err != nil || p.ReferendumID == "" {
