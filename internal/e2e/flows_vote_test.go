@@ -40,6 +40,9 @@ func TestVoteFlows(t *testing.T) {
 					if code := f.text("strong.token"); len(code) != 11 {
 						t.Errorf("receipt %q, want 11 characters like K7QH2-M9XPD", code)
 					}
+					f.open(open)
+					f.page("the referendum with the resident's receipts")
+					f.absent(`main a[href$="/vote"]`)
 				} else {
 					f.press(submit, ".error-summary")
 					f.page("a second ballot of the same resident")

@@ -109,6 +109,8 @@ func (h *Handler) handleList(w http.ResponseWriter, r *http.Request) error {
 type ReferendumPage struct {
 	V         ReferendumView
 	Questions []QuestionForm
+	// Mine are the signed-in resident's receipts, when they have voted.
+	Mine []ReceiptView
 }
 
 func (h *Handler) handleReferendum(w http.ResponseWriter, r *http.Request) error {
@@ -116,8 +118,15 @@ func (h *Handler) handleReferendum(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, "referendum", "vote.referendum.title", nil,
-		&ReferendumPage{V: h.referendumView(r, ref), Questions: h.questionForms(r, ref, nil)})
+	page := &ReferendumPage{V: h.referendumView(r, ref), Questions: h.questionForms(r, ref, nil)}
+	if user := participant(r); user != "" {
+		mine, err := h.Service.Receipts(r.Context(), ref, user)
+		if err != nil {
+			return err
+		}
+		page.Mine = mine
+	}
+	return h.render(w, r, "referendum", "vote.referendum.title", nil, page)
 }
 
 // QuestionForm is a question on the ballot form.

@@ -67,6 +67,23 @@ func (s *Service) mine(ctx context.Context, userID string) ([]MyVote, error) {
 	return out, nil
 }
 
+// Receipts are userID's receipts in a referendum, by question.
+func (s *Service) Receipts(ctx context.Context, r *Referendum, userID string) ([]ReceiptView, error) {
+	mine, err := s.ballots().Mine(ctx, userID, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []ReceiptView
+	for _, q := range r.Questions {
+		for _, m := range mine {
+			if m.Pool == q.ID && m.Receipt != "" {
+				out = append(out, ReceiptView{Question: q.Text, Code: m.Receipt})
+			}
+		}
+	}
+	return out, nil
+}
+
 // Items lists the resident's referendum receipts and answered polls.
 func (sec Section) Items(ctx context.Context, userID string) ([]profile.Item, error) {
 	list, err := sec.S.mine(ctx, userID)
