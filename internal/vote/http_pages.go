@@ -241,7 +241,7 @@ type ReceiptView struct {
 }
 
 func (h *Handler) handleCast(w http.ResponseWriter, r *http.Request) error {
-	ref, err := h.Service.Referendum(r.Context(), r.PathValue("slug"))
+	ref, err := h.Service.cachedReferendum(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		return err
 	}

@@ -276,7 +276,7 @@ type Receipt struct {
 // committed, with a receipt per answered question. A person who took part
 // already (in any channel) is refused and nothing changes.
 func (s *Service) Cast(ctx context.Context, a Actor, userID, slug string, in Answers) ([]Receipt, error) {
-	r, err := s.Referendum(ctx, slug)
+	r, err := s.cachedReferendum(ctx, slug)
 	if err != nil {
 		return nil, err
 	}

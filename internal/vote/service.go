@@ -37,6 +37,25 @@ type Service struct {
 
 	boxOnce sync.Once
 	box     *ballot.Box
+
+	cacheMu sync.Mutex
+	cache   map[string]cachedReferendum // by slug, see Referendum
+}
+
+// cachedReferendum is a referendum as the ballot path reads it, for a few
+// seconds: the transaction that records a ballot checks the phase again
+// (boxOpen), so a stale copy can never let a ballot in after the close.
+type cachedReferendum struct {
+	r      *Referendum
+	loaded time.Time
+}
+
+const cacheTTL = 3 * time.Second
+
+func (s *Service) forget() {
+	s.cacheMu.Lock()
+	s.cache = nil
+	s.cacheMu.Unlock()
 }
 
 // Actor is who does something, for the audit log.
@@ -89,6 +108,28 @@ func (s *Service) Referendum(ctx context.Context, slug string) (*Referendum, err
 	return r, err
 }
 
+// cachedReferendum returns a referendum by slug from a copy at most
+// cacheTTL old: the ballot path's read (callers must not change it).
+func (s *Service) cachedReferendum(ctx context.Context, slug string) (*Referendum, error) {
+	s.cacheMu.Lock()
+	c, ok := s.cache[slug]
+	s.cacheMu.Unlock()
+	if ok && time.Since(c.loaded) < cacheTTL {
+		return c.r, nil
+	}
+	r, err := s.Referendum(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	s.cacheMu.Lock()
+	if s.cache == nil {
+		s.cache = map[string]cachedReferendum{}
+	}
+	s.cache[slug] = cachedReferendum{r: r, loaded: time.Now()}
+	s.cacheMu.Unlock()
+	return r, nil
+}
+
 // Referenda lists every referendum, newest first (without questions).
 func (s *Service) Referenda(ctx context.Context) ([]*Referendum, error) {
 	return listReferenda(ctx, s.DB)
@@ -104,6 +145,7 @@ func (s *Service) SetPhase(ctx context.Context, a Actor, slug string, phase Phas
 	if err != nil {
 		return err
 	}
+	defer s.forget()
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if err := setReferendumPhase(ctx, tx, r.ID, phase, false, s.now()); err != nil {
 			return err
@@ -145,6 +187,7 @@ func (s *Service) scheduleNext(ctx context.Context, q db.Querier, r *Referendum)
 // later than its phase now (audited as the schedule), and queues the next
 // wake-up.
 func (s *Service) RunSchedule(ctx context.Context, id string) error {
+	defer s.forget()
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		r, err := loadReferendum(ctx, tx, "id", id)
 		if apperr.Is(err, apperr.NotFound) {
