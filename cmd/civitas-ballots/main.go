@@ -122,9 +122,13 @@ func setupMain(args []string) error {
 	} else if err := setupEdition(ctx, d, []byte(*key), profile, *slug, *allowChange); err != nil {
 		return fmt.Errorf("edition: %w", err)
 	}
-	tokens, err := setupVoters(ctx, d, []byte(*key), profile.Districts.Len(), *n, *ahead)
-	if err != nil {
-		return fmt.Errorf("voters: %w", err)
+	// -voters 0 adds a vote for the voters of an earlier setup: the
+	// register (which setupVoters replaces) is left alone.
+	var tokens []string
+	if *n > 0 {
+		if tokens, err = setupVoters(ctx, d, []byte(*key), profile.Districts.Len(), *n, *ahead); err != nil {
+			return fmt.Errorf("voters: %w", err)
+		}
 	}
 	f, err := os.Create(*out)
 	if err != nil {

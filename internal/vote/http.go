@@ -41,7 +41,7 @@ type Handler struct {
 
 // Pages lists the page templates.
 var Pages = []string{
-	"templates/votes.html", "templates/referendum.html", "templates/referendum_vote.html", "templates/referendum_done.html",
+	"templates/votes.html", "templates/referendum.html", "templates/referendum_vote.html",
 	"templates/results.html", "templates/ballots.html", "templates/poll.html",
 	"templates/officer.html", "templates/officer_paper.html",
 }

@@ -228,18 +228,6 @@ func answersOf(r *http.Request, ref *Referendum) Answers {
 	return in
 }
 
-// DonePage shows the receipts of a cast ballot.
-type DonePage struct {
-	V        ReferendumView
-	Receipts []ReceiptView
-}
-
-// ReceiptView is a question's receipt.
-type ReceiptView struct {
-	Question string
-	Code     string
-}
-
 func (h *Handler) handleCast(w http.ResponseWriter, r *http.Request) error {
 	ref, err := h.Service.cachedReferendum(r.Context(), r.PathValue("slug"))
 	if err != nil {
@@ -249,18 +237,20 @@ func (h *Handler) handleCast(w http.ResponseWriter, r *http.Request) error {
 		return apperr.Wrap(apperr.Invalid, "vote.error.form", err)
 	}
 	in := answersOf(r, ref)
-	receipts, err := h.Service.Cast(r.Context(), actor(r), participant(r), ref.Slug, in)
-	if err != nil {
+	if _, err := h.Service.Cast(r.Context(), actor(r), participant(r), ref.Slug, in); err != nil {
 		return h.showAgain(w, r, err, "referendum_vote", "vote.ballot.title", func(errs web.FormErrors) (any, error) {
 			return h.ballotPage(r, in, errs)
 		})
 	}
-	page := &DonePage{V: h.referendumView(r, ref)}
-	for _, rc := range receipts {
-		q, _ := ref.Question(rc.Question)
-		page.Receipts = append(page.Receipts, ReceiptView{Question: q.Text, Code: rc.Code})
-	}
-	return h.render(w, r, "referendum_done", "vote.done.title", nil, page)
+	// The referendum's page shows the receipts: a redirect keeps the
+	// ballot's answer small and a reload from sending it again.
+	return seeOther(w, r, "/votes/referenda/"+ref.Slug)
+}
+
+// ReceiptView is a question's receipt.
+type ReceiptView struct {
+	Question string
+	Code     string
 }
 
 // ResultsPage is a referendum's results.
