@@ -55,40 +55,55 @@ var (
 	oneBallotSQL        = ballotInsert + placeholders(1, ballotCols)
 )
 
+// chunkRows bounds the rows of one multi-row INSERT: SQLite looks up
+// "$N" parameters by name in a list, so a statement's cost grows with the
+// square of its parameters; 32 rows keep that small and a batch still
+// takes a few statements.
+const chunkRows = 32
+
 // insertParticipationRows inserts participations (participationCols values
 // each, in args), leaving out a person's second in a slot, and returns the
-// ids inserted. One row runs as prepared (on one), several as one
-// multi-row INSERT in tx.
+// ids inserted. One row runs as prepared (on one), several as multi-row
+// INSERTs of at most chunkRows rows in tx.
 func insertParticipationRows(ctx context.Context, tx *sql.Tx, one db.Querier, args []any) (map[string]bool, error) {
-	n := len(args) / participationCols
-	query := oneParticipationSQL
-	var q db.Querier = one
-	if n > 1 {
-		query, q = participationInsert+placeholders(n, participationCols)+participationConflict, tx
-	}
-	inserted := make(map[string]bool, n)
-	err := db.Each(ctx, q, func(row db.Scanner) error {
-		id, err := db.Value[string](row)
-		inserted[id] = true
-		return err
-	}, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("ballot: insert participations: %w", db.MapError(err))
+	inserted := make(map[string]bool, len(args)/participationCols)
+	for len(args) > 0 {
+		chunk := args[:min(len(args), chunkRows*participationCols)]
+		args = args[len(chunk):]
+		n := len(chunk) / participationCols
+		query := oneParticipationSQL
+		var q db.Querier = one
+		if n > 1 {
+			query, q = participationInsert+placeholders(n, participationCols)+participationConflict, tx
+		}
+		err := db.Each(ctx, q, func(row db.Scanner) error {
+			id, err := db.Value[string](row)
+			inserted[id] = true
+			return err
+		}, query, chunk...)
+		if err != nil {
+			return nil, fmt.Errorf("ballot: insert participations: %w", db.MapError(err))
+		}
 	}
 	return inserted, nil
 }
 
 // insertBallotRows inserts ballots (ballotCols values each, in args): one
-// as prepared (on one), several as one multi-row INSERT in tx.
+// as prepared (on one), several as multi-row INSERTs of at most chunkRows
+// rows in tx.
 func insertBallotRows(ctx context.Context, tx *sql.Tx, one db.Querier, args []any) error {
-	var err error
-	if n := len(args) / ballotCols; n == 1 {
-		_, err = one.ExecContext(ctx, oneBallotSQL, args...)
-	} else {
-		_, err = tx.ExecContext(ctx, ballotInsert+placeholders(n, ballotCols), args...)
-	}
-	if err != nil {
-		return fmt.Errorf("ballot: insert ballots: %w", db.MapError(err))
+	for len(args) > 0 {
+		chunk := args[:min(len(args), chunkRows*ballotCols)]
+		args = args[len(chunk):]
+		var err error
+		if n := len(chunk) / ballotCols; n == 1 {
+			_, err = one.ExecContext(ctx, oneBallotSQL, chunk...)
+		} else {
+			_, err = tx.ExecContext(ctx, ballotInsert+placeholders(n, ballotCols), chunk...)
+		}
+		if err != nil {
+			return fmt.Errorf("ballot: insert ballots: %w", db.MapError(err))
+		}
 	}
 	return nil
 }
