@@ -1,5 +1,6 @@
-// Command civitas-ballots is the load client of the participatory budget's
-// ballot benchmark (docs/benchmarks-budget.md). It has two steps:
+// Command civitas-ballots is the load client of the ballot benchmarks: the
+// participatory budget's (docs/benchmarks-budget.md) and, with -referendum,
+// a referendum's (docs/benchmarks.md). It has two steps:
 //
 //	civitas-ballots setup -db URL -voters 70000 -out voters.tsv
 //
@@ -15,6 +16,11 @@
 //	civitas-ballots stamp -db URL -voters voters.tsv [-seen 15m]
 //
 // sets when the voters' sessions were last seen (see stampMain).
+//
+// With setup -referendum SLUG it creates a city-wide referendum open for
+// voting instead (a yes/no question and a multiple choice of two among
+// four), and run then casts one ballot per resident, answering both
+// questions, through the form or the API.
 //
 //	civitas-ballots run -url http://127.0.0.1:8080 -voters voters.tsv -rate 1000 -d 60s
 //
@@ -55,6 +61,7 @@ import (
 	"github.com/civitas-city/civitas/internal/city"
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/session"
+	"github.com/civitas-city/civitas/internal/vote"
 )
 
 func main() {
@@ -90,6 +97,7 @@ func setupMain(args []string) error {
 	out := fs.String("out", "voters.tsv", "file for the voters' session tokens")
 	ahead := fs.Duration("seen-ahead", 15*time.Minute, "stamp the sessions as last seen this far ahead, so the once-a-minute session refresh does not write during the run")
 	allowChange := fs.Bool("allow-change", false, "let residents change their ballots")
+	referendum := fs.String("referendum", "", "create a referendum with this slug instead of a budget edition")
 	fs.Parse(args)
 	if len(*key) < census.MinKeyLen {
 		return census.ErrShortKey
@@ -105,19 +113,29 @@ func setupMain(args []string) error {
 	}
 	profile := city.Krakow()
 	start := time.Now()
-	if err := setupEdition(ctx, d, []byte(*key), profile, *slug, *allowChange); err != nil {
+	header := "# edition\t" + *slug
+	if *referendum != "" {
+		header = "# referendum\t" + *referendum
+		if err := setupReferendum(ctx, d, []byte(*key), *referendum); err != nil {
+			return fmt.Errorf("referendum: %w", err)
+		}
+	} else if err := setupEdition(ctx, d, []byte(*key), profile, *slug, *allowChange); err != nil {
 		return fmt.Errorf("edition: %w", err)
 	}
-	tokens, err := setupVoters(ctx, d, []byte(*key), profile.Districts.Len(), *n, *ahead)
-	if err != nil {
-		return fmt.Errorf("voters: %w", err)
+	// -voters 0 adds a vote for the voters of an earlier setup: the
+	// register (which setupVoters replaces) is left alone.
+	var tokens []string
+	if *n > 0 {
+		if tokens, err = setupVoters(ctx, d, []byte(*key), profile.Districts.Len(), *n, *ahead); err != nil {
+			return fmt.Errorf("voters: %w", err)
+		}
 	}
 	f, err := os.Create(*out)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriter(f)
-	fmt.Fprintf(w, "# edition\t%s\n", *slug)
+	fmt.Fprintln(w, header)
 	for i, t := range tokens {
 		fmt.Fprintf(w, "%s\t%d\n", t, 1+i%profile.Districts.Len())
 	}
@@ -127,7 +145,7 @@ func setupMain(args []string) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	fmt.Printf("edition %s open for voting; %d verified residents with sessions in %s (%.1fs)\n", *slug, len(tokens), *out, time.Since(start).Seconds())
+	fmt.Printf("%s open for voting; %d verified residents with sessions in %s (%.1fs)\n", header[2:], len(tokens), *out, time.Since(start).Seconds())
 	return nil
 }
 
@@ -179,6 +197,22 @@ func setupEdition(ctx context.Context, d *db.DB, key []byte, profile *city.Profi
 		}
 	}
 	return svc.SetPhase(ctx, a, e.ID, budget.PhaseVoting)
+}
+
+// setupReferendum creates a city-wide referendum open for voting, through
+// the vote service.
+func setupReferendum(ctx context.Context, d *db.DB, key []byte, slug string) error {
+	svc := &vote.Service{DB: d, Key: key}
+	a := vote.Actor{Name: "civitas-ballots setup"}
+	r, err := svc.CreateReferendum(ctx, a, vote.ReferendumInput{Slug: slug, Title: "Benchmark " + slug, MinAge: 16,
+		PaperPolicy: "first_wins", Questions: []vote.QuestionInput{
+			{Kind: vote.YesNo, Text: "Yes or no?"},
+			{Kind: vote.Multiple, Text: "Two of four", MaxChoices: 2, Options: []string{"A", "B", "C", "D"}},
+		}})
+	if err != nil {
+		return err
+	}
+	return svc.SetPhase(ctx, a, r.Slug, vote.Voting)
 }
 
 // setupVoters creates n verified residents with a session each and returns
@@ -261,7 +295,7 @@ func stampMain(args []string) error {
 	votersFile := fs.String("voters", "voters.tsv", "the file setup wrote")
 	seen := fs.Duration("seen", 15*time.Minute, "last seen at now + this (negative: in the past)")
 	fs.Parse(args)
-	_, voters, err := readVoters(*votersFile)
+	_, _, voters, err := readVoters(*votersFile)
 	if err != nil {
 		return err
 	}
@@ -316,14 +350,21 @@ func runMain(args []string) error {
 	if err != nil || !isLoopback(u.Hostname()) {
 		return errors.New("-url must be an http URL on this machine")
 	}
-	slug, voters, err := readVoters(*votersFile)
+	kind, slug, voters, err := readVoters(*votersFile)
 	if err != nil {
 		return err
 	}
 	client := &http.Client{Timeout: 30 * time.Second,
 		Transport:     &http.Transport{MaxIdleConns: *conc, MaxIdleConnsPerHost: *conc, MaxConnsPerHost: *conc, DisableCompression: true},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	pools, err := fetchPools(client, *target, slug)
+	var pools map[string][]string
+	jobs := ballotJobs(voters)
+	if kind == "referendum" {
+		pools, err = fetchQuestions(client, *target, slug)
+		jobs = jobs[:len(voters)] // one ballot a resident, answering every question
+	} else {
+		pools, err = fetchPools(client, *target, slug)
+	}
 	if err != nil {
 		return err
 	}
@@ -339,8 +380,9 @@ func runMain(args []string) error {
 	}
 	start := time.Now()
 	l := &load{
-		r:    &runner{client: client, base: strings.TrimRight(*target, "/"), slug: slug, voters: voters, pools: pools, api: *api},
-		jobs: ballotJobs(voters), log: logw, start: start, measureFrom: start.Add(*warmup), statuses: map[int]int{},
+		r: &runner{client: client, base: strings.TrimRight(*target, "/"), slug: slug, voters: voters, pools: pools, api: *api,
+			referendum: kind == "referendum"},
+		jobs: jobs, log: logw, start: start, measureFrom: start.Add(*warmup), statuses: map[int]int{},
 	}
 	ctx, cancel := context.WithDeadline(context.Background(), l.measureFrom.Add(*duration))
 	defer cancel()
@@ -498,7 +540,10 @@ func (l *load) report(elapsed time.Duration, conc int) {
 		pct(0.50).Round(100*time.Microsecond), pct(0.90).Round(100*time.Microsecond), pct(0.99).Round(100*time.Microsecond), pct(1).Round(100*time.Microsecond))
 }
 
-func ok(status int) bool { return status == http.StatusSeeOther || status == http.StatusCreated }
+// ok: a ballot recorded (the referendum form answers 200 with the receipts).
+func ok(status int) bool {
+	return status == http.StatusSeeOther || status == http.StatusCreated || status == http.StatusOK
+}
 
 func isLoopback(host string) bool {
 	if host == "localhost" {
@@ -508,34 +553,61 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func readVoters(path string) (string, []voterLine, error) {
+// readVoters reads the file setup wrote: what is voted on ("edition" or
+// "referendum"), its slug, and the voters.
+func readVoters(path string) (string, string, []voterLine, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", nil, err
+		return "", "", nil, err
 	}
 	defer f.Close()
 	var (
-		slug   string
-		voters []voterLine
+		kind, slug string
+		voters     []voterLine
 	)
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := sc.Text()
-		if rest, ok := strings.CutPrefix(line, "# edition\t"); ok {
-			slug = rest
+		if rest, ok := strings.CutPrefix(line, "# "); ok {
+			kind, slug, _ = strings.Cut(rest, "\t")
 			continue
 		}
 		token, district, _ := strings.Cut(line, "\t")
 		n, err := strconv.Atoi(district)
 		if err != nil {
-			return "", nil, fmt.Errorf("%s: bad line %q", path, line)
+			return "", "", nil, fmt.Errorf("%s: bad line %q", path, line)
 		}
 		voters = append(voters, voterLine{token, n})
 	}
-	if slug == "" {
-		return "", nil, fmt.Errorf("%s: no edition line", path)
+	if slug == "" || kind != "edition" && kind != "referendum" {
+		return "", "", nil, fmt.Errorf("%s: no edition or referendum line", path)
 	}
-	return slug, voters, sc.Err()
+	return kind, slug, voters, sc.Err()
+}
+
+// fetchQuestions reads a referendum's questions and their options from the
+// API.
+func fetchQuestions(c *http.Client, base, slug string) (map[string][]string, error) {
+	resp, err := c.Get(strings.TrimRight(base, "/") + "/api/v1/votes/referenda/" + slug)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(resp.Body)
+		return nil, fmt.Errorf("referendum %s: %s: %s", slug, resp.Status, b)
+	}
+	var ref vote.ReferendumJSON
+	if err := json.NewDecoder(resp.Body).Decode(&ref); err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, q := range ref.Questions {
+		for _, o := range q.Options {
+			out[q.ID] = append(out[q.ID], o.ID)
+		}
+	}
+	return out, nil
 }
 
 // fetchPools reads the projects on each pool's ballot from the API.
@@ -569,10 +641,15 @@ type runner struct {
 	voters []voterLine
 	pools  map[string][]string
 	api    bool
+	// referendum: pools are its questions; one ballot answers them all.
+	referendum bool
 }
 
 // cast sends one ballot: up to three projects of the pool, ranked.
 func (r *runner) cast(ctx context.Context, j ballotJob) (int, string, error) {
+	if r.referendum {
+		return r.castReferendum(ctx, j)
+	}
 	projects := r.pools[j.pool]
 	n := 1 + j.voter%3
 	choice := make([]string, 0, n)
@@ -600,6 +677,62 @@ func (r *runner) cast(ctx context.Context, j ballotJob) (int, string, error) {
 	if err != nil {
 		return 0, "", err
 	}
+	return r.send(req, j, func(body []byte) string {
+		var rc budget.Receipt
+		json.Unmarshal(body, &rc)
+		return rc.Code
+	})
+}
+
+// castReferendum answers every question: the first option (of a yes/no)
+// or two options, varying with the voter.
+func (r *runner) castReferendum(ctx context.Context, j ballotJob) (int, string, error) {
+	answers := vote.Answers{}
+	for q, opts := range r.pools {
+		if len(opts) == 2 {
+			answers[q] = []string{opts[j.voter%2]}
+		} else {
+			answers[q] = []string{opts[j.voter%len(opts)], opts[(j.voter+1)%len(opts)]}
+		}
+	}
+	var (
+		req *http.Request
+		err error
+	)
+	if r.api {
+		body, _ := json.Marshal(map[string]any{"answers": answers})
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, r.base+"/api/v1/votes/referenda/"+r.slug+"/ballot", strings.NewReader(string(body)))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+	} else {
+		form := url.Values{}
+		for q, ids := range answers {
+			form["q-"+q] = ids
+		}
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, r.base+"/votes/referenda/"+r.slug+"/vote", strings.NewReader(form.Encode()))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+	}
+	if err != nil {
+		return 0, "", err
+	}
+	return r.send(req, j, func(body []byte) string {
+		var out struct {
+			Receipts []vote.Receipt `json:"receipts"`
+		}
+		json.Unmarshal(body, &out)
+		if len(out.Receipts) == 0 {
+			return ""
+		}
+		return out.Receipts[0].Code
+	})
+}
+
+// send sends a ballot as its voter; receipt reads the receipt from a JSON
+// answer.
+func (r *runner) send(req *http.Request, j ballotJob, receipt func([]byte) string) (int, string, error) {
 	req.AddCookie(&http.Cookie{Name: "civitas_session", Value: r.voters[j.voter].token})
 	resp, err := r.client.Do(req)
 	if err != nil {
@@ -610,11 +743,9 @@ func (r *runner) cast(ctx context.Context, j ballotJob) (int, string, error) {
 	if err != nil {
 		return 0, "", err
 	}
-	receipt := ""
+	code := ""
 	if r.api && resp.StatusCode == http.StatusCreated {
-		var rc budget.Receipt
-		json.Unmarshal(body, &rc)
-		receipt = rc.Code
+		code = receipt(body)
 	}
-	return resp.StatusCode, receipt, nil
+	return resp.StatusCode, code, nil
 }

@@ -71,6 +71,7 @@ var moduleWirings = []func(*platform) (wired, error){
 	wireAccounts,
 	wireIdentity,
 	wireBudget,
+	wireVote,
 	wireConsult,
 	wireAddresses,
 	wireReports,

@@ -24,9 +24,9 @@ package budget
 import (
 	"context"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/civitas-city/civitas/internal/ballot"
 )
 
 // Kind is the kind of an edition.
@@ -107,9 +107,9 @@ const (
 
 // Channels a ballot comes through.
 const (
-	ChannelOnline   = "online"
-	ChannelPaper    = "paper"
-	ChannelImported = "imported"
+	ChannelOnline   = ballot.ChannelOnline
+	ChannelPaper    = ballot.ChannelPaper
+	ChannelImported = ballot.ChannelImported
 )
 
 // Edition is one participatory budget.
@@ -246,29 +246,6 @@ type Pool struct {
 	// Threshold is the least score for greedy-threshold, as a decimal.
 	Threshold string
 	Position  int
-}
-
-func joinInts(xs []int) string {
-	s := make([]string, len(xs))
-	for i, x := range xs {
-		s[i] = strconv.Itoa(x)
-	}
-	return strings.Join(s, ",")
-}
-
-func splitInts(s string) []int {
-	if s == "" {
-		return nil
-	}
-	parts := strings.Split(s, ",")
-	out := make([]int, 0, len(parts))
-	for _, p := range parts {
-		n, err := strconv.Atoi(strings.TrimSpace(p))
-		if err == nil {
-			out = append(out, n)
-		}
-	}
-	return out
 }
 
 // Project statuses.
@@ -415,44 +392,14 @@ type People interface {
 	UserByEmail(ctx context.Context, email string) (string, error)
 }
 
-// Age bands for turnout.
-var AgeBands = []string{"0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+"}
+// Age bands for turnout (the ballot box's).
+var AgeBands = ballot.AgeBands
 
 // AgeBand returns the band of someone born on birth, at now; "" when the
 // birth date is unknown.
-func AgeBand(birth, now time.Time) string {
-	if birth.IsZero() {
-		return ""
-	}
-	return bandOf(Age(birth, now))
-}
+func AgeBand(birth, now time.Time) string { return ballot.AgeBand(birth, now) }
 
-func bandOf(age int) string {
-	switch {
-	case age < 18:
-		return AgeBands[0]
-	case age < 25:
-		return AgeBands[1]
-	case age < 35:
-		return AgeBands[2]
-	case age < 45:
-		return AgeBands[3]
-	case age < 55:
-		return AgeBands[4]
-	case age < 65:
-		return AgeBands[5]
-	}
-	return AgeBands[6]
-}
+func bandOf(age int) string { return ballot.BandOf(age) }
 
-// Age is the age in whole years of someone born on birth, at now (in the
-// city's calendar days, compared as dates).
-func Age(birth, now time.Time) int {
-	by, bm, bd := birth.Date()
-	ny, nm, nd := now.Date()
-	age := ny - by
-	if nm < bm || (nm == bm && nd < bd) {
-		age--
-	}
-	return age
-}
+// Age is the age in whole years of someone born on birth, at now.
+func Age(birth, now time.Time) int { return ballot.Age(birth, now) }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/civitas-city/civitas/internal/apperr"
+	"github.com/civitas-city/civitas/internal/ballot"
 	"github.com/civitas-city/civitas/internal/budget/pabulib"
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/google/uuid"
@@ -291,10 +292,10 @@ func (s *Service) demoBallots(ctx context.Context, e *Edition, projects []*Proje
 				for _, p := range ps[:n] {
 					choices = append(choices, p.ID)
 				}
-				r := &castReq{edition: e, pool: pool, slot: e.slot(pool), voter: "demo:" + strconv.Itoa(v), channel: ChannelOnline,
-					district: district, ageBand: bandOf(age), choices: strings.Join(choices, ","), points: joinInts(pool.Points[:n]),
-					at: now.Add(-time.Duration(rng.IntN(7*24)) * time.Hour)}
-				if _, err := s.castOne(ctx, tx, r, open); err != nil {
+				r := &ballot.Ballot{Box: e.ID, Pool: pool.ID, Slot: e.slot(pool), Voter: "demo:" + strconv.Itoa(v), Channel: ChannelOnline,
+					District: district, AgeBand: bandOf(age), Choices: strings.Join(choices, ","), Points: ballot.JoinInts(pool.Points[:n]),
+					At: now.Add(-time.Duration(rng.IntN(7*24)) * time.Hour), AllowChange: e.AllowChange, Policy: ballot.Policy(e.PaperPolicy)}
+				if _, err := s.ballots().CastIn(ctx, tx, r, open); err != nil {
 					return err
 				}
 			}

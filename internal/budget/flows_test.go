@@ -297,7 +297,7 @@ func TestErase(t *testing.T) {
 		if err := d.InTx(ctx, func(tx *sql.Tx) error { return s.Erase(ctx, tx, "author") }); err != nil {
 			t.Fatal(err)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM pb_participations WHERE user_id IS NULL AND voter_key <> ''`); n != 1 {
+		if n := count(t, d, `SELECT COUNT(*) FROM ballot_participations WHERE user_id IS NULL AND voter_key <> ''`); n != 1 {
 			t.Errorf("the participation after erasure: %d", n)
 		}
 		if n := count(t, d, `SELECT COUNT(*) FROM pb_projects WHERE author_id IS NOT NULL`); n != 0 {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/civitas-city/civitas/internal/apperr"
+	"github.com/civitas-city/civitas/internal/ballot"
 	"github.com/civitas-city/civitas/internal/web"
 )
 
@@ -281,7 +282,7 @@ func (h *Handler) editionView(r *http.Request, e *Edition, turnout map[string]in
 func (h *Handler) ballotRules(r *http.Request, p *Pool) string {
 	switch p.Ballot {
 	case Ranking:
-		return h.t(r, "budget.ballot.rules_ranking", p.MaxChoices, strings.ReplaceAll(joinInts(p.Points), ",", ", "))
+		return h.t(r, "budget.ballot.rules_ranking", p.MaxChoices, strings.ReplaceAll(ballot.JoinInts(p.Points), ",", ", "))
 	case Cumulative:
 		if p.MaxPerProject > 0 {
 			return h.t(r, "budget.ballot.rules_cumulative_cap", p.MaxPoints, p.MaxPerProject)

@@ -115,13 +115,13 @@ func (h *Handler) handlePoolAnalysis(w http.ResponseWriter, r *http.Request) err
 	for _, p := range pa.Projects {
 		code[p.Code] = p.Code
 	}
-	var bars []Bar
+	var bars []web.Bar
 	for i, p := range pa.Projects {
 		pr := a.Projects[i]
 		line := AnalysisLine{ProjectView: h.projectView(r, e, p), Selected: pr.Selected, Completion: pr.Completion}
 		if pr.EffectiveSupport != nil {
 			line.Effective = strconv.Itoa(*pr.EffectiveSupport) + "%"
-			bars = append(bars, Bar{Label: p.Code + " " + p.Title, Value: float64(*pr.EffectiveSupport),
+			bars = append(bars, web.Bar{Label: p.Code + " " + p.Title, Value: float64(*pr.EffectiveSupport),
 				ValueLabel: line.Effective, Highlight: pr.Selected})
 		}
 		if pr.Loss != nil {
@@ -140,23 +140,23 @@ func (h *Handler) handlePoolAnalysis(w http.ResponseWriter, r *http.Request) err
 		page.Projects = append(page.Projects, line)
 	}
 	if len(bars) > 0 {
-		page.SupportChart = BarChart("chart-effective", h.t(r, "budget.analysis.chart_effective", pool.Name), bars)
+		page.SupportChart = web.BarChart("chart-effective", h.t(r, "budget.analysis.chart_effective", pool.Name), bars)
 	}
-	var dbars []Bar
+	var dbars []web.Bar
 	for d, n := range sat.Deciles {
 		label := h.t(r, "budget.analysis.decile", 10*d, 10*(d+1))
 		page.Deciles = append(page.Deciles, DecileLine{Label: label, Voters: n, Share: shareOf(n, sat.WithProjects)})
-		dbars = append(dbars, Bar{Label: label, Value: float64(n), ValueLabel: FormatInt(lang, n)})
+		dbars = append(dbars, web.Bar{Label: label, Value: float64(n), ValueLabel: FormatInt(lang, n)})
 	}
-	page.SatChart = BarChart("chart-satisfaction", h.t(r, "budget.analysis.chart_satisfaction", pool.Name), dbars)
-	var cbars []Bar
+	page.SatChart = web.BarChart("chart-satisfaction", h.t(r, "budget.analysis.chart_satisfaction", pool.Name), dbars)
+	var cbars []web.Bar
 	for _, c := range sat.Categories {
 		page.Categories = append(page.Categories, CategoryLine{Name: c.Category, Projects: c.Projects, Selected: c.Selected,
 			Support: percent(c.SupportShare), Funded: percent(c.FundedShare), FundedCost: amount(lang, c.FundedCost)})
-		cbars = append(cbars, Bar{Label: c.Category, Value: c.FundedShare, ValueLabel: percent(c.FundedShare)})
+		cbars = append(cbars, web.Bar{Label: c.Category, Value: c.FundedShare, ValueLabel: percent(c.FundedShare)})
 	}
 	if len(cbars) > 0 {
-		page.CatChart = BarChart("chart-categories", h.t(r, "budget.analysis.chart_categories", pool.Name), cbars)
+		page.CatChart = web.BarChart("chart-categories", h.t(r, "budget.analysis.chart_categories", pool.Name), cbars)
 	}
 	return h.render(w, r, "analysis", "budget.analysis.title", nil, page)
 }
@@ -241,7 +241,7 @@ func (h *Handler) handlePoolCompare(w http.ResponseWriter, r *http.Request) erro
 	ruleName := func(x rules.Rule) string { return h.t(r, "budget.rule."+string(x)) }
 	page := ComparePage{RuleA: ruleName(c.A.Rule), RuleB: ruleName(c.B.Rule)}
 	page.EditionView, page.Pool = h.poolView(r, e, pool)
-	var bars []Bar
+	var bars []web.Bar
 	for _, a := range []*rules.Analysis{c.A, c.B} {
 		s := a.Satisfaction
 		nothing := 0.0
@@ -250,9 +250,9 @@ func (h *Handler) handlePoolCompare(w http.ResponseWriter, r *http.Request) erro
 		}
 		page.Outcomes = append(page.Outcomes, OutcomeLine{Rule: ruleName(a.Rule), Selected: len(a.Result.Indices),
 			Spent: amount(lang, a.Result.TotalCost), Mean: percent(s.Mean), NothingFunded: percent(nothing)})
-		bars = append(bars, Bar{Label: ruleName(a.Rule), Value: s.Mean, ValueLabel: percent(s.Mean)})
+		bars = append(bars, web.Bar{Label: ruleName(a.Rule), Value: s.Mean, ValueLabel: percent(s.Mean)})
 	}
-	page.Chart = BarChart("chart-compare", h.t(r, "budget.compare.chart", pool.Name), bars)
+	page.Chart = web.BarChart("chart-compare", h.t(r, "budget.compare.chart", pool.Name), bars)
 	_, approvals := pc.Instance.Tally()
 	for i, p := range pc.Projects {
 		pr := c.Projects[i]

@@ -43,7 +43,7 @@ func (h *Handler) paperPage(r *http.Request, e *Edition, errs web.FormErrors) (*
 		Pool: trimmed(r, "pool"), Open: e.Phase == PhaseVoting || e.Phase == PhaseResults}
 	for _, st := range subs {
 		line := BatchLine{Subtotal: st}
-		if p, ok := e.PoolByID(st.Batch.PoolID); ok {
+		if p, ok := e.PoolByID(st.Batch.Pool); ok {
 			line.Pool = p.Name
 		}
 		if n := len(page.Booths); n == 0 || page.Booths[n-1].Booth != st.Batch.Booth {
@@ -109,7 +109,7 @@ type BatchPage struct {
 }
 
 func (h *Handler) batchPage(r *http.Request, e *Edition, b *Batch, in BallotInput, errs web.FormErrors) (*BatchPage, error) {
-	pool, ok := e.PoolByID(b.PoolID)
+	pool, ok := e.PoolByID(b.Pool)
 	if !ok {
 		return nil, apperr.E(apperr.NotFound, "budget.error.no_pool")
 	}
@@ -160,7 +160,7 @@ func (h *Handler) batch(r *http.Request) (*Edition, *Batch, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if b.EditionID != e.ID {
+	if b.Box != e.ID {
 		return nil, nil, apperr.E(apperr.NotFound, "error.not_found")
 	}
 	return e, b, nil
@@ -183,7 +183,7 @@ func (h *Handler) handleEnterSheet(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	pool, ok := e.PoolByID(b.PoolID)
+	pool, ok := e.PoolByID(b.Pool)
 	if !ok {
 		return apperr.E(apperr.NotFound, "budget.error.no_pool")
 	}

@@ -141,7 +141,7 @@ func (h *Handler) handlePoolResults(w http.ResponseWriter, r *http.Request) erro
 			page.Pool = pv
 		}
 	}
-	var bars []Bar
+	var bars []web.Bar
 	for _, pr := range res.Projects {
 		line := ResultLine{ProjectView: h.projectView(r, e, pr.Project), Votes: pr.Votes, Score: score(lang, pr.Score),
 			Selected: pr.Selected, Order: pr.Order, Why: Explain(h.Site.Catalog, lang, pr.Steps, pr.Selected)}
@@ -151,20 +151,20 @@ func (h *Handler) handlePoolResults(w http.ResponseWriter, r *http.Request) erro
 		if v != nil {
 			f, _ = v.Float64()
 		}
-		bars = append(bars, Bar{Label: pr.Project.Code + " " + pr.Project.Title, Value: f, ValueLabel: line.Score, Highlight: pr.Selected})
+		bars = append(bars, web.Bar{Label: pr.Project.Code + " " + pr.Project.Title, Value: f, ValueLabel: line.Score, Highlight: pr.Selected})
 	}
 	scoreKey := "budget.results.chart_votes"
 	if page.Points {
 		scoreKey = "budget.results.chart_points"
 	}
-	page.Chart = BarChart("chart-projects", h.t(r, scoreKey, pool.Name), bars)
+	page.Chart = web.BarChart("chart-projects", h.t(r, scoreKey, pool.Name), bars)
 	share := func(n, of int) string {
 		if of == 0 {
 			return ""
 		}
 		return strconv.FormatFloat(float64(n)*100/float64(of), 'f', 1, 64) + "%"
 	}
-	var dbars []Bar
+	var dbars []web.Bar
 	districts := make([]int, 0, len(res.ByDistrict))
 	for d := range res.ByDistrict {
 		districts = append(districts, d)
@@ -182,20 +182,20 @@ func (h *Handler) handlePoolResults(w http.ResponseWriter, r *http.Request) erro
 			}
 		}
 		page.Districts = append(page.Districts, l)
-		dbars = append(dbars, Bar{Label: l.Label, Value: float64(n), ValueLabel: FormatInt(lang, n)})
+		dbars = append(dbars, web.Bar{Label: l.Label, Value: float64(n), ValueLabel: FormatInt(lang, n)})
 	}
 	if len(dbars) > 0 {
-		page.DistChart = BarChart("chart-districts", h.t(r, "budget.results.chart_districts", pool.Name), dbars)
+		page.DistChart = web.BarChart("chart-districts", h.t(r, "budget.results.chart_districts", pool.Name), dbars)
 	}
-	var abars []Bar
+	var abars []web.Bar
 	for _, band := range AgeBands {
 		if n, ok := res.ByAge[band]; ok {
 			page.Ages = append(page.Ages, TurnoutLine{Label: band, Voters: n, Share: share(n, res.Voters)})
-			abars = append(abars, Bar{Label: band, Value: float64(n), ValueLabel: FormatInt(lang, n)})
+			abars = append(abars, web.Bar{Label: band, Value: float64(n), ValueLabel: FormatInt(lang, n)})
 		}
 	}
 	if len(abars) > 0 {
-		page.AgeChart = BarChart("chart-ages", h.t(r, "budget.results.chart_ages", pool.Name), abars)
+		page.AgeChart = web.BarChart("chart-ages", h.t(r, "budget.results.chart_ages", pool.Name), abars)
 	}
 	return h.render(w, r, "pool_results", "budget.results.title", nil, page)
 }

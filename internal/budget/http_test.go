@@ -312,7 +312,7 @@ func testBudgetOverHTTP(t *testing.T, engine db.Dialect) {
 			t.Errorf("refusal %d: status %d, want %d with %q\n%s", i, p.status, r.code, r.want, clip(p.body))
 		}
 	}
-	if got := count(t, n.srv.DB, `SELECT COUNT(*) FROM pb_ballots`); got != 0 {
+	if got := count(t, n.srv.DB, `SELECT COUNT(*) FROM ballot_ballots`); got != 0 {
 		t.Fatalf("refused ballots left %d rows", got)
 	}
 	cast := anna.do(http.MethodPost, "/budget/bo-http/vote/city", url.Values{"rank1": {ids[0]}}).must(t, 303, "cast")
@@ -460,10 +460,10 @@ func TestConcurrentBallotsOverHTTP(t *testing.T) {
 			if status[201] != 1 || status[409] != 49 {
 				t.Errorf("answers %v, want one 201 and 49 409", status)
 			}
-			if got := count(t, n.srv.DB, `SELECT COUNT(*) FROM pb_ballots`); got != 1 {
+			if got := count(t, n.srv.DB, `SELECT COUNT(*) FROM ballot_ballots`); got != 1 {
 				t.Errorf("%d ballots, want 1", got)
 			}
-			if got := count(t, n.srv.DB, `SELECT COUNT(*) FROM pb_participations`); got != 1 {
+			if got := count(t, n.srv.DB, `SELECT COUNT(*) FROM ballot_participations`); got != 1 {
 				t.Errorf("%d participations, want 1", got)
 			}
 		})

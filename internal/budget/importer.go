@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/civitas-city/civitas/internal/apperr"
+	"github.com/civitas-city/civitas/internal/ballot"
 	"github.com/civitas-city/civitas/internal/budget/pabulib"
 	"github.com/civitas-city/civitas/internal/budget/rules"
 	"github.com/civitas-city/civitas/internal/db"
@@ -198,7 +199,7 @@ func importedBallots(el *pabulib.Election, pool *Pool, codeToID map[string]strin
 		b.choices = strings.Join(ids, ",")
 		switch pool.Ballot {
 		case Ranking:
-			b.points = joinInts(pool.Points[:len(v.Projects)])
+			b.points = ballot.JoinInts(pool.Points[:len(v.Projects)])
 		case Cumulative:
 			pts := make([]int, len(v.Points))
 			sum := 0
@@ -210,7 +211,7 @@ func importedBallots(el *pabulib.Election, pool *Pool, codeToID map[string]strin
 				sum += pts[j]
 			}
 			maxSum = max(maxSum, sum)
-			b.points = joinInts(pts)
+			b.points = ballot.JoinInts(pts)
 		}
 		ballots = append(ballots, b)
 	}
@@ -316,7 +317,7 @@ func (s *Service) writeImport(ctx context.Context, tx *sql.Tx, el *pabulib.Elect
 		}
 	}
 	for _, b := range ballots {
-		if err := insertImportedBallot(ctx, tx, e.ID, pool.ID, b.choices, b.points); err != nil {
+		if err := s.ballots().Import(ctx, tx, e.ID, pool.ID, b.choices, b.points); err != nil {
 			return err
 		}
 	}

@@ -2,54 +2,14 @@ package budget
 
 import (
 	"context"
-	"fmt"
+
+	"github.com/civitas-city/civitas/internal/ballot"
 )
 
-// Integrity is the check of an edition's vote: every participation has
-// exactly one ballot and every cast ballot one participation. Only the
-// server can make it, since the link between the two is keyed with the
-// secret key.
-type Integrity struct {
-	Participations int
-	Ballots        int // online and paper ballots (imported ones have no participation)
-	// Orphans are participations whose ballot is missing; Strays are
-	// ballots whose participation is missing. Both must be zero.
-	Orphans int
-	Strays  int
-}
-
-// OK reports whether the vote is whole.
-func (i Integrity) OK() bool {
-	return i.Orphans == 0 && i.Strays == 0 && i.Participations == i.Ballots
-}
+// Integrity is the check of an edition's vote (ballot.Integrity).
+type Integrity = ballot.Integrity
 
 // CheckIntegrity checks an edition's participations against its ballots.
 func (s *Service) CheckIntegrity(ctx context.Context, editionID string) (Integrity, error) {
-	var out Integrity
-	ids, err := participationIDs(ctx, s.DB, editionID)
-	if err != nil {
-		return out, err
-	}
-	links, err := ballotLinks(ctx, s.DB, editionID)
-	if err != nil {
-		return out, err
-	}
-	out.Participations, out.Ballots = len(ids), len(links)
-	have := make(map[string]int, len(links))
-	for _, l := range links {
-		have[l]++
-	}
-	for _, id := range ids {
-		l := s.ballotLink(id)
-		switch have[l] {
-		case 0:
-			out.Orphans++
-		case 1:
-		default:
-			return out, fmt.Errorf("budget: integrity: a participation links %d ballots", have[l])
-		}
-		delete(have, l)
-	}
-	out.Strays = len(have)
-	return out, nil
+	return s.ballots().CheckIntegrity(ctx, editionID)
 }

@@ -56,7 +56,7 @@ func TestPaperFirstWins(t *testing.T) {
 		if _, err := s.Cast(ctx, budget.Actor{}, "u5", e.Slug, "city", budget.BallotInput{Projects: ids(city[0])}); apperr.MessageOf(err) != "budget.vote.error.already_voted_paper" {
 			t.Errorf("online after paper: %v", err)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM pb_ballots WHERE void = FALSE`); n != 2 {
+		if n := count(t, d, `SELECT COUNT(*) FROM ballot_ballots WHERE void = FALSE`); n != 2 {
 			t.Errorf("%d ballots count, want 2", n)
 		}
 		subs, err := s.Subtotals(ctx, e.ID)
@@ -95,7 +95,7 @@ func TestPaperVoidBoth(t *testing.T) {
 		if err != nil || !got.Void {
 			t.Errorf("the online ballot after a paper one: %+v %v", got, err)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM pb_ballots WHERE void = FALSE`); n != 0 {
+		if n := count(t, d, `SELECT COUNT(*) FROM ballot_ballots WHERE void = FALSE`); n != 0 {
 			t.Errorf("%d ballots count, want 0", n)
 		}
 		turnout, _ := s.Turnout(ctx, e.ID)
@@ -126,7 +126,7 @@ func TestPaperDoubleKey(t *testing.T) {
 		if _, err := key(officer, 1, "55555555555", city[0], city[1]); apperr.MessageOf(err) != "budget.paper.error.same_officer" {
 			t.Errorf("the same officer twice: %v", err)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM pb_ballots`); n != 0 {
+		if n := count(t, d, `SELECT COUNT(*) FROM ballot_ballots`); n != 0 {
 			t.Errorf("a ballot after one keying")
 		}
 		if out, err := key(officer2, 1, "55555555555", city[0], city[1]); err != nil || out != budget.EntryCounted {
@@ -160,7 +160,7 @@ func TestPaperDoubleKey(t *testing.T) {
 		if _, err := key(officer, 3, "55555555555", city[0]); apperr.MessageOf(err) != "budget.paper.error.closed" {
 			t.Errorf("entry into a closed batch: %v", err)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM pb_ballots WHERE batch_id = $1`, b.ID); n != 2 {
+		if n := count(t, d, `SELECT COUNT(*) FROM ballot_ballots WHERE batch_id = $1`, b.ID); n != 2 {
 			t.Errorf("%d ballots in the batch, want 2", n)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/civitas-city/civitas/internal/ballot"
 	"github.com/civitas-city/civitas/internal/web"
 	"github.com/civitas-city/civitas/internal/web/profile"
 )
@@ -165,7 +166,6 @@ func (s *Service) Erase(ctx context.Context, tx *sql.Tx, userID string) error {
 		`UPDATE pb_projects SET author_id = NULL WHERE author_id = $1`,
 		`UPDATE pb_appeals SET author_id = NULL WHERE author_id = $1`,
 		`UPDATE pb_signatures SET user_id = NULL WHERE user_id = $1`,
-		`UPDATE pb_participations SET user_id = NULL WHERE user_id = $1`,
 		`DELETE FROM pb_roster WHERE user_id = $1`,
 		`DELETE FROM pb_coordinators WHERE user_id = $1`,
 	} {
@@ -173,5 +173,5 @@ func (s *Service) Erase(ctx context.Context, tx *sql.Tx, userID string) error {
 			return fmt.Errorf("budget: erase: %w", err)
 		}
 	}
-	return nil
+	return ballot.EraseUser(ctx, tx, userID)
 }

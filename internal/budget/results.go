@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/civitas-city/civitas/internal/apperr"
+	"github.com/civitas-city/civitas/internal/ballot"
 	"github.com/civitas-city/civitas/internal/budget/pabulib"
 	"github.com/civitas-city/civitas/internal/budget/rules"
 )
@@ -72,9 +73,9 @@ func (s *Service) Election(ctx context.Context, e *Edition, pool *Pool) (*pabuli
 		}
 		return pointsOf[n]
 	}
-	err = eachCountedBallot(ctx, s.DB, pool.ID, func(channel, choices, points string) {
+	err = s.ballots().EachCounted(ctx, s.DB, pool.ID, func(channel, choices, points string) {
 		v := pabulib.Vote{Voter: strconv.Itoa(len(el.Votes) + 1), Extra: []string{channel}}
-		pts := splitInts(points)
+		pts := ballot.SplitInts(points)
 		for i, id := range strings.Split(choices, ",") {
 			code, ok := byID[id]
 			if !ok {
@@ -212,7 +213,7 @@ func (s *Service) CountPool(ctx context.Context, e *Edition, pool *Pool) (*rules
 	for k, i := range res.Indices {
 		order[i] = k + 1
 	}
-	void, err := voidBallots(ctx, s.DB, pool.ID)
+	void, err := s.ballots().VoidBallots(ctx, s.DB, pool.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -242,9 +243,16 @@ func (s *Service) CountPool(ctx context.Context, e *Edition, pool *Pool) (*rules
 // the counts from its participations. Imported pools have none; their
 // turnout comes from the file and is kept.
 func (s *Service) storeTurnout(ctx context.Context, tx *sql.Tx, poolID string) error {
-	byDim, err := participationTurnout(ctx, tx, poolID)
+	bands, err := s.ballots().Bands(ctx, tx, "", poolID)
 	if err != nil {
 		return err
+	}
+	byDim := map[[2]string]int{}
+	for _, b := range bands {
+		byDim[[2]string{"district", strconv.Itoa(b.District)}] += b.Voters
+		if b.AgeBand != "" {
+			byDim[[2]string{"age", b.AgeBand}] += b.Voters
+		}
 	}
 	if len(byDim) == 0 {
 		return nil

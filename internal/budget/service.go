@@ -2,10 +2,7 @@ package budget
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -15,6 +12,7 @@ import (
 
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/audit"
+	"github.com/civitas-city/civitas/internal/ballot"
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/i18n"
 	"github.com/civitas-city/civitas/internal/jobs"
@@ -41,11 +39,10 @@ type Service struct {
 	Log           *slog.Logger
 	Now           func() time.Time
 
-	writerOnce sync.Once
-	writer     *db.GroupCommit[*castReq, castResult] // see commit.go
-	stmts      db.StmtCache                          // the ballot path's statements, see commit.go
-	cacheMu    sync.Mutex
-	sheets     map[string]*sheet // by pool id, see vote.go
+	boxOnce sync.Once
+	box     *ballot.Box // the ballot box, see ballots
+	cacheMu sync.Mutex
+	sheets  map[string]*sheet // by pool id, see vote.go
 }
 
 func (s *Service) now() time.Time {
@@ -65,18 +62,32 @@ func (s *Service) log() *slog.Logger {
 // mac is the hex HMAC-SHA256 of parts under the secret key, with a purpose
 // prefix so one MAC can never stand for another.
 func (s *Service) mac(purpose string, parts ...string) string {
-	h := hmac.New(sha256.New, s.Key)
-	h.Write([]byte(purpose))
-	for _, p := range parts {
-		h.Write([]byte{0})
-		h.Write([]byte(p))
-	}
-	return hex.EncodeToString(h.Sum(nil))
+	return s.ballots().MAC(purpose, parts...)
 }
 
-// ballotLink is how the server finds a participation's ballot.
-func (s *Service) ballotLink(participationID string) string {
-	return s.mac("pb-ballot-link", participationID)
+// ballots is the budget's use of the ballot box: an edition is a box, a
+// pool a pool, and the names are the ones the budget has always used (its
+// stored links and paper MACs, its messages and audit actions).
+func (s *Service) ballots() *ballot.Box {
+	s.boxOnce.Do(func() {
+		s.box = &ballot.Box{
+			DB: s.DB, Key: s.Key, Now: s.now, Log: s.Log,
+			Names: ballot.Names{
+				Errors: "budget.vote.error.", PaperErrors: "budget.paper.error.", Audit: "budget",
+				PoolTarget: "pb_pool", BatchTarget: "pb_paper_batch",
+				Link: "pb-ballot-link", PaperMAC: "pb-paper-choices",
+			},
+			Open: func(ctx context.Context, q db.Querier, box string, at time.Time) (bool, error) {
+				phase, end, err := votingEnds(ctx, q, box)
+				return phase == PhaseVoting && (!end.Valid || at.Before(end.Time)), err
+			},
+		}
+	})
+	return s.box
+}
+
+func boxActor(a Actor) ballot.Actor {
+	return ballot.Actor{ID: a.ID, Name: a.Name, OnBehalfOf: a.OnBehalfOf, RequestID: a.RequestID}
 }
 
 // Actor is who does something, for the audit log.
@@ -91,6 +102,10 @@ type Actor struct {
 
 // SystemActor is the schedule.
 var SystemActor = Actor{Name: "system: schedule"}
+
+// Box is the ballot box as this module configures it (for the ballot
+// box's own tests and tools: integrity, receipts).
+func (s *Service) Box() *ballot.Box { return s.ballots() }
 
 func (s *Service) record(ctx context.Context, q db.Querier, a Actor, action, targetType, targetID string, details map[string]string) error {
 	return audit.Record(ctx, q, audit.Entry{
@@ -193,7 +208,7 @@ func (s *Service) UpdateEdition(ctx context.Context, a Actor, editionID string, 
 			return &ConfigError{Problems: []Problem{{Path: "kind", Key: "budget.config.error.kind_locked"}}}
 		}
 		next.ID, next.Phase, next.UpdatedAt = cur.ID, cur.Phase, s.now()
-		problems, err := updatePools(ctx, tx, cur, next)
+		problems, err := s.updatePools(ctx, tx, cur, next)
 		if err != nil {
 			return err
 		}
@@ -221,7 +236,7 @@ func (s *Service) UpdateEdition(ctx context.Context, a Actor, editionID string, 
 // are added, kept ones updated, missing ones deleted. Once voting has
 // begun the pools are fixed, and a pool in use is never deleted: each such
 // change is a Problem and is not written.
-func updatePools(ctx context.Context, tx *sql.Tx, cur, next *Edition) ([]Problem, error) {
+func (s *Service) updatePools(ctx context.Context, tx *sql.Tx, cur, next *Edition) ([]Problem, error) {
 	locked := cur.Phase.Index() >= PhaseVoting.Index()
 	var problems []Problem
 	for i := range next.Pools {
@@ -249,7 +264,7 @@ func updatePools(ctx context.Context, tx *sql.Tx, cur, next *Edition) ([]Problem
 		if _, ok := next.Pool(old.Slug); ok {
 			continue
 		}
-		used, err := poolInUse(ctx, tx, old.ID)
+		used, err := s.poolInUse(ctx, tx, old.ID)
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/civitas-city/civitas/internal/ballot"
 	"github.com/civitas-city/civitas/internal/db"
 )
 
@@ -93,14 +94,14 @@ func scanPool(row db.Scanner) (Pool, error) {
 	)
 	err := row.Scan(&p.ID, &p.EditionID, &p.Slug, &p.Name, &p.District, &p.Amount, &p.Ballot, &p.MinChoices, &p.MaxChoices,
 		&points, &p.MaxPoints, &p.MaxPerProject, &p.Rule, &p.Threshold, &p.Position)
-	p.Points = splitInts(points)
+	p.Points = ballot.SplitInts(points)
 	return p, db.MapError(err)
 }
 
 func insertPool(ctx context.Context, q db.Querier, p *Pool) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO pb_pools (`+poolCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		p.ID, p.EditionID, p.Slug, p.Name, p.District, p.Amount, string(p.Ballot), p.MinChoices, p.MaxChoices,
-		joinInts(p.Points), p.MaxPoints, p.MaxPerProject, p.Rule, p.Threshold, p.Position)
+		ballot.JoinInts(p.Points), p.MaxPoints, p.MaxPerProject, p.Rule, p.Threshold, p.Position)
 	if err != nil {
 		return fmt.Errorf("budget: insert pool: %w", db.MapError(err))
 	}
@@ -111,7 +112,7 @@ func updatePool(ctx context.Context, q db.Querier, p *Pool) error {
 	_, err := q.ExecContext(ctx, `UPDATE pb_pools SET name = $2, district = $3, amount = $4, ballot = $5, min_choices = $6,
 		max_choices = $7, points = $8, max_points = $9, max_per_project = $10, rule = $11, threshold = $12, position = $13
 		WHERE id = $1`,
-		p.ID, p.Name, p.District, p.Amount, string(p.Ballot), p.MinChoices, p.MaxChoices, joinInts(p.Points), p.MaxPoints,
+		p.ID, p.Name, p.District, p.Amount, string(p.Ballot), p.MinChoices, p.MaxChoices, ballot.JoinInts(p.Points), p.MaxPoints,
 		p.MaxPerProject, p.Rule, p.Threshold, p.Position)
 	if err != nil {
 		return fmt.Errorf("budget: update pool: %w", db.MapError(err))
@@ -189,12 +190,12 @@ func writeCoordinators(ctx context.Context, q db.Querier, e *Edition) error {
 }
 
 // poolInUse reports whether a pool has projects, ballots or participations.
-func poolInUse(ctx context.Context, q db.Querier, poolID string) (bool, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM pb_projects WHERE pool_id = $1) +
-		(SELECT COUNT(*) FROM pb_ballots WHERE pool_id = $1) + (SELECT COUNT(*) FROM pb_participations WHERE pool_id = $1)`,
-		poolID).Scan(&n)
-	return n > 0, err
+func (s *Service) poolInUse(ctx context.Context, q db.Querier, poolID string) (bool, error) {
+	n, err := db.Value[int](q.QueryRowContext(ctx, `SELECT COUNT(*) FROM pb_projects WHERE pool_id = $1`, poolID))
+	if err != nil || n > 0 {
+		return n > 0, err
+	}
+	return s.ballots().PoolUsed(ctx, q, poolID)
 }
 
 func deletePool(ctx context.Context, q db.Querier, id string) error {

@@ -47,30 +47,6 @@ func turnoutOf(ctx context.Context, q db.Querier, poolID string) (map[int]int, m
 	return byDistrict, byAge, err
 }
 
-// eachCountedBallot calls fn for every ballot of a pool that counts (not
-// void), in receipt order.
-func eachCountedBallot(ctx context.Context, q db.Querier, poolID string, fn func(channel, choices, points string)) error {
-	err := db.Each(ctx, q, func(row db.Scanner) error {
-		var channel, choices, points string
-		if err := row.Scan(&channel, &choices, &points); err != nil {
-			return err
-		}
-		fn(channel, choices, points)
-		return nil
-	}, `SELECT channel, choices, points FROM pb_ballots WHERE pool_id = $1 AND void = FALSE ORDER BY receipt`, poolID)
-	if err != nil {
-		return fmt.Errorf("budget: ballots: %w", err)
-	}
-	return nil
-}
-
-// voidBallots counts a pool's void ballots.
-func voidBallots(ctx context.Context, q db.Querier, poolID string) (int, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM pb_ballots WHERE pool_id = $1 AND void = TRUE`, poolID).Scan(&n)
-	return n, err
-}
-
 // poolCount is a pool's counted outcome as stored: the explanation's
 // steps as JSON, the winners' ids in selection order.
 type poolCount struct {
@@ -112,29 +88,6 @@ func saveResult(ctx context.Context, q db.Querier, poolID string, c poolCount) e
 		}
 	}
 	return nil
-}
-
-// participationTurnout counts a pool's valid participations by district
-// and by age band (an empty band is not counted).
-func participationTurnout(ctx context.Context, q db.Querier, poolID string) (map[[2]string]int, error) {
-	byDim := map[[2]string]int{}
-	err := db.Each(ctx, q, func(row db.Scanner) error {
-		var (
-			district int
-			band     string
-			n        int
-		)
-		if err := row.Scan(&district, &band, &n); err != nil {
-			return err
-		}
-		byDim[[2]string{"district", strconv.Itoa(district)}] += n
-		if band != "" {
-			byDim[[2]string{"age", band}] += n
-		}
-		return nil
-	}, `SELECT district, age_band, COUNT(*) FROM pb_participations WHERE pool_id = $1 AND void = FALSE
-		GROUP BY district, age_band`, poolID)
-	return byDim, err
 }
 
 // loadResult reads a pool's stored result, its projects' outcomes

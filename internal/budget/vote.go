@@ -2,7 +2,6 @@ package budget
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -10,7 +9,7 @@ import (
 	"time"
 
 	"github.com/civitas-city/civitas/internal/apperr"
-	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/ballot"
 )
 
 // BallotInput is a ballot as filled in: project ids in ballot order (for
@@ -187,17 +186,16 @@ func (s *Service) Cast(ctx context.Context, a Actor, userID, editionSlug, poolSl
 	if err != nil {
 		return Receipt{}, err
 	}
-	req := &castReq{
-		edition: e, pool: pool, slot: e.slot(pool), voter: r.Person, userID: userID, channel: ChannelOnline,
-		district: r.District, ageBand: AgeBand(r.BirthDate, now), choices: strings.Join(choices, ","),
-		points: joinInts(points), at: now, actor: a,
-	}
-	res, err := s.ballotWriter().Do(req)
+	res, err := s.ballots().Cast(ctx, &ballot.Ballot{
+		Box: e.ID, Pool: pool.ID, Slot: e.slot(pool), Voter: r.Person, UserID: userID, Channel: ChannelOnline,
+		District: r.District, AgeBand: AgeBand(r.BirthDate, now), Choices: strings.Join(choices, ","),
+		Points: ballot.JoinInts(points), At: now, AllowChange: e.AllowChange, Policy: ballot.Policy(e.PaperPolicy),
+		Actor: boxActor(a),
+	})
 	if err != nil {
-		s.log().ErrorContext(ctx, "budget: ballot not recorded", "error", err)
 		return Receipt{}, err
 	}
-	return Receipt{Code: res.receipt, Changed: res.changed}, res.err
+	return Receipt{Code: res.Receipt, Changed: res.Changed}, res.Err
 }
 
 // checkVoter applies the edition's rules about the person: the minimum
@@ -217,218 +215,8 @@ func (e *Edition) checkVoter(pool *Pool, r Residency, now time.Time) error {
 	return nil
 }
 
-// receiptAlphabet has no 0/O, 1/I/L: codes are read aloud and typed.
-const receiptAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
-// newReceipt is ten random characters (about 50 bits), as "K7QH2-M9XPD".
-func newReceipt() string {
-	var b [10]byte
-	rand.Read(b[:])
-	out := make([]byte, 0, 11)
-	for i, x := range b {
-		if i == 5 {
-			out = append(out, '-')
-		}
-		out = append(out, receiptAlphabet[int(x)%len(receiptAlphabet)])
-	}
-	return string(out)
-}
-
 // NormalizeReceipt turns a receipt as typed into its stored form.
-func NormalizeReceipt(s string) string {
-	s = strings.ToUpper(strings.Map(func(r rune) rune {
-		if r == '-' || r == ' ' {
-			return -1
-		}
-		return r
-	}, s))
-	if len(s) != 10 {
-		return s
-	}
-	return s[:5] + "-" + s[5:]
-}
-
-// castReq is one ballot on its way into the database.
-type castReq struct {
-	edition  *Edition
-	pool     *Pool
-	slot     string
-	voter    string // the person key
-	userID   string
-	channel  string
-	batchID  string
-	district int
-	ageBand  string
-	choices  string
-	points   string
-	at       time.Time
-	actor    Actor
-}
-
-type castResult struct {
-	receipt string
-	changed bool
-	// voided: a second channel voided the person's ballot (VoidBoth).
-	voided bool
-	err    error
-}
-
-// castBatch writes a batch of ballots in tx and returns each one's
-// result. Refusals (closed, already voted) make no write. Ballots of people
-// new to their slot — nearly all — are written with one multi-row INSERT
-// of participations and one of ballots, so a batch costs a few statements
-// whatever its size; the others go one by one (castConflict). An error
-// from a statement is returned as fatal: the caller rolls back and retries
-// each request in a transaction of its own.
-func (s *Service) castBatch(ctx context.Context, tx *sql.Tx, batch []*castReq, open map[string]bool) ([]castResult, error) {
-	results := make([]castResult, len(batch))
-	live := make([]int, 0, len(batch))
-	for i, r := range batch {
-		isOpen, known := open[r.edition.ID]
-		if !known {
-			phase, end, err := votingEnds(ctx, s.stmts.Querier(s.DB, tx), r.edition.ID)
-			if err != nil {
-				return nil, fmt.Errorf("budget: phase: %w", err)
-			}
-			isOpen = phase == PhaseVoting && (!end.Valid || r.at.Before(end.Time))
-			open[r.edition.ID] = isOpen
-		}
-		if !isOpen {
-			results[i].err = ballotError("budget.vote.error.closed")
-			continue
-		}
-		live = append(live, i)
-	}
-	pids := make([]string, len(batch))
-	for _, i := range live {
-		pids[i] = db.NewID()
-	}
-	inserted, err := s.insertParticipations(ctx, tx, batch, live, pids)
-	if err != nil {
-		return nil, err
-	}
-	fresh := make([]int, 0, len(live))
-	for _, i := range live {
-		if inserted[pids[i]] {
-			fresh = append(fresh, i)
-			results[i].receipt = newReceipt()
-		}
-	}
-	if err := s.insertBallots(ctx, tx, batch, fresh, pids, results); err != nil {
-		return nil, err
-	}
-	for _, i := range live {
-		if !inserted[pids[i]] {
-			if results[i], err = s.castConflict(ctx, tx, batch[i]); err != nil {
-				return nil, err
-			}
-			if results[i].err != nil {
-				continue
-			}
-		}
-		if err := s.auditAssisted(ctx, tx, batch[i]); err != nil {
-			return nil, err
-		}
-	}
-	return results, nil
-}
-
-// castOne writes one ballot in tx (paper ballots, the demo).
-func (s *Service) castOne(ctx context.Context, tx *sql.Tx, r *castReq, open map[string]bool) (castResult, error) {
-	res, err := s.castBatch(ctx, tx, []*castReq{r}, open)
-	if err != nil {
-		return castResult{}, err
-	}
-	return res[0], nil
-}
-
-// insertParticipations inserts the participations of batch[idx] (ids
-// pids[i]), leaving out those whose person already has one in the slot,
-// and returns the ids inserted. Two ballots of one person in one batch: the
-// first is inserted, the second conflicts.
-func (s *Service) insertParticipations(ctx context.Context, tx *sql.Tx, batch []*castReq, idx []int, pids []string) (map[string]bool, error) {
-	if len(idx) == 0 {
-		return map[string]bool{}, nil
-	}
-	args := make([]any, 0, len(idx)*participationCols)
-	for _, i := range idx {
-		r := batch[i]
-		args = append(args, pids[i], r.edition.ID, r.pool.ID, r.slot, r.voter, db.Null(r.userID), r.channel, db.Null(r.batchID),
-			r.district, r.ageBand, db.TS(r.at))
-	}
-	return insertParticipationRows(ctx, tx, s.stmts.Querier(s.DB, tx), args)
-}
-
-// insertBallots inserts the ballots of batch[idx], linked to their
-// participations, with the receipts already in results.
-func (s *Service) insertBallots(ctx context.Context, tx *sql.Tx, batch []*castReq, idx []int, pids []string, results []castResult) error {
-	if len(idx) == 0 {
-		return nil
-	}
-	args := make([]any, 0, len(idx)*ballotCols)
-	for _, i := range idx {
-		r := batch[i]
-		args = append(args, randomID(), r.edition.ID, r.pool.ID, results[i].receipt, s.ballotLink(pids[i]), r.channel,
-			db.Null(r.batchID), r.choices, r.points)
-	}
-	return insertBallotRows(ctx, tx, s.stmts.Querier(s.DB, tx), args)
-}
-
-// castConflict handles a ballot whose person has taken part already in the
-// slot: a change (when allowed), the paper policy across channels, or a
-// refusal.
-func (s *Service) castConflict(ctx context.Context, tx *sql.Tx, r *castReq) (res castResult, fatal error) {
-	prev, err := participationIn(ctx, tx, r.edition.ID, r.slot, r.voter)
-	if err != nil {
-		return res, err
-	}
-	switch {
-	case prev.Void:
-		res.err = apperr.E(apperr.Conflict, "budget.vote.error.voided")
-		return res, nil
-	case prev.Channel != r.channel || r.channel == ChannelPaper:
-		if r.edition.PaperPolicy != VoidBoth {
-			key := "budget.vote.error.already_voted_online"
-			if prev.Channel == ChannelPaper {
-				key = "budget.vote.error.already_voted_paper"
-			}
-			res.err = apperr.E(apperr.Conflict, key)
-			return res, nil
-		}
-		if err := voidParticipation(ctx, tx, prev.ID, s.ballotLink(prev.ID)); err != nil {
-			return res, err
-		}
-		res.voided = true
-		res.err = apperr.E(apperr.Conflict, "budget.vote.error.voided_now")
-		return res, nil
-	case !r.edition.AllowChange:
-		res.err = apperr.E(apperr.Conflict, "budget.vote.error.already_voted")
-		return res, nil
-	}
-	if res.receipt, err = changeBallot(ctx, tx, prev, s.ballotLink(prev.ID), r.pool.ID, r.choices, r.points); err != nil {
-		return res, err
-	}
-	res.changed = true
-	return res, nil
-}
-
-// auditAssisted records that an officer voted for a resident: who, for
-// whom, in which pool; never what.
-func (s *Service) auditAssisted(ctx context.Context, tx *sql.Tx, r *castReq) error {
-	if r.actor.OnBehalfOf == "" {
-		return nil
-	}
-	return s.record(ctx, tx, r.actor, "budget.vote.assisted", "pb_pool", r.pool.ID, nil)
-}
-
-// randomID is a random UUID (version 4): ballot ids carry no time.
-func randomID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
-}
+func NormalizeReceipt(s string) string { return ballot.NormalizeReceipt(s) }
 
 // MyBallot is one of a resident's ballots, found through its link.
 type MyBallot struct {
@@ -445,14 +233,14 @@ type MyBallot struct {
 // MyBallots lists userID's participations with their ballots (in one
 // edition, or all when editionID is "").
 func (s *Service) MyBallots(ctx context.Context, userID, editionID string) ([]MyBallot, error) {
-	out, ids, err := participationsOf(ctx, s.DB, userID, editionID)
+	mine, err := s.ballots().Mine(ctx, userID, editionID)
 	if err != nil {
 		return nil, err
 	}
-	for i, id := range ids {
-		if err := ballotByLink(ctx, s.DB, s.ballotLink(id), &out[i]); err != nil {
-			return nil, err
-		}
+	out := make([]MyBallot, len(mine))
+	for i, m := range mine {
+		out[i] = MyBallot{EditionID: m.Box, PoolID: m.Pool, Channel: m.Channel, At: m.At, Void: m.Void,
+			Receipt: m.Receipt, Choices: m.Choices, Points: m.Points}
 	}
 	return out, nil
 }
@@ -460,26 +248,20 @@ func (s *Service) MyBallots(ctx context.Context, userID, editionID string) ([]My
 // Turnout counts the people who took part in each pool of an edition
 // (void participations left out), by pool id.
 func (s *Service) Turnout(ctx context.Context, editionID string) (map[string]int, error) {
-	return turnoutByPool(ctx, s.DB, editionID)
+	return s.ballots().Turnout(ctx, editionID)
 }
 
 // PublishedBallot is a line of the published ballot list.
-type PublishedBallot struct {
-	Receipt string
-	Channel string
-	Choices []string
-	Points  []int
-	Void    bool
-}
+type PublishedBallot = ballot.Published
 
 // Ballots lists a pool's ballots in receipt order after the receipt after.
 func (s *Service) Ballots(ctx context.Context, poolID, after string, limit int) ([]PublishedBallot, error) {
-	return publishedBallots(ctx, s.DB, poolID, after, limit)
+	return s.ballots().Ballots(ctx, poolID, after, limit)
 }
 
 // FindReceipt finds the ballot with receipt in an edition, and its pool.
 func (s *Service) FindReceipt(ctx context.Context, editionID, receipt string) (PublishedBallot, string, error) {
-	b, pool, err := ballotByReceipt(ctx, s.DB, editionID, NormalizeReceipt(receipt))
+	b, pool, err := s.ballots().FindReceipt(ctx, editionID, receipt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return PublishedBallot{}, "", apperr.E(apperr.NotFound, "budget.ballots.not_found")
 	}

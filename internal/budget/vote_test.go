@@ -40,7 +40,7 @@ func TestCastAndReceipt(t *testing.T) {
 			t.Fatalf("find receipt: %+v %s %v", b, pool, err)
 		}
 		// The ballot row holds no person.
-		if n := count(t, d, `SELECT COUNT(*) FROM pb_ballots WHERE choices LIKE '%u1%' OR link = 'u1'`); n != 0 {
+		if n := count(t, d, `SELECT COUNT(*) FROM ballot_ballots WHERE choices LIKE '%u1%' OR link = 'u1'`); n != 0 {
 			t.Error("the ballot row mentions the voter")
 		}
 		turnout, err := s.Turnout(ctx, e.ID)
@@ -83,7 +83,7 @@ func TestCastRefusals(t *testing.T) {
 				t.Errorf("%s: got %v, want %v %s", c.name, err, c.kind, c.key)
 			}
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM pb_ballots`) + count(t, d, `SELECT COUNT(*) FROM pb_participations`); n != 0 {
+		if n := count(t, d, `SELECT COUNT(*) FROM ballot_ballots`) + count(t, d, `SELECT COUNT(*) FROM ballot_participations`); n != 0 {
 			t.Errorf("refused ballots left %d rows", n)
 		}
 		// A second ballot when changes are not allowed.
@@ -103,7 +103,7 @@ func TestCastRefusals(t *testing.T) {
 		if apperr.MessageOf(err) != "budget.vote.error.closed" {
 			t.Errorf("outside voting: %v", err)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM pb_ballots`); n != 1 {
+		if n := count(t, d, `SELECT COUNT(*) FROM ballot_ballots`); n != 1 {
 			t.Errorf("%d ballots, want 1", n)
 		}
 	})
@@ -144,7 +144,7 @@ func TestChangeBallot(t *testing.T) {
 		if !second.Changed || second.Code != first.Code {
 			t.Errorf("change: %+v after %+v", second, first)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM pb_ballots`); n != 1 {
+		if n := count(t, d, `SELECT COUNT(*) FROM ballot_ballots`); n != 1 {
 			t.Errorf("%d ballots after a change, want 1", n)
 		}
 		mine, _ := s.MyBallots(ctx, "u1", e.ID)
@@ -186,10 +186,10 @@ func TestConcurrentCasts(t *testing.T) {
 					})
 				}
 				wg.Wait()
-				if n := count(t, d, `SELECT COUNT(*) FROM pb_participations`); n != 1 {
+				if n := count(t, d, `SELECT COUNT(*) FROM ballot_participations`); n != 1 {
 					t.Errorf("%d participations, want 1", n)
 				}
-				if n := count(t, d, `SELECT COUNT(*) FROM pb_ballots`); n != 1 {
+				if n := count(t, d, `SELECT COUNT(*) FROM ballot_ballots`); n != 1 {
 					t.Errorf("%d ballots, want 1", n)
 				}
 				if change && ok != 50 || !change && (ok != 1 || conf != 49) {
@@ -237,10 +237,10 @@ func TestBatchOfManyVoters(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		if got := count(t, d, `SELECT COUNT(*) FROM pb_ballots`); got != n {
+		if got := count(t, d, `SELECT COUNT(*) FROM ballot_ballots`); got != n {
 			t.Errorf("%d ballots, want %d", got, n)
 		}
-		if got := count(t, d, `SELECT COUNT(DISTINCT receipt) FROM pb_ballots`); got != n {
+		if got := count(t, d, `SELECT COUNT(DISTINCT receipt) FROM ballot_ballots`); got != n {
 			t.Errorf("%d distinct receipts", got)
 		}
 	})

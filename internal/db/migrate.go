@@ -29,6 +29,28 @@ func Migrate(ctx context.Context, d *DB) (applied int, err error) {
 	return len(res), nil
 }
 
+// MigrateTo moves the schema up or down to version, for tests of a
+// migration that moves data.
+func MigrateTo(ctx context.Context, d *DB, version int64) error {
+	p, err := provider(d)
+	if err != nil {
+		return err
+	}
+	cur, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("db: migrate: %w", err)
+	}
+	if version < cur {
+		_, err = p.DownTo(ctx, version)
+	} else {
+		_, err = p.UpTo(ctx, version)
+	}
+	if err != nil {
+		return fmt.Errorf("db: migrate to %d: %w", version, err)
+	}
+	return nil
+}
+
 // Version is the schema version the database is at.
 func Version(ctx context.Context, d *DB) (int64, error) {
 	p, err := provider(d)

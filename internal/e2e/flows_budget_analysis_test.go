@@ -25,7 +25,7 @@ func TestBudgetAnalysisPages(t *testing.T) {
 			if got, want := f.text("h1"), s.srv.Catalog.T(lang, "budget.analysis.heading", pool); got != want {
 				t.Errorf("heading %q, want %q", got, want)
 			}
-			if f.attr("main figure svg[role=img]", "aria-labelledby") == "" || f.text("main table caption") == "" {
+			if f.attr("main ul.chart", "aria-labelledby") == "" || f.text("main table caption") == "" {
 				t.Error("the analysis has no labelled chart or no captioned table")
 			}
 			f.open(f.attr(`main a[href$="/compare"]`, "href"))
@@ -33,7 +33,7 @@ func TestBudgetAnalysisPages(t *testing.T) {
 			if got, want := f.text("h1"), s.srv.Catalog.T(lang, "budget.compare.heading", pool); got != want {
 				t.Errorf("heading %q, want %q", got, want)
 			}
-			if why := f.text("main ul li"); !strings.Contains(why, "BO.D1.") {
+			if why := f.text("main ul.differences li"); !strings.Contains(why, "BO.D1.") {
 				t.Errorf("first difference %q does not name a project", why)
 			}
 		})

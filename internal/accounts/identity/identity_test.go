@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -552,6 +553,36 @@ func TestConcurrentManagedClaims(t *testing.T) {
 		d.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE email LIKE 'claimer%' AND id <> $1`, m.UserID).Scan(&users)
 		if wins != 1 || users != n-1 {
 			t.Errorf("%d claims won; %d claimer accounts left, want %d", wins, users, n-1)
+		}
+	})
+}
+
+// TestResidentsOf lists a district's residents by the register's district
+// (the one that wins), leaving out lapsed ones.
+func TestResidentsOf(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := t.Context()
+		s := service(d)
+		rs := residents(10)
+		importRegister(t, d, rs)
+		mover, leaver := addUser(t, d, "mover@example.test", true), addUser(t, d, "leaver@example.test", true)
+		for id, r := range map[string]resident{mover: rs[1], leaver: rs[2]} {
+			if _, err := s.VerifyCensus(ctx, id, r.pesel, r.date(), ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		next := append([]resident{}, rs...)
+		next[1].district = rs[1].district%18 + 1
+		next = append(next[:2], next[3:]...)
+		importRegister(t, d, next)
+		if got, err := s.ResidentsOf(ctx, next[1].district); err != nil || len(got) != 1 || got[0] != mover {
+			t.Errorf("residents of the mover's new district: %v, %v", got, err)
+		}
+		if got, _ := s.ResidentsOf(ctx, rs[1].district); slices.Contains(got, mover) {
+			t.Error("the mover is still listed in their old district")
+		}
+		if got, _ := s.ResidentsOf(ctx, 0); len(got) != 1 {
+			t.Errorf("every district: %v, want the mover only (the leaver lapsed)", got)
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/civitas-city/civitas/internal/accounts/census"
 	"github.com/civitas-city/civitas/internal/apperr"
+	"github.com/civitas-city/civitas/internal/db"
 )
 
 // Residency is a person's residency as the modules that count residents
@@ -112,4 +113,31 @@ func (s *Service) FindByPESEL(ctx context.Context, in string) (userID string, r 
 		return "", found, nil
 	}
 	return "", Residency{}, ErrUnknownPESEL
+}
+
+// ResidentsOf lists the accounts that are verified residents now of
+// district (0: of any district), by the same rule as Residency: for
+// notices to a district's residents.
+func (s *Service) ResidentsOf(ctx context.Context, district int) ([]string, error) {
+	var out []string
+	err := db.Each(ctx, s.DB, func(row db.Scanner) error {
+		var (
+			userID, method string
+			own            int
+			register       sql.NullInt64
+		)
+		if err := row.Scan(&userID, &method, &own, &register); err != nil {
+			return err
+		}
+		d, _, lapsed := districtRule(Method(method), own, register)
+		if !lapsed && (district == 0 || d == district) {
+			out = append(out, userID)
+		}
+		return nil
+	}, `SELECT r.user_id, r.method, r.district, c.district
+		FROM residency r LEFT JOIN census_entries c ON c.pesel_hash = r.pesel_hash ORDER BY r.user_id`)
+	if err != nil {
+		return nil, fmt.Errorf("identity: residents of %d: %w", district, err)
+	}
+	return out, nil
 }

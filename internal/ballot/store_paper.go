@@ -1,4 +1,4 @@
-package budget
+package ballot
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 
 // The SQL of paper ballots: batches and the keyed sheets of each.
 
-const batchCols = `id, edition_id, pool_id, booth, label, double_key, status, created_by, created_at, closed_at`
+const batchCols = `id, box, pool, booth, label, double_key, status, created_by, created_at, closed_at`
 
 func scanBatch(row db.Scanner) (*Batch, error) {
 	var (
@@ -18,7 +18,7 @@ func scanBatch(row db.Scanner) (*Batch, error) {
 		created db.Time
 		closed  db.NullTime
 	)
-	if err := row.Scan(&b.ID, &b.EditionID, &b.PoolID, &b.Booth, &b.Label, &b.DoubleKey, &b.Status, &b.CreatedBy, &created, &closed); err != nil {
+	if err := row.Scan(&b.ID, &b.Box, &b.Pool, &b.Booth, &b.Label, &b.DoubleKey, &b.Status, &b.CreatedBy, &created, &closed); err != nil {
 		return nil, db.MapError(err)
 	}
 	b.CreatedAt, b.ClosedAt = created.Time, closed.Time
@@ -26,29 +26,29 @@ func scanBatch(row db.Scanner) (*Batch, error) {
 }
 
 func insertBatch(ctx context.Context, q db.Querier, b *Batch) error {
-	if _, err := q.ExecContext(ctx, `INSERT INTO pb_paper_batches (id, edition_id, pool_id, booth, label, double_key, status, created_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, b.ID, b.EditionID, b.PoolID, b.Booth, b.Label, b.DoubleKey, b.Status,
+	if _, err := q.ExecContext(ctx, `INSERT INTO ballot_paper_batches (id, box, pool, booth, label, double_key, status, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, b.ID, b.Box, b.Pool, b.Booth, b.Label, b.DoubleKey, b.Status,
 		b.CreatedBy, db.TS(b.CreatedAt)); err != nil {
-		return fmt.Errorf("budget: batch: %w", err)
+		return fmt.Errorf("ballot: batch: %w", err)
 	}
 	return nil
 }
 
 func getBatch(ctx context.Context, q db.Querier, id string) (*Batch, error) {
-	return scanBatch(q.QueryRowContext(ctx, `SELECT `+batchCols+` FROM pb_paper_batches WHERE id = $1`, id))
+	return scanBatch(q.QueryRowContext(ctx, `SELECT `+batchCols+` FROM ballot_paper_batches WHERE id = $1`, id))
 }
 
-func listBatches(ctx context.Context, q db.Querier, editionID string) ([]*Batch, error) {
-	out, err := db.Query(ctx, q, scanBatch, `SELECT `+batchCols+` FROM pb_paper_batches WHERE edition_id = $1 ORDER BY booth, label, id`, editionID)
+func listBatches(ctx context.Context, q db.Querier, box string) ([]*Batch, error) {
+	out, err := db.Query(ctx, q, scanBatch, `SELECT `+batchCols+` FROM ballot_paper_batches WHERE box = $1 ORDER BY booth, label, id`, box)
 	if err != nil {
-		return nil, fmt.Errorf("budget: batches: %w", err)
+		return nil, fmt.Errorf("ballot: batches: %w", err)
 	}
 	return out, nil
 }
 
 func batchStatus(ctx context.Context, q db.Querier, id string) (string, error) {
 	var status string
-	err := q.QueryRowContext(ctx, `SELECT status FROM pb_paper_batches WHERE id = $1`, id).Scan(&status)
+	err := q.QueryRowContext(ctx, `SELECT status FROM ballot_paper_batches WHERE id = $1`, id).Scan(&status)
 	return status, err
 }
 
@@ -60,7 +60,7 @@ type paperEntry struct {
 // firstKeying is the first keying of a sheet; none is sql.ErrNoRows.
 func firstKeying(ctx context.Context, q db.Querier, batchID string, seq int) (paperEntry, error) {
 	var e paperEntry
-	err := q.QueryRowContext(ctx, `SELECT id, officer_id, voter_key, choices_mac, outcome FROM pb_paper_entries
+	err := q.QueryRowContext(ctx, `SELECT id, officer_id, voter_key, choices_mac, outcome FROM ballot_paper_entries
 		WHERE batch_id = $1 AND seq = $2 AND keying = 1`, batchID, seq).Scan(&e.ID, &e.Officer, &e.Voter, &e.Sum, &e.Outcome)
 	return e, err
 }
@@ -68,7 +68,7 @@ func firstKeying(ctx context.Context, q db.Querier, batchID string, seq int) (pa
 // insertPaperEntry stores a keying; a sheet number keyed twice at the same
 // keying is a Conflict.
 func insertPaperEntry(ctx context.Context, q db.Querier, batchID string, seq, keying int, e paperEntry, at time.Time) error {
-	if _, err := q.ExecContext(ctx, `INSERT INTO pb_paper_entries (id, batch_id, seq, keying, officer_id, voter_key, choices_mac, outcome, at)
+	if _, err := q.ExecContext(ctx, `INSERT INTO ballot_paper_entries (id, batch_id, seq, keying, officer_id, voter_key, choices_mac, outcome, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, db.NewID(), batchID, seq, keying, e.Officer, e.Voter, e.Sum, e.Outcome, db.TS(at)); err != nil {
 		return db.MapError(err)
 	}
@@ -76,14 +76,14 @@ func insertPaperEntry(ctx context.Context, q db.Querier, batchID string, seq, ke
 }
 
 func setEntryOutcome(ctx context.Context, q db.Querier, id, outcome string) error {
-	_, err := q.ExecContext(ctx, `UPDATE pb_paper_entries SET outcome = $1 WHERE id = $2`, outcome, id)
+	_, err := q.ExecContext(ctx, `UPDATE ballot_paper_entries SET outcome = $1 WHERE id = $2`, outcome, id)
 	return err
 }
 
 // discardSheet deletes the keyings of a sheet that are pending or
 // disagree; false when there are none.
 func discardSheet(ctx context.Context, q db.Querier, batchID string, seq int) (bool, error) {
-	res, err := q.ExecContext(ctx, `DELETE FROM pb_paper_entries WHERE batch_id = $1 AND seq = $2 AND outcome IN ($3, $4)`,
+	res, err := q.ExecContext(ctx, `DELETE FROM ballot_paper_entries WHERE batch_id = $1 AND seq = $2 AND outcome IN ($3, $4)`,
 		batchID, seq, EntryMismatch, EntryPending)
 	if err != nil {
 		return false, err
@@ -96,13 +96,13 @@ func discardSheet(ctx context.Context, q db.Querier, batchID string, seq int) (b
 // keyings disagree.
 func unfinishedSheets(ctx context.Context, q db.Querier, batchID string) (int, error) {
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM pb_paper_entries WHERE batch_id = $1 AND outcome IN ($2, $3)`,
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM ballot_paper_entries WHERE batch_id = $1 AND outcome IN ($2, $3)`,
 		batchID, EntryPending, EntryMismatch).Scan(&n)
 	return n, err
 }
 
 func closeBatch(ctx context.Context, q db.Querier, id string, at time.Time) error {
-	_, err := q.ExecContext(ctx, `UPDATE pb_paper_batches SET status = $1, closed_at = $2 WHERE id = $3`, BatchClosed, db.TS(at), id)
+	_, err := q.ExecContext(ctx, `UPDATE ballot_paper_batches SET status = $1, closed_at = $2 WHERE id = $3`, BatchClosed, db.TS(at), id)
 	return err
 }
 
@@ -116,12 +116,12 @@ func eachKeying(ctx context.Context, q db.Querier, batchID string, fn func(seq, 
 		}
 		fn(seq, keying, outcome)
 		return nil
-	}, `SELECT seq, keying, outcome FROM pb_paper_entries WHERE batch_id = $1 ORDER BY seq, keying`, batchID)
+	}, `SELECT seq, keying, outcome FROM ballot_paper_entries WHERE batch_id = $1 ORDER BY seq, keying`, batchID)
 }
 
 // batchBallots counts a batch's ballots that count (not void).
 func batchBallots(ctx context.Context, q db.Querier, batchID string) (int, error) {
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM pb_ballots WHERE batch_id = $1 AND void = FALSE`, batchID).Scan(&n)
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM ballot_ballots WHERE batch_id = $1 AND void = FALSE`, batchID).Scan(&n)
 	return n, err
 }

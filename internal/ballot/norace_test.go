@@ -1,5 +1,5 @@
 //go:build !race
 
-package budget_test
+package ballot_test
 
 const raceEnabled = false

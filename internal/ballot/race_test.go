@@ -1,6 +1,6 @@
 //go:build race
 
-package budget_test
+package ballot_test
 
 // raceEnabled: the test binary is built with -race, so binaries the tests
 // build are too (they share the build cache).

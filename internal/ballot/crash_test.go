@@ -1,4 +1,4 @@
-package budget_test
+package ballot_test
 
 import (
 	"bufio"
@@ -18,19 +18,101 @@ import (
 	"testing"
 	"time"
 
+	"github.com/civitas-city/civitas/internal/app/apptest"
+	"github.com/civitas-city/civitas/internal/ballot"
 	"github.com/civitas-city/civitas/internal/budget"
 	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/vote"
 )
 
+const testKey = apptest.Key
+
+// crashTarget is what residents vote on in the crash test: a budget pool
+// or a referendum, each with its own ballot and its box's id.
+type crashTarget struct {
+	name  string
+	setup []string // civitas-ballots setup's flags
+	// ballot is the request of voter's ballot.
+	ballot func(t *testing.T, base string) func(voter int) (path, body string)
+	// receipt reads the receipt of a 201 answer.
+	receipt func(raw []byte) string
+	// box finds the box's id and the Box to check it with.
+	box func(t *testing.T, d *db.DB) (string, *ballot.Box)
+}
+
+var crashTargets = []crashTarget{
+	{
+		name: "budget pool", setup: []string{"-edition", "crash"},
+		ballot: func(t *testing.T, base string) func(int) (string, string) {
+			projects := cityProjects(t, base)
+			return func(voter int) (string, string) {
+				return "/api/v1/budget/editions/crash/pools/city/ballot", fmt.Sprintf(`{"projects":["%s"]}`, projects[voter%len(projects)])
+			}
+		},
+		receipt: func(raw []byte) string {
+			var r budget.Receipt
+			json.Unmarshal(raw, &r)
+			return r.Code
+		},
+		box: func(t *testing.T, d *db.DB) (string, *ballot.Box) {
+			svc := &budget.Service{DB: d, Key: []byte(testKey)}
+			e, err := svc.Edition(context.Background(), "crash")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return e.ID, svc.Box()
+		},
+	},
+	{
+		name: "referendum", setup: []string{"-referendum", "crash"},
+		ballot: func(t *testing.T, base string) func(int) (string, string) {
+			questions := referendumQuestions(t, base)
+			return func(voter int) (string, string) {
+				answers := vote.Answers{}
+				for q, opts := range questions {
+					answers[q] = []string{opts[voter%2]}
+				}
+				body, _ := json.Marshal(map[string]any{"answers": answers})
+				return "/api/v1/votes/referenda/crash/ballot", string(body)
+			}
+		},
+		receipt: func(raw []byte) string {
+			var out struct {
+				Receipts []vote.Receipt `json:"receipts"`
+			}
+			json.Unmarshal(raw, &out)
+			if len(out.Receipts) == 0 {
+				return ""
+			}
+			return out.Receipts[0].Code
+		},
+		box: func(t *testing.T, d *db.DB) (string, *ballot.Box) {
+			svc := &vote.Service{DB: d, Key: []byte(testKey)}
+			r, err := svc.Referendum(context.Background(), "crash")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r.ID, svc.Box()
+		},
+	},
+}
+
 // TestCrashDuringVoting kills the server with SIGKILL while residents cast
-// ballots over HTTP, restarts it and checks that every ballot answered
-// with 201 is there, none twice, and every participation has exactly one
-// ballot. SQLite only: that is where a 2xx depends on the server's own
-// fsync (PostgreSQL's durability is the database server's).
+// ballots over HTTP, in a budget pool and in a referendum, restarts it and
+// checks that every ballot answered with 201 is there, none twice, and
+// every participation has exactly one ballot. SQLite only: that is where a
+// 2xx depends on the server's own fsync (PostgreSQL's durability is the
+// database server's).
 func TestCrashDuringVoting(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the binary")
 	}
+	for _, target := range crashTargets {
+		t.Run(target.name, func(t *testing.T) { crashDuringVoting(t, target) })
+	}
+}
+
+func crashDuringVoting(t *testing.T, target crashTarget) {
 	tmp := t.TempDir()
 	bin, tool := filepath.Join(tmp, "civitas"), filepath.Join(tmp, "civitas-ballots")
 	build := func(out, pkg string) {
@@ -49,7 +131,7 @@ func TestCrashDuringVoting(t *testing.T) {
 
 	dsn := "sqlite:" + filepath.Join(tmp, "civitas.db")
 	env := append(os.Environ(), "CIVITAS_SECRET_KEY="+testKey, "CIVITAS_DB="+dsn)
-	setup := exec.Command(tool, "setup", "-voters", "250", "-edition", "crash", "-out", filepath.Join(tmp, "voters.tsv"))
+	setup := exec.Command(tool, append([]string{"setup", "-voters", "250", "-out", filepath.Join(tmp, "voters.tsv")}, target.setup...)...)
 	setup.Env = env
 	if b, err := setup.CombinedOutput(); err != nil {
 		t.Fatalf("setup: %v\n%s", err, b)
@@ -57,7 +139,7 @@ func TestCrashDuringVoting(t *testing.T) {
 	tokens := readTokens(t, filepath.Join(tmp, "voters.tsv"))
 
 	srv := startServer(t, bin, env, tmp)
-	projects := cityProjects(t, srv.url)
+	ballotOf := target.ballot(t, srv.url)
 
 	// Cast: 8 workers over the voters; every 7th voter also sends a
 	// second, simultaneous ballot. Kill the server after 80 answers.
@@ -74,8 +156,8 @@ func TestCrashDuringVoting(t *testing.T) {
 	)
 	client := &http.Client{Timeout: 10 * time.Second}
 	cast := func(base string, voter int) (int, string) {
-		body := fmt.Sprintf(`{"projects":["%s"]}`, projects[voter%len(projects)])
-		req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/budget/editions/crash/pools/city/ballot", strings.NewReader(body))
+		path, body := ballotOf(voter)
+		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.AddCookie(&http.Cookie{Name: "civitas_session", Value: tokens[voter]})
 		resp, err := client.Do(req)
@@ -87,9 +169,7 @@ func TestCrashDuringVoting(t *testing.T) {
 		if err != nil {
 			return 0, ""
 		}
-		var r budget.Receipt
-		json.Unmarshal(raw, &r)
-		return resp.StatusCode, r.Code
+		return resp.StatusCode, target.receipt(raw)
 	}
 	var wg sync.WaitGroup
 	for range 8 {
@@ -146,22 +226,18 @@ func TestCrashDuringVoting(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	svc := &budget.Service{DB: d, Key: []byte(testKey)}
-	e, err := svc.Edition(context.Background(), "crash")
-	if err != nil {
-		t.Fatal(err)
-	}
+	boxID, box := target.box(t, d)
 	seen := map[int]string{}
 	for _, a := range got {
 		if prev, dup := seen[a.voter]; dup {
 			t.Errorf("voter %d got two 201 answers (%s, %s)", a.voter, prev, a.receipt)
 		}
 		seen[a.voter] = a.receipt
-		if _, _, err := svc.FindReceipt(context.Background(), e.ID, a.receipt); err != nil {
+		if _, _, err := box.FindReceipt(context.Background(), boxID, a.receipt); err != nil {
 			t.Errorf("ballot %s answered 201 before the crash is missing: %v", a.receipt, err)
 		}
 	}
-	integ, err := svc.CheckIntegrity(context.Background(), e.ID)
+	integ, err := box.CheckIntegrity(context.Background(), boxID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,6 +324,26 @@ func readTokens(t *testing.T, path string) []string {
 		}
 		tok, _, _ := strings.Cut(sc.Text(), "\t")
 		out = append(out, tok)
+	}
+	return out
+}
+
+// referendumQuestions reads the crash referendum's questions and options.
+func referendumQuestions(t *testing.T, base string) map[string][]string {
+	resp, err := http.Get(base + "/api/v1/votes/referenda/crash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r vote.ReferendumJSON
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, q := range r.Questions {
+		for _, o := range q.Options {
+			out[q.ID] = append(out[q.ID], o.ID)
+		}
 	}
 	return out
 }

@@ -1,0 +1,71 @@
+package vote_test
+
+import (
+	"context"
+	"io/fs"
+	"testing"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/ballot"
+	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/db/dbtest"
+	"github.com/civitas-city/civitas/internal/i18n"
+	"github.com/civitas-city/civitas/internal/mail"
+	"github.com/civitas-city/civitas/internal/vote"
+)
+
+// recipients: two residents of district 4 want mail (one without an
+// address), in Polish and Ukrainian.
+type recipients struct{ asked []int }
+
+func (r *recipients) Recipients(_ context.Context, district int) ([]vote.Recipient, error) {
+	r.asked = append(r.asked, district)
+	return []vote.Recipient{{Email: "a@example.org", Lang: "pl"}, {Email: "", Lang: "pl"}, {Email: "b@example.org", Lang: "uk"}}, nil
+}
+
+func TestNotices(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := t.Context()
+		s, _ := newService(t, d)
+		cat := i18n.New("pl", "en", "uk")
+		locales, err := fs.Sub(vote.Locales(), "locales")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cat.AddFS(locales); err != nil {
+			t.Fatal(err)
+		}
+		rec := &recipients{}
+		s.Recipients, s.Catalog = rec, cat
+		r, err := s.CreateReferendum(ctx, vote.Actor{ID: "officer"}, vote.ReferendumInput{
+			Slug: "ref", Title: "Skwer", District: 4, PaperPolicy: string(ballot.FirstWins), AutoPhases: true,
+			VotingStarts: now.Add(time.Hour), VotingEnds: now.Add(72 * time.Hour),
+			Questions: []vote.QuestionInput{{Kind: vote.YesNo, Text: "Skwer?"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM jobs WHERE kind = $1`, vote.JobNotice); n != 2 {
+			t.Errorf("%d notice jobs queued, want 2 (opening, a day before closing)", n)
+		}
+		// Before the opening nothing is sent; at the opening each address once.
+		if err := s.SendNotice(ctx, r.ID, vote.NoticeOpening); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM jobs WHERE kind = $1`, mail.JobKind); n != 0 {
+			t.Errorf("%d mails before the opening", n)
+		}
+		s.Now = func() time.Time { return now.Add(2 * time.Hour) }
+		if err := s.SendNotice(ctx, r.ID, vote.NoticeOpening); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM jobs WHERE kind = $1`, mail.JobKind); n != 2 {
+			t.Errorf("%d mails, want 2", n)
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM jobs WHERE kind = $1 AND payload LIKE '%Референдум%'`, mail.JobKind); n != 1 {
+			t.Errorf("%d mails in Ukrainian, want 1", n)
+		}
+		if len(rec.asked) != 1 || rec.asked[0] != 4 {
+			t.Errorf("recipients asked for districts %v, want [4]", rec.asked)
+		}
+	})
+}

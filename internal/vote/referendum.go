@@ -1,0 +1,315 @@
+package vote
+
+import (
+	"context"
+	"database/sql"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/civitas-city/civitas/internal/apperr"
+	"github.com/civitas-city/civitas/internal/ballot"
+	"github.com/civitas-city/civitas/internal/db"
+)
+
+// ReferendumInput is a referendum as an officer (or the demo) sets it up.
+type ReferendumInput struct {
+	Slug, Title, Description string
+	District, MinAge         int
+	Binding                  bool
+	Quorum, Electorate       int
+	PaperPolicy              string
+	// AutoPhases: the dates move the phases; otherwise an officer does.
+	AutoPhases                          bool
+	VotingStarts, VotingEnds, ResultsAt time.Time
+	Questions                           []QuestionInput
+}
+
+// QuestionInput is a question with its options' labels (none for yes/no).
+type QuestionInput struct {
+	Kind       Kind
+	Text       string
+	MaxChoices int
+	Options    []string
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,60}$`)
+
+func (s *Service) checkReferendum(in ReferendumInput) error {
+	errs := apperr.Fields{}
+	if !slugRE.MatchString(in.Slug) {
+		errs["slug"] = "vote.error.slug"
+	}
+	if t := strings.TrimSpace(in.Title); t == "" || utf8.RuneCountInString(t) > 200 {
+		errs["title"] = "vote.error.title"
+	}
+	if in.District < 0 || in.District > 0 && s.IsDistrict != nil && !s.IsDistrict(in.District) {
+		errs["district"] = "vote.error.district"
+	}
+	if in.MinAge < 0 || in.MinAge > 120 {
+		errs["min_age"] = "vote.error.min_age"
+	}
+	if in.Quorum < 0 || in.Quorum > 100 || in.Quorum > 0 && in.Electorate <= 0 {
+		errs["quorum"] = "vote.error.quorum"
+	}
+	if in.PaperPolicy != string(ballot.FirstWins) && in.PaperPolicy != string(ballot.VoidBoth) {
+		errs["paper_policy"] = "vote.error.paper_policy"
+	}
+	if in.AutoPhases && (in.VotingStarts.IsZero() || in.VotingEnds.IsZero() || !in.VotingEnds.After(in.VotingStarts) ||
+		!in.ResultsAt.IsZero() && in.ResultsAt.Before(in.VotingEnds)) {
+		errs["voting_starts"] = "vote.error.dates"
+	}
+	if len(in.Questions) == 0 || len(in.Questions) > 20 {
+		errs["questions"] = "vote.error.questions"
+	}
+	for _, q := range in.Questions {
+		if err := checkQuestion(q.Kind, q.Text, q.MaxChoices, q.Options, false); err != "" {
+			errs["questions"] = err
+		}
+	}
+	return errs.Err()
+}
+
+// checkQuestion checks a question's set-up; the message key of its first
+// problem, or "".
+func checkQuestion(kind Kind, text string, maxChoices int, options []string, poll bool) string {
+	text = strings.TrimSpace(text)
+	if text == "" || utf8.RuneCountInString(text) > 1000 {
+		return "vote.error.question_text"
+	}
+	switch kind {
+	case YesNo, Scale:
+		if kind == Scale && !poll || kind == YesNo && poll {
+			return "vote.error.kind"
+		}
+		return ""
+	case Single, Multiple, Ranking:
+		if kind == Ranking && poll {
+			return "vote.error.kind"
+		}
+	default:
+		return "vote.error.kind"
+	}
+	if len(options) < 2 || len(options) > 30 {
+		return "vote.error.options"
+	}
+	for _, o := range options {
+		if o = strings.TrimSpace(o); o == "" || utf8.RuneCountInString(o) > 300 {
+			return "vote.error.options"
+		}
+	}
+	if kind != Single && (maxChoices < 1 || maxChoices > len(options)) {
+		return "vote.error.max_choices"
+	}
+	return ""
+}
+
+// optionsFor makes a question's options: yes and no for YesNo, 1..5 for
+// Scale, else the labels.
+func optionsFor(kind Kind, labels []string) []Option {
+	switch kind {
+	case YesNo:
+		labels = []string{"yes", "no"}
+	case Scale:
+		labels = []string{"1", "2", "3", "4", "5"}
+	}
+	out := make([]Option, len(labels))
+	for i, l := range labels {
+		out[i] = Option{ID: db.NewID(), Label: strings.TrimSpace(l)}
+	}
+	return out
+}
+
+// CreateReferendum sets up a referendum. Audited.
+func (s *Service) CreateReferendum(ctx context.Context, a Actor, in ReferendumInput) (*Referendum, error) {
+	if err := s.checkReferendum(in); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	r := &Referendum{ID: db.NewID(), Slug: in.Slug, Title: strings.TrimSpace(in.Title), Description: in.Description,
+		District: in.District, MinAge: in.MinAge, Binding: in.Binding, Quorum: in.Quorum, Electorate: in.Electorate,
+		PaperPolicy: in.PaperPolicy, Phase: Announced, AutoPhases: in.AutoPhases,
+		VotingStarts: db.TS(in.VotingStarts), VotingEnds: db.TS(in.VotingEnds), ResultsAt: db.TS(in.ResultsAt),
+		CreatedBy: a.ID, CreatedAt: now, UpdatedAt: now}
+	if in.VotingStarts.IsZero() {
+		r.VotingStarts = time.Time{}
+	}
+	if in.VotingEnds.IsZero() {
+		r.VotingEnds = time.Time{}
+	}
+	if in.ResultsAt.IsZero() {
+		r.ResultsAt = time.Time{}
+	}
+	if r.AutoPhases {
+		r.Phase = r.PhaseDue(now)
+	}
+	for _, q := range in.Questions {
+		max := q.MaxChoices
+		if q.Kind == YesNo || q.Kind == Single {
+			max = 1
+		}
+		r.Questions = append(r.Questions, Question{ID: db.NewID(), Kind: q.Kind, Text: strings.TrimSpace(q.Text),
+			MaxChoices: max, Options: optionsFor(q.Kind, q.Options)})
+	}
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if err := insertReferendum(ctx, tx, r); err != nil {
+			if apperr.Is(err, apperr.Conflict) {
+				return apperr.Fieldf("slug", "vote.error.slug_taken")
+			}
+			return err
+		}
+		if err := s.record(ctx, tx, a, "vote.referendum.create", "vote_referendum", r.ID, map[string]string{"slug": r.Slug}); err != nil {
+			return err
+		}
+		if err := s.scheduleNotices(ctx, tx, r); err != nil {
+			return err
+		}
+		return s.scheduleNext(ctx, tx, r)
+	})
+	return r, err
+}
+
+// Answers are a ballot: option ids by question id, in ballot order (a
+// ranking best first). A question left out is not answered.
+type Answers map[string][]string
+
+// checkAnswers checks a ballot against the referendum's questions and
+// returns the box's ballots for it, one per answered question.
+func checkAnswers(r *Referendum, in Answers) ([]*ballot.Ballot, error) {
+	owner := map[string]string{} // option id -> question id
+	for _, q := range r.Questions {
+		for _, o := range q.Options {
+			owner[o.ID] = q.ID
+		}
+	}
+	var out []*ballot.Ballot
+	for _, q := range r.Questions {
+		choices, ok := in[q.ID]
+		if !ok || len(choices) == 0 {
+			continue
+		}
+		for _, c := range choices {
+			if owner[c] != q.ID {
+				if owner[c] != "" {
+					return nil, ballotError("vote.error.other_question")
+				}
+				return nil, ballotError("vote.error.unknown_option")
+			}
+		}
+		points, err := checkChoices(q.Kind, q.MaxChoices, choices)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &ballot.Ballot{Box: r.ID, Pool: q.ID, Slot: q.ID, Choices: strings.Join(choices, ","),
+			Points: ballot.JoinInts(points)})
+	}
+	for id := range in {
+		if _, ok := r.Question(id); !ok {
+			return nil, ballotError("vote.error.unknown_question")
+		}
+	}
+	if len(out) == 0 {
+		return nil, ballotError("vote.error.empty")
+	}
+	return out, nil
+}
+
+// checkChoices checks the number of choices for a question's kind and
+// returns the points of a ranking (the first gets max).
+func checkChoices(kind Kind, max int, choices []string) ([]int, error) {
+	seen := map[string]bool{}
+	for _, c := range choices {
+		if seen[c] {
+			return nil, ballotError("vote.error.twice")
+		}
+		seen[c] = true
+	}
+	switch kind {
+	case YesNo, Single, Scale:
+		if len(choices) != 1 {
+			return nil, ballotError("vote.error.one")
+		}
+	case Multiple, Ranking:
+		if len(choices) > max {
+			return nil, ballotError("vote.error.too_many")
+		}
+	}
+	if kind != Ranking {
+		return nil, nil
+	}
+	points := make([]int, len(choices))
+	for i := range choices {
+		points[i] = max - i
+	}
+	return points, nil
+}
+
+func ballotError(key string) error {
+	return &apperr.Error{Kind: apperr.Invalid, Field: "ballot", Message: key}
+}
+
+// checkVoter applies the referendum's rules about the person: verified,
+// of its district, old enough.
+func (r *Referendum) checkVoter(res Residency, now time.Time) error {
+	switch {
+	case !res.Verified || res.Person == "":
+		return apperr.E(apperr.Forbidden, "vote.error.unverified")
+	case r.District > 0 && res.District != r.District:
+		return apperr.E(apperr.Forbidden, "vote.error.other_district")
+	case r.MinAge > 0 && res.BirthDate.IsZero():
+		return apperr.E(apperr.Forbidden, "vote.error.age_unknown")
+	case r.MinAge > 0 && ballot.Age(res.BirthDate, now) < r.MinAge:
+		return apperr.E(apperr.Forbidden, "vote.error.too_young")
+	}
+	return nil
+}
+
+// Receipt is a question's receipt.
+type Receipt struct {
+	Question string `json:"question"`
+	Code     string `json:"receipt"`
+}
+
+// Cast records userID's ballot in a referendum, after checking the phase,
+// who they are and the ballot. It returns once the ballot is durably
+// committed, with a receipt per answered question. A person who took part
+// already (in any channel) is refused and nothing changes.
+func (s *Service) Cast(ctx context.Context, a Actor, userID, slug string, in Answers) ([]Receipt, error) {
+	r, err := s.cachedReferendum(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if !r.VotingOpen(now) {
+		return nil, ballotError("vote.error.closed")
+	}
+	res, err := s.Residents.Residency(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.checkVoter(res, now); err != nil {
+		return nil, err
+	}
+	sheet, err := checkAnswers(r, in)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range sheet {
+		b.Voter, b.UserID, b.Channel, b.District, b.AgeBand, b.At, b.Policy, b.Actor =
+			res.Person, userID, ballot.ChannelOnline, res.District, ballot.AgeBand(res.BirthDate, now), now,
+			ballot.Policy(r.PaperPolicy), a
+	}
+	results, err := s.ballots().CastSheet(ctx, sheet)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Receipt, 0, len(results))
+	for i, x := range results {
+		if x.Err != nil {
+			return out, x.Err
+		}
+		out = append(out, Receipt{Question: sheet[i].Pool, Code: x.Receipt})
+	}
+	return out, nil
+}
