@@ -111,10 +111,6 @@ func (h *Handler) handlePoolAnalysis(w http.ResponseWriter, r *http.Request) err
 		page.Summary = append(page.Summary, h.t(r, "budget.analysis.summary_voters",
 			percent(1-float64(sat.NothingFunded)/float64(sat.WithProjects)), percent(sat.Mean)))
 	}
-	code := make(map[string]string, len(pa.Projects))
-	for _, p := range pa.Projects {
-		code[p.Code] = p.Code
-	}
 	var bars []web.Bar
 	for i, p := range pa.Projects {
 		pr := a.Projects[i]

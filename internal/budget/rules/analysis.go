@@ -66,9 +66,6 @@ type AnalysisOptions struct {
 	CostDeadline time.Time
 }
 
-// Grosz is the step of MaxWinningCost.
-var Grosz = big.NewRat(1, 100)
-
 // Analyze counts in with rule and explains the outcome.
 func Analyze(ctx context.Context, in *Instance, rule Rule, opt AnalysisOptions) (*Analysis, error) {
 	if opt.Categories != nil && len(opt.Categories) != len(in.Projects) {
