@@ -197,11 +197,11 @@ func insertCase(ctx context.Context, tx db.Querier, c *Case) error {
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO report_cases (id, number, category_code, unit_id, status, description,
 		lat, lon, address, district, channel, lang, reporter_id, reporter_email, reporter_name, reporter_phone, token,
-		api_key_id, device_id, account_id, media_url, attributes, entered_by, photos, photo_url, created_at, updated_at, expected_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)`,
+		api_key_id, device_id, account_id, media_url, attributes, entered_by, photos, photo_url, created_at, updated_at, expected_at, twin_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)`,
 		c.ID, c.Number, c.Category, db.Null(c.UnitID), string(c.Status), c.Description,
 		lat, lon, c.Address, c.District, c.Channel, c.Lang, db.Null(c.ReporterID), c.ReporterEmail, c.ReporterName, c.ReporterPhone, c.Token,
-		db.Null(c.APIKeyID), c.DeviceID, c.AccountID, c.MediaURL, attrs, c.EnteredBy, c.Photos, c.PhotoURL, db.TS(c.CreatedAt), db.TS(c.UpdatedAt), db.NullTimeOf(c.ExpectedAt))
+		db.Null(c.APIKeyID), c.DeviceID, c.AccountID, c.MediaURL, attrs, c.EnteredBy, c.Photos, c.PhotoURL, db.TS(c.CreatedAt), db.TS(c.UpdatedAt), db.NullTimeOf(c.ExpectedAt), twinKey(c))
 	if err != nil {
 		return fmt.Errorf("reports: insert case: %w", db.MapError(err))
 	}

@@ -43,3 +43,33 @@ func TestOpenNowPutsTheResidentsDistrictFirst(t *testing.T) {
 		t.Errorf("anonymous: %v, want %v", got, want)
 	}
 }
+
+// countingOpener counts how often the home page asks it.
+type countingOpener struct{ calls int }
+
+func (c *countingOpener) OpenNow(ctx context.Context) ([]OpenItem, error) {
+	c.calls++
+	return []OpenItem{{Title: Lang(ctx), URL: "/x"}}, nil
+}
+
+// The modules are asked once per language within openTTL, not on every
+// visit; each language keeps its own titles.
+func TestOpenNowReusedPerLanguage(t *testing.T) {
+	o := &countingOpener{}
+	var c openCache
+	for range 3 {
+		for _, lang := range []string{"pl", "en"} {
+			items, err := c.get(WithLang(context.Background(), lang), []Opener{o})
+			if err != nil || len(items) != 1 || items[0].Title != lang {
+				t.Fatalf("%s: %v %v", lang, items, err)
+			}
+		}
+	}
+	if o.calls != 2 {
+		t.Errorf("the opener was asked %d times, want 2 (once per language)", o.calls)
+	}
+	c.entries["pl"] = openEntry{at: time.Now().Add(-openTTL - time.Second), items: nil}
+	if items, _ := c.get(WithLang(context.Background(), "pl"), []Opener{o}); len(items) != 1 || o.calls != 3 {
+		t.Errorf("a stale copy was used: %v, %d calls", items, o.calls)
+	}
+}

@@ -43,6 +43,7 @@ type Shell struct {
 	// Openers feed the home page's "open now"; DistrictOf gives a
 	// signed-in resident's district, to put it first.
 	Openers    []Opener
+	openCache  openCache // the Openers' answers, reused for openTTL
 	DistrictOf func(ctx context.Context, userID string) (int, error)
 	// City is what the help, contact and privacy pages say about the city.
 	City CityInfo
