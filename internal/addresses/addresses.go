@@ -82,7 +82,7 @@ func Import(ctx context.Context, d *db.DB, r io.Reader, actor string, now time.T
 			return err
 		}
 		if len(res.Errors) > 0 {
-			return &FileError{Errors: res.Errors}
+			return &FileError{What: "addresses", Errors: res.Errors}
 		}
 		if err := w.flush(ctx); err != nil {
 			return err

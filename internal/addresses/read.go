@@ -56,22 +56,12 @@ type Point struct {
 // Label is the address as a person writes it: "ul. Karmelicka 30".
 func (p Point) Label() string { return p.Street + " " + p.Number }
 
-// RowError is one problem in the file, by line and field.
-type RowError struct {
-	Line   int
-	Field  string // a column name, or "header", "row", "csv", "file"
-	Reason string
-}
+// RowError is one problem in the file, by line and field (web.RowError).
+type RowError = web.RowError
 
-func (e RowError) String() string { return fmt.Sprintf("line %d: %s: %s", e.Line, e.Field, e.Reason) }
-
-// FileError is returned when the file has bad rows: every one is listed,
-// and nothing was imported.
-type FileError struct{ Errors []RowError }
-
-func (e *FileError) Error() string {
-	return fmt.Sprintf("addresses: %d problem(s) in the file, nothing imported; first: %s", len(e.Errors), e.Errors[0])
-}
+// FileError lists every bad row of a file that was not imported
+// (web.FileError).
+type FileError = web.FileError
 
 // ReadResult is what reading a file found.
 type ReadResult struct {
@@ -102,7 +92,7 @@ func Read(r io.Reader, fn func(Point) error) (ReadResult, error) {
 		}
 		if pe, ok := errors.AsType[*csv.ParseError](err); ok {
 			res.Rows++
-			res.Errors = append(res.Errors, RowError{pe.StartLine, "csv", pe.Err.Error()})
+			res.Errors = append(res.Errors, RowError{Line: pe.StartLine, Field: "csv", Reason: pe.Err.Error()})
 			continue
 		}
 		if err != nil {
@@ -111,7 +101,7 @@ func Read(r io.Reader, fn func(Point) error) (ReadResult, error) {
 		res.Rows++
 		line, _ := cr.FieldPos(0)
 		if len(rec) != width {
-			res.Errors = append(res.Errors, RowError{line, "row", fmt.Sprintf("has %d fields, the header has %d", len(rec), width)})
+			res.Errors = append(res.Errors, RowError{Line: line, Field: "row", Reason: fmt.Sprintf("has %d fields, the header has %d", len(rec), width)})
 			continue
 		}
 		p, ok := point(rec, cols, line, &res)
@@ -120,7 +110,7 @@ func Read(r io.Reader, fn func(Point) error) (ReadResult, error) {
 		}
 		key := [2]string{StreetKey(p.Street), NumberKey(p.Number)}
 		if first, dup := seen[key]; dup {
-			res.Errors = append(res.Errors, RowError{line, ColNumber, fmt.Sprintf("%s is already on line %d", p.Label(), first)})
+			res.Errors = append(res.Errors, RowError{Line: line, Field: ColNumber, Reason: fmt.Sprintf("%s is already on line %d", p.Label(), first)})
 			continue
 		}
 		seen[key] = line
@@ -132,7 +122,7 @@ func Read(r io.Reader, fn func(Point) error) (ReadResult, error) {
 		}
 	}
 	if res.Rows == 0 && len(res.Errors) == 0 {
-		res.Errors = append(res.Errors, RowError{2, "file", "has no rows after the header: an empty file would remove every address"})
+		res.Errors = append(res.Errors, RowError{Line: 2, Field: "file", Reason: "has no rows after the header: an empty file would remove every address"})
 	}
 	slices.SortStableFunc(res.Errors, func(a, b RowError) int { return a.Line - b.Line })
 	return res, nil
@@ -142,7 +132,7 @@ func Read(r io.Reader, fn func(Point) error) (ReadResult, error) {
 func point(rec []string, cols map[string]int, line int, res *ReadResult) (Point, bool) {
 	n := len(res.Errors)
 	bad := func(field, format string, args ...any) {
-		res.Errors = append(res.Errors, RowError{line, field, fmt.Sprintf(format, args...)})
+		res.Errors = append(res.Errors, RowError{Line: line, Field: field, Reason: fmt.Sprintf(format, args...)})
 	}
 	get := func(col string) string {
 		i, ok := cols[col]
@@ -200,11 +190,11 @@ func truncate(s string) string {
 func readHeader(cr *csv.Reader, res *ReadResult) (map[string]int, int, error) {
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		res.Errors = append(res.Errors, RowError{1, "file", "is empty: the first line must name the columns (ulica, numer_porzadkowy, szerokosc_geograficzna, dlugosc_geograficzna)"})
+		res.Errors = append(res.Errors, RowError{Line: 1, Field: "file", Reason: "is empty: the first line must name the columns (ulica, numer_porzadkowy, szerokosc_geograficzna, dlugosc_geograficzna)"})
 		return nil, 0, nil
 	}
 	if pe, ok := errors.AsType[*csv.ParseError](err); ok {
-		res.Errors = append(res.Errors, RowError{pe.StartLine, "header", pe.Err.Error()})
+		res.Errors = append(res.Errors, RowError{Line: pe.StartLine, Field: "header", Reason: pe.Err.Error()})
 		return nil, 0, nil
 	}
 	if err != nil {
@@ -218,13 +208,13 @@ func readHeader(cr *csv.Reader, res *ReadResult) (map[string]int, int, error) {
 			continue
 		}
 		if _, dup := cols[name]; dup {
-			res.Errors = append(res.Errors, RowError{1, "header", fmt.Sprintf("column %s appears twice", name)})
+			res.Errors = append(res.Errors, RowError{Line: 1, Field: "header", Reason: fmt.Sprintf("column %s appears twice", name)})
 		}
 		cols[name] = i
 	}
 	for _, c := range []string{ColStreet, ColNumber, ColLat, ColLon} {
 		if _, ok := cols[c]; !ok {
-			res.Errors = append(res.Errors, RowError{1, "header", "missing column " + c})
+			res.Errors = append(res.Errors, RowError{Line: 1, Field: "header", Reason: "missing column " + c})
 		}
 	}
 	return cols, len(header), nil

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"strconv"
 )
@@ -86,4 +87,26 @@ func sniffDelimiter(br *bufio.Reader) rune {
 		}
 	}
 	return best
+}
+
+// RowError is one problem in an imported file, by line and field. Every
+// importer reports its bad rows this way, so an operator reads them alike.
+type RowError struct {
+	Line   int
+	Field  string // a column name, or "header", "row", "csv", "file"
+	Reason string
+}
+
+func (e RowError) String() string { return fmt.Sprintf("line %d: %s: %s", e.Line, e.Field, e.Reason) }
+
+// FileError is returned by an all-or-nothing import when the file has bad
+// rows: every one is listed, and nothing was imported. What names the
+// import ("census", "addresses").
+type FileError struct {
+	What   string
+	Errors []RowError
+}
+
+func (e *FileError) Error() string {
+	return fmt.Sprintf("%s: %d problem(s) in the file, nothing imported; first: %s", e.What, len(e.Errors), e.Errors[0])
 }

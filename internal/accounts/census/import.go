@@ -50,7 +50,7 @@ func Import(ctx context.Context, d *db.DB, r io.Reader, o Options) (Report, erro
 			return err
 		}
 		if len(res.Errors) > 0 {
-			return &FileError{Errors: res.Errors}
+			return &FileError{What: "census", Errors: res.Errors}
 		}
 		if err := w.flush(ctx); err != nil {
 			return err

@@ -46,23 +46,12 @@ var aliases = map[string]string{
 	"adres":          ColAddress,
 }
 
-// RowError is one problem in the file, by line and field. Its text never
-// contains a PESEL.
-type RowError struct {
-	Line   int
-	Field  string // a column name, or "header", "row", "csv", "file"
-	Reason string
-}
+// RowError is one problem in the file, by line and field (web.RowError).
+type RowError = web.RowError
 
-func (e RowError) String() string { return fmt.Sprintf("line %d: %s: %s", e.Line, e.Field, e.Reason) }
-
-// FileError is returned when the file has bad rows: every one is listed,
-// and nothing was imported.
-type FileError struct{ Errors []RowError }
-
-func (e *FileError) Error() string {
-	return fmt.Sprintf("census: %d problem(s) in the file, nothing imported; first: %s", len(e.Errors), e.Errors[0])
-}
+// FileError lists every bad row of a file that was not imported
+// (web.FileError).
+type FileError = web.FileError
 
 // Options configures reading a register.
 type Options struct {
@@ -114,7 +103,7 @@ func Read(r io.Reader, o Options, fn func(Entry) error) (ReadResult, error) {
 		}
 		if pe, ok := errors.AsType[*csv.ParseError](err); ok {
 			res.Rows++
-			res.Errors = append(res.Errors, RowError{pe.StartLine, "csv", pe.Err.Error()})
+			res.Errors = append(res.Errors, RowError{Line: pe.StartLine, Field: "csv", Reason: pe.Err.Error()})
 			continue
 		}
 		if err != nil {
@@ -123,7 +112,7 @@ func Read(r io.Reader, o Options, fn func(Entry) error) (ReadResult, error) {
 		res.Rows++
 		line, _ := cr.FieldPos(0)
 		if len(rec) != width {
-			res.Errors = append(res.Errors, RowError{line, "row", fmt.Sprintf("has %d fields, the header has %d", len(rec), width)})
+			res.Errors = append(res.Errors, RowError{Line: line, Field: "row", Reason: fmt.Sprintf("has %d fields, the header has %d", len(rec), width)})
 			continue
 		}
 		e := rc.entry(rec, cols, line, &res)
@@ -135,7 +124,7 @@ func Read(r io.Reader, o Options, fn func(Entry) error) (ReadResult, error) {
 		}
 	}
 	if res.Rows == 0 && len(res.Errors) == 0 {
-		res.Errors = append(res.Errors, RowError{2, "file", "has no rows after the header: an empty register would remove every resident"})
+		res.Errors = append(res.Errors, RowError{Line: 2, Field: "file", Reason: "has no rows after the header: an empty register would remove every resident"})
 	}
 	slices.SortStableFunc(res.Errors, func(a, b RowError) int { return a.Line - b.Line })
 	return res, nil
@@ -146,11 +135,11 @@ func Read(r io.Reader, o Options, fn func(Entry) error) (ReadResult, error) {
 func readHeader(cr *csv.Reader, res *ReadResult) (map[string]int, int, error) {
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		res.Errors = append(res.Errors, RowError{1, "file", "is empty: the first line must name the columns (pesel, birth_date, district)"})
+		res.Errors = append(res.Errors, RowError{Line: 1, Field: "file", Reason: "is empty: the first line must name the columns (pesel, birth_date, district)"})
 		return nil, 0, nil
 	}
 	if pe, ok := errors.AsType[*csv.ParseError](err); ok {
-		res.Errors = append(res.Errors, RowError{pe.StartLine, "header", pe.Err.Error()})
+		res.Errors = append(res.Errors, RowError{Line: pe.StartLine, Field: "header", Reason: pe.Err.Error()})
 		return nil, 0, nil
 	}
 	if err != nil {
@@ -164,13 +153,13 @@ func readHeader(cr *csv.Reader, res *ReadResult) (map[string]int, int, error) {
 			continue
 		}
 		if _, dup := cols[name]; dup {
-			res.Errors = append(res.Errors, RowError{1, "header", fmt.Sprintf("column %s appears twice", name)})
+			res.Errors = append(res.Errors, RowError{Line: 1, Field: "header", Reason: fmt.Sprintf("column %s appears twice", name)})
 		}
 		cols[name] = i
 	}
 	for _, c := range []string{ColPESEL, ColBirthDate, ColDistrict} {
 		if _, ok := cols[c]; !ok {
-			res.Errors = append(res.Errors, RowError{1, "header", "missing column " + c})
+			res.Errors = append(res.Errors, RowError{Line: 1, Field: "header", Reason: "missing column " + c})
 		}
 	}
 	return cols, len(header), nil
@@ -187,7 +176,7 @@ type rowChecker struct {
 // entry reads the row at line into an entry; its problems go to res.
 func (c *rowChecker) entry(rec []string, cols map[string]int, line int, res *ReadResult) Entry {
 	bad := func(field, format string, args ...any) {
-		res.Errors = append(res.Errors, RowError{line, field, fmt.Sprintf(format, args...)})
+		res.Errors = append(res.Errors, RowError{Line: line, Field: field, Reason: fmt.Sprintf(format, args...)})
 	}
 	var e Entry
 	p, perr := pesel.ParseAt(strings.TrimSpace(rec[cols[ColPESEL]]), c.now)
