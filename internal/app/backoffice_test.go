@@ -44,8 +44,16 @@ func TestBackofficeDashboard(t *testing.T) {
 			}
 		}
 		profile := get(t, c, srv.URL+"/account", "Accept-Language", "en")
-		if has := strings.Contains(profile.Body, `href="/officer"`); has != (tt.status == http.StatusOK) {
+		if has := strings.Contains(profile.Body, `class="button primary" href="/officer"`); has != (tt.status == http.StatusOK) {
 			t.Errorf("%s: back-office link on the profile: %v", tt.who, has)
+		}
+		// Every page's header links staff to the back office, on a phone
+		// (the menu) and on a desktop (the bar) alike.
+		home := get(t, c, srv.URL+"/", "Accept-Language", "en")
+		if n := strings.Count(home.Body, `<a href="/officer">Back office</a>`); n != 2 && tt.status == http.StatusOK {
+			t.Errorf("%s: the header links the back office %d times, want 2 (menu and bar)", tt.who, n)
+		} else if n != 0 && tt.status != http.StatusOK {
+			t.Errorf("%s: a resident's header links the back office", tt.who)
 		}
 	}
 }

@@ -15,6 +15,9 @@ type VotePage struct {
 	EditionView
 	Pools   []VotePool
 	Problem string // why they cannot vote at all
+	// Others counts the pools left off because they are for residents of
+	// other districts: a resident who may vote sees only their own.
+	Others int
 }
 
 // VotePool is a pool on the vote page.
@@ -54,6 +57,10 @@ func (h *Handler) handleVote(w http.ResponseWriter, r *http.Request) error {
 			if b.PoolID == pv.P.ID {
 				vp.Voted, vp.Receipt = true, b.Receipt
 			}
+		}
+		if page.Problem == "" && !vp.Allowed && !vp.Voted {
+			page.Others++
+			continue
 		}
 		page.Pools = append(page.Pools, vp)
 	}

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"github.com/chromedp/chromedp"
 	"strings"
 	"testing"
 	"time"
@@ -46,6 +47,12 @@ func TestVerifyThenVoteFlow(t *testing.T) {
 				t.Fatalf("after verifying, at %s, want back at %s", got, vote)
 			}
 			f.page("the vote page, verified")
+			// Only the resident's own pools: the city's and their district's,
+			// each with its button; the other districts' are counted, not listed.
+			f.absent(`main tbody td span.muted`)
+			if rows := get(f, chromedp.Evaluate[int](`document.querySelectorAll("main tbody tr").length`)); rows != 2 {
+				t.Errorf("the vote page lists %d pools, want 2 (the city's and the resident's district's)", rows)
+			}
 			f.open(f.attr(`main a.button.primary[href="`+vote+`/miasto"]`, "href"))
 			f.choose("#rank1", f.value(`#rank1 option:nth-child(2)`))
 			f.press(`main form[action$="/vote/miasto"] button[type="submit"]`, "strong.token")
