@@ -33,6 +33,7 @@ func wireBudget(p *platform) (wired, error) {
 		section: budget.Section{S: svc},
 		queues:  budget.Backoffice{S: svc},
 		open:    budget.OpenNow{S: svc},
+		items:   budget.Sitemap{S: svc},
 		seed: func(ctx context.Context, demo demoUsers) error {
 			return budget.SeedDemo(ctx, svc, budget.DemoOptions{
 				Districts: districts, ResidentID: demo[demoResident].ID, OfficerID: demo[demoOfficer].ID,

@@ -39,6 +39,7 @@ func wireConsult(p *platform) (wired, error) {
 		section: consult.Section{H: h},
 		queues:  consult.Backoffice{S: h.Service},
 		open:    consult.OpenNow{S: h.Service},
+		items:   consult.Sitemap{S: h.Service},
 		// The demo consultation "Nocna sprzedaż alkoholu", whose conversation
 		// is a real Pol.is conversation (internal/consult/demo).
 		seed: func(ctx context.Context, _ demoUsers) error { return consult.SeedDemo(ctx, p.db) },

@@ -58,6 +58,7 @@ type wired struct {
 	section profile.Section         // its part of "my profile"
 	queues  backoffice.Section      // its part of the staff's dashboard (/officer)
 	open    web.Opener              // its part of the home page's "open now"
+	items   web.ItemLister          // its public item pages in sitemap.xml
 	// seed loads its demo content (civitas demo), after the demo accounts.
 	seed func(ctx context.Context, demo demoUsers) error
 }

@@ -282,6 +282,9 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		if m.open != nil {
 			p.shell.Openers = append(p.shell.Openers, m.open)
 		}
+		if m.items != nil {
+			p.shell.Listers = append(p.shell.Listers, m.items)
+		}
 		if m.queues != nil {
 			office.Sections = append(office.Sections, m.queues)
 		}

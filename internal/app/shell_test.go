@@ -3,6 +3,7 @@ package app_test
 import (
 	"bufio"
 	"encoding/json"
+	"github.com/civitas-city/civitas/internal/consult"
 	"io"
 	"net/http"
 	"net/url"
@@ -318,7 +319,16 @@ func TestSiteFilesForBrowsersAndCrawlers(t *testing.T) {
 			t.Errorf("the manifest's %s icon %s: status %d, type %q", icon.Sizes, icon.Src, r.StatusCode, r.Header.Get("Content-Type"))
 		}
 	}
+	// The modules add their items: a consultation residents may see.
+	cons, err := (&consult.Service{DB: srv.DB}).Create(t.Context(), consult.Actor{UserID: "officer"},
+		consult.ConsultationInput{Title: "Konsultacja w mapie strony", Status: consult.StatusOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
 	sitemap := get(t, c, srv.URL+"/sitemap.xml").Body
+	if !strings.Contains(sitemap, "/consultations/"+cons.ID+"</loc>") {
+		t.Errorf("the sitemap lacks the open consultation %s:\n%s", cons.ID, sitemap)
+	}
 	for _, leak := range []string{"/admin", "/officer", "/api/", "/account", "/signin", "{", ".json", "/healthz"} {
 		if strings.Contains(sitemap, leak) {
 			t.Errorf("the sitemap lists %q, which is not a public page:\n%s", leak, sitemap)

@@ -121,7 +121,15 @@ type sitemapURL struct {
 
 func (h *Shell) handleSitemap(w http.ResponseWriter, r *http.Request) error {
 	set := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
-	for _, p := range append(SitemapPaths(h.RouteList()), h.Items...) {
+	paths := append(SitemapPaths(h.RouteList()), h.Items...)
+	for _, l := range h.Listers {
+		items, err := l.SitemapItems(r.Context())
+		if err != nil {
+			return err
+		}
+		paths = append(paths, items...)
+	}
+	for _, p := range paths {
 		set.URLs = append(set.URLs, sitemapURL{h.BaseURL + p})
 	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")

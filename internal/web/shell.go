@@ -52,8 +52,17 @@ type Shell struct {
 	// RouteList gives every route of the app, for the sitemap.
 	RouteList func() []Route
 	// Items are public pages of single items (a district's page) for the
-	// sitemap, beside the routes without wildcards.
-	Items []string
+	// sitemap, beside the routes without wildcards; Listers give the
+	// modules' items (projects, consultations), asked when it is served.
+	Items   []string
+	Listers []ItemLister
+}
+
+// ItemLister gives a module's public pages of single items (an edition's
+// projects, a consultation) for sitemap.xml. Modules implement it in their
+// own package; app hands them to the Shell.
+type ItemLister interface {
+	SitemapItems(ctx context.Context) ([]string, error)
 }
 
 // Routes registers the shell's routes.
