@@ -50,7 +50,7 @@ func (b Backoffice) Queues(ctx context.Context, u *web.User) ([]backoffice.Queue
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, backoffice.Queue{Title: t("budget.backoffice.review", full.Title), Count: len(ps), URL: base + "/review"})
+			out = append(out, backoffice.Queue{Title: t("budget.backoffice.review", full.TitleText().For(web.Lang(ctx))), Count: len(ps), URL: base + "/review"})
 		}
 		if full.Phase == PhaseVoting {
 			batches, err := b.S.Batches(ctx, full.ID)
@@ -63,7 +63,7 @@ func (b Backoffice) Queues(ctx context.Context, u *web.User) ([]backoffice.Queue
 					open++
 				}
 			}
-			out = append(out, backoffice.Queue{Title: t("budget.backoffice.paper", full.Title), Count: open, URL: base + "/paper"})
+			out = append(out, backoffice.Queue{Title: t("budget.backoffice.paper", full.TitleText().For(web.Lang(ctx))), Count: open, URL: base + "/paper"})
 		}
 	}
 	return out, nil

@@ -23,6 +23,7 @@ package budget
 
 import (
 	"context"
+	"github.com/civitas-city/civitas/internal/i18n"
 	"slices"
 	"time"
 
@@ -142,7 +143,19 @@ type Edition struct {
 
 	Pools        []Pool
 	Coordinators []string
+	// Versions are the title, description and categories in the site's
+	// other languages (fields "title", "description", "category:NAME").
+	Versions i18n.Versions
 }
+
+// TitleText is the title with its versions in other languages.
+func (e *Edition) TitleText() i18n.Text { return e.Versions.Text("title", e.Title) }
+
+// DescriptionText is the description with its versions in other languages.
+func (e *Edition) DescriptionText() i18n.Text { return e.Versions.Text("description", e.Description) }
+
+// CategoryText is one of the edition's categories with its versions.
+func (e *Edition) CategoryText(name string) i18n.Text { return e.Versions.Text("category:"+name, name) }
 
 // Pool returns the edition's pool with slug.
 func (e *Edition) Pool(slug string) (*Pool, bool) {
@@ -246,7 +259,12 @@ type Pool struct {
 	// Threshold is the least score for greedy-threshold, as a decimal.
 	Threshold string
 	Position  int
+	// Versions are the name in the site's other languages (field "name").
+	Versions i18n.Versions
 }
+
+// NameText is the pool's name with its versions in other languages.
+func (p *Pool) NameText() i18n.Text { return p.Versions.Text("name", p.Name) }
 
 // Project statuses.
 const (

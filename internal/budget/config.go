@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/civitas-city/civitas/internal/i18n"
+	"maps"
 	"math/big"
 	"regexp"
 	"slices"
@@ -36,6 +38,9 @@ type Config struct {
 	// manage this edition; empty means every budget officer.
 	Coordinators []string     `json:"coordinators,omitempty"`
 	Pools        []PoolConfig `json:"pools"`
+	// Versions are the title, description and categories in the site's
+	// other languages: {"title": {"en": "..."}, "category:zieleń": {...}}.
+	Versions i18n.Versions `json:"versions,omitempty"`
 }
 
 // Schedule is the planned start of each phase.
@@ -69,6 +74,8 @@ type PoolConfig struct {
 	MaxPerProject int        `json:"max_per_project,omitempty"`
 	Rule          string     `json:"rule"`
 	Threshold     string     `json:"threshold,omitempty"`
+	// Versions are the name in the site's other languages: {"name": {"en": "..."}}.
+	Versions i18n.Versions `json:"versions,omitempty"`
 }
 
 // Problem is one thing wrong in a configuration: where (a JSON path such as
@@ -147,6 +154,7 @@ func (c *Config) Validate(isDistrict func(int) bool) error {
 			districts[p.District] = true
 		}
 		p.check(at, &ps)
+		checkVersions(p.Versions, at("versions"), map[string]int{"name": 200}, &ps)
 	}
 	if len(ps) > 0 {
 		return &ConfigError{Problems: ps}
@@ -197,6 +205,31 @@ func (c *Config) checkEdition(ps *problems) {
 	for i, cat := range c.Categories {
 		if strings.TrimSpace(cat) == "" || len(cat) > 100 || strings.ContainsAny(cat, "\r\n") {
 			ps.add(fmt.Sprintf("categories[%d]", i), "budget.config.error.category")
+		}
+	}
+	limits := map[string]int{"title": 200, "description": 5000}
+	for _, cat := range c.Categories {
+		limits["category:"+strings.TrimSpace(cat)] = 100
+	}
+	checkVersions(c.Versions, "versions", limits, ps)
+}
+
+var langRE = regexp.MustCompile(`^[a-z]{2,3}$`)
+
+// checkVersions checks texts in other languages: only the fields of limits,
+// language codes, one line for names, and no longer than the field.
+func checkVersions(v i18n.Versions, path string, limits map[string]int, ps *problems) {
+	for _, field := range slices.Sorted(maps.Keys(v)) {
+		limit, ok := limits[field]
+		if !ok {
+			ps.add(path+"."+field, "budget.config.error.version_field")
+			continue
+		}
+		for _, lang := range slices.Sorted(maps.Keys(v[field])) {
+			text := v[field][lang]
+			if !langRE.MatchString(lang) || len(text) > limit || field != "description" && strings.ContainsAny(text, "\r\n") {
+				ps.add(path+"."+field+"."+lang, "budget.config.error.version")
+			}
 		}
 	}
 }
@@ -276,7 +309,7 @@ func (c *Config) edition() *Edition {
 		Slug: c.Slug, Kind: c.Kind, Title: strings.TrimSpace(c.Title), Description: c.Description, School: c.School,
 		AutoPhases: c.AutoPhases, Starts: map[Phase]time.Time{}, MinAge: c.MinAge, PoolPolicy: c.PoolPolicy,
 		AllowChange: c.AllowChange, PaperPolicy: c.PaperPolicy, DoubleKey: c.DoubleKey, Signatures: c.Signatures,
-		Coordinators: c.Coordinators,
+		Coordinators: c.Coordinators, Versions: c.Versions.Clone(),
 	}
 	for p, f := range c.Schedule.fields() {
 		if *f != nil {
@@ -292,7 +325,7 @@ func (c *Config) edition() *Edition {
 		e.Pools = append(e.Pools, Pool{
 			Slug: pc.Slug, Name: strings.TrimSpace(pc.Name), District: pc.District, Amount: amount, Ballot: pc.Ballot,
 			MinChoices: pc.MinChoices, MaxChoices: pc.MaxChoices, Points: pc.Points, MaxPoints: pc.MaxPoints,
-			MaxPerProject: pc.MaxPerProject, Rule: pc.Rule, Threshold: pc.Threshold, Position: i,
+			MaxPerProject: pc.MaxPerProject, Rule: pc.Rule, Threshold: pc.Threshold, Position: i, Versions: pc.Versions.Clone(),
 		})
 	}
 	return e
@@ -304,7 +337,7 @@ func (e *Edition) Config() Config {
 		Slug: e.Slug, Kind: e.Kind, Title: e.Title, Description: e.Description, School: e.School,
 		AutoPhases: e.AutoPhases, MinAge: e.MinAge, PoolPolicy: e.PoolPolicy, AllowChange: e.AllowChange,
 		PaperPolicy: e.PaperPolicy, DoubleKey: e.DoubleKey, Signatures: e.Signatures, Categories: e.Categories,
-		Coordinators: e.Coordinators,
+		Coordinators: e.Coordinators, Versions: e.Versions.Clone(),
 	}
 	if e.MaxCost > 0 {
 		c.MaxCost = MoneyDecimal(e.MaxCost)
@@ -319,7 +352,7 @@ func (e *Edition) Config() Config {
 		c.Pools = append(c.Pools, PoolConfig{
 			Slug: p.Slug, Name: p.Name, District: p.District, Amount: MoneyDecimal(p.Amount), Ballot: p.Ballot,
 			MinChoices: p.MinChoices, MaxChoices: p.MaxChoices, Points: p.Points, MaxPoints: p.MaxPoints,
-			MaxPerProject: p.MaxPerProject, Rule: p.Rule, Threshold: p.Threshold,
+			MaxPerProject: p.MaxPerProject, Rule: p.Rule, Threshold: p.Threshold, Versions: p.Versions.Clone(),
 		})
 	}
 	return c

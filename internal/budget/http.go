@@ -3,6 +3,7 @@ package budget
 import (
 	"embed"
 	"errors"
+	"github.com/civitas-city/civitas/internal/i18n"
 	"net/http"
 	"slices"
 	"strconv"
@@ -297,17 +298,18 @@ func (h *Handler) ballotRules(r *http.Request, p *Pool) string {
 
 // ProjectView is a project in a list.
 type ProjectView struct {
-	P      *Project
-	Cost   string
-	Pool   string
-	Status string
+	P        *Project
+	Cost     string
+	Pool     i18n.Text
+	Category i18n.Text
+	Status   string
 }
 
 func (h *Handler) projectView(r *http.Request, e *Edition, p *Project) ProjectView {
 	lang := web.Lang(r.Context())
-	v := ProjectView{P: p, Cost: FormatMoney(lang, p.FinalCost()), Status: p.Status}
+	v := ProjectView{P: p, Cost: FormatMoney(lang, p.FinalCost()), Status: p.Status, Category: e.CategoryText(p.Category)}
 	if pool, ok := e.PoolByID(p.PoolID); ok {
-		v.Pool = pool.Name
+		v.Pool = pool.NameText()
 	}
 	return v
 }

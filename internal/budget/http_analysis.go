@@ -3,6 +3,7 @@ package budget
 import (
 	"context"
 	"fmt"
+	"github.com/civitas-city/civitas/internal/i18n"
 	"html/template"
 	"math/big"
 	"net/http"
@@ -54,7 +55,7 @@ type DecileLine struct {
 
 // CategoryLine is one category's support and funding.
 type CategoryLine struct {
-	Name               string
+	Name               i18n.Text
 	Projects, Selected int
 	Support, Funded    string
 	FundedCost         string
@@ -136,7 +137,7 @@ func (h *Handler) handlePoolAnalysis(w http.ResponseWriter, r *http.Request) err
 		page.Projects = append(page.Projects, line)
 	}
 	if len(bars) > 0 {
-		page.SupportChart = web.BarChart("chart-effective", h.t(r, "budget.analysis.chart_effective", pool.Name), bars)
+		page.SupportChart = web.BarChart("chart-effective", h.t(r, "budget.analysis.chart_effective", pool.NameText().For(web.Lang(r.Context()))), bars)
 	}
 	var dbars []web.Bar
 	for d, n := range sat.Deciles {
@@ -144,15 +145,15 @@ func (h *Handler) handlePoolAnalysis(w http.ResponseWriter, r *http.Request) err
 		page.Deciles = append(page.Deciles, DecileLine{Label: label, Voters: n, Share: shareOf(n, sat.WithProjects)})
 		dbars = append(dbars, web.Bar{Label: label, Value: float64(n), ValueLabel: FormatInt(lang, n)})
 	}
-	page.SatChart = web.BarChart("chart-satisfaction", h.t(r, "budget.analysis.chart_satisfaction", pool.Name), dbars)
+	page.SatChart = web.BarChart("chart-satisfaction", h.t(r, "budget.analysis.chart_satisfaction", pool.NameText().For(web.Lang(r.Context()))), dbars)
 	var cbars []web.Bar
 	for _, c := range sat.Categories {
-		page.Categories = append(page.Categories, CategoryLine{Name: c.Category, Projects: c.Projects, Selected: c.Selected,
+		page.Categories = append(page.Categories, CategoryLine{Name: e.CategoryText(c.Category), Projects: c.Projects, Selected: c.Selected,
 			Support: percent(c.SupportShare), Funded: percent(c.FundedShare), FundedCost: amount(lang, c.FundedCost)})
-		cbars = append(cbars, web.Bar{Label: c.Category, Value: c.FundedShare, ValueLabel: percent(c.FundedShare)})
+		cbars = append(cbars, web.Bar{Label: e.CategoryText(c.Category).For(web.Lang(r.Context())), Value: c.FundedShare, ValueLabel: percent(c.FundedShare)})
 	}
 	if len(cbars) > 0 {
-		page.CatChart = web.BarChart("chart-categories", h.t(r, "budget.analysis.chart_categories", pool.Name), cbars)
+		page.CatChart = web.BarChart("chart-categories", h.t(r, "budget.analysis.chart_categories", pool.NameText().For(web.Lang(r.Context()))), cbars)
 	}
 	return h.render(w, r, "analysis", "budget.analysis.title", nil, page)
 }
@@ -248,7 +249,7 @@ func (h *Handler) handlePoolCompare(w http.ResponseWriter, r *http.Request) erro
 			Spent: amount(lang, a.Result.TotalCost), Mean: percent(s.Mean), NothingFunded: percent(nothing)})
 		bars = append(bars, web.Bar{Label: ruleName(a.Rule), Value: s.Mean, ValueLabel: percent(s.Mean)})
 	}
-	page.Chart = web.BarChart("chart-compare", h.t(r, "budget.compare.chart", pool.Name), bars)
+	page.Chart = web.BarChart("chart-compare", h.t(r, "budget.compare.chart", pool.NameText().For(web.Lang(r.Context()))), bars)
 	_, approvals := pc.Instance.Tally()
 	for i, p := range pc.Projects {
 		pr := c.Projects[i]

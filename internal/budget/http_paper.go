@@ -44,7 +44,7 @@ func (h *Handler) paperPage(r *http.Request, e *Edition, errs web.FormErrors) (*
 	for _, st := range subs {
 		line := BatchLine{Subtotal: st}
 		if p, ok := e.PoolByID(st.Batch.Pool); ok {
-			line.Pool = p.Name
+			line.Pool = p.NameText().For(web.Lang(r.Context()))
 		}
 		if n := len(page.Booths); n == 0 || page.Booths[n-1].Booth != st.Batch.Booth {
 			page.Booths = append(page.Booths, BoothTotal{Booth: st.Batch.Booth})

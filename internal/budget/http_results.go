@@ -157,7 +157,7 @@ func (h *Handler) handlePoolResults(w http.ResponseWriter, r *http.Request) erro
 	if page.Points {
 		scoreKey = "budget.results.chart_points"
 	}
-	page.Chart = web.BarChart("chart-projects", h.t(r, scoreKey, pool.Name), bars)
+	page.Chart = web.BarChart("chart-projects", h.t(r, scoreKey, pool.NameText().For(web.Lang(r.Context()))), bars)
 	share := func(n, of int) string {
 		if of == 0 {
 			return ""
@@ -185,7 +185,7 @@ func (h *Handler) handlePoolResults(w http.ResponseWriter, r *http.Request) erro
 		dbars = append(dbars, web.Bar{Label: l.Label, Value: float64(n), ValueLabel: FormatInt(lang, n)})
 	}
 	if len(dbars) > 0 {
-		page.DistChart = web.BarChart("chart-districts", h.t(r, "budget.results.chart_districts", pool.Name), dbars)
+		page.DistChart = web.BarChart("chart-districts", h.t(r, "budget.results.chart_districts", pool.NameText().For(web.Lang(r.Context()))), dbars)
 	}
 	var abars []web.Bar
 	for _, band := range AgeBands {
@@ -195,7 +195,7 @@ func (h *Handler) handlePoolResults(w http.ResponseWriter, r *http.Request) erro
 		}
 	}
 	if len(abars) > 0 {
-		page.AgeChart = web.BarChart("chart-ages", h.t(r, "budget.results.chart_ages", pool.Name), abars)
+		page.AgeChart = web.BarChart("chart-ages", h.t(r, "budget.results.chart_ages", pool.NameText().For(web.Lang(r.Context()))), abars)
 	}
 	return h.render(w, r, "pool_results", "budget.results.title", nil, page)
 }

@@ -384,7 +384,7 @@ func (h *Handler) handleBallots(w http.ResponseWriter, r *http.Request) error {
 			}
 			page.Found = &l
 			if p, ok := e.PoolByID(poolID); ok {
-				page.FoundPool = p.Name
+				page.FoundPool = p.NameText().For(web.Lang(r.Context()))
 			}
 		case apperr.Is(err, apperr.NotFound):
 			page.NotFound = true

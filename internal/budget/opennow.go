@@ -29,9 +29,9 @@ func (o OpenNow) OpenNow(ctx context.Context) ([]web.OpenItem, error) {
 		base := "/budget/" + full.Slug
 		switch full.Phase {
 		case PhaseVoting:
-			out = append(out, web.OpenItem{Title: o.S.Catalog.T(lang, "budget.open.vote", full.Title), URL: base + "/vote", Closes: full.Starts[PhaseResults]})
+			out = append(out, web.OpenItem{Title: o.S.Catalog.T(lang, "budget.open.vote", full.TitleText().For(lang)), URL: base + "/vote", Closes: full.Starts[PhaseResults]})
 		case PhaseSubmission:
-			out = append(out, web.OpenItem{Title: o.S.Catalog.T(lang, "budget.open.submit", full.Title), URL: base + "/submit", Closes: full.Starts[PhaseReview]})
+			out = append(out, web.OpenItem{Title: o.S.Catalog.T(lang, "budget.open.submit", full.TitleText().For(lang)), URL: base + "/submit", Closes: full.Starts[PhaseReview]})
 		}
 	}
 	return out, nil

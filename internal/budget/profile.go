@@ -77,9 +77,9 @@ func (s *Service) ProfileItems(ctx context.Context, lang, userID string) ([]prof
 			return nil, err
 		}
 		pool, _ := e.PoolByID(b.PoolID)
-		title := e.Title
+		title := e.TitleText().For(lang)
 		if pool != nil {
-			title += " — " + pool.Name
+			title += " — " + pool.NameText().For(lang)
 		}
 		status := s.t(lang, "budget.profile.receipt", b.Receipt)
 		if b.Void {

@@ -3,6 +3,7 @@ package budget
 import (
 	"context"
 	"fmt"
+	"github.com/civitas-city/civitas/internal/i18n"
 	"strings"
 	"time"
 
@@ -17,7 +18,7 @@ import (
 const editionCols = `id, slug, kind, title, description, school, phase, auto_phases,
 	starts_submission, starts_review, starts_appeals, starts_voting, starts_results, starts_realization,
 	min_age, pool_policy, allow_change, paper_policy, double_key, signatures, max_cost, categories, source,
-	created_at, updated_at`
+	created_at, updated_at, versions`
 
 func scanEdition(row db.Scanner) (*Edition, error) {
 	var (
@@ -25,13 +26,17 @@ func scanEdition(row db.Scanner) (*Edition, error) {
 		starts       [6]db.NullTime
 		cats         string
 		created, upd db.Time
+		versions     string
 	)
 	err := row.Scan(&e.ID, &e.Slug, &e.Kind, &e.Title, &e.Description, &e.School, &e.Phase, &e.AutoPhases,
 		&starts[0], &starts[1], &starts[2], &starts[3], &starts[4], &starts[5],
 		&e.MinAge, &e.PoolPolicy, &e.AllowChange, &e.PaperPolicy, &e.DoubleKey, &e.Signatures, &e.MaxCost, &cats, &e.Source,
-		&created, &upd)
+		&created, &upd, &versions)
 	if err != nil {
 		return nil, db.MapError(err)
+	}
+	if e.Versions, err = i18n.ParseVersions(versions); err != nil {
+		return nil, fmt.Errorf("budget: edition %s: versions: %w", e.ID, err)
 	}
 	e.Starts = map[Phase]time.Time{}
 	for i, p := range ScheduledPhases {
@@ -58,9 +63,9 @@ func insertEdition(ctx context.Context, q db.Querier, e *Edition) error {
 	args := []any{e.ID, e.Slug, string(e.Kind), e.Title, e.Description, e.School, string(e.Phase), e.AutoPhases}
 	args = append(args, startsArgs(e)...)
 	args = append(args, e.MinAge, string(e.PoolPolicy), e.AllowChange, string(e.PaperPolicy), e.DoubleKey, e.Signatures,
-		e.MaxCost, strings.Join(e.Categories, "\n"), e.Source, db.TS(e.CreatedAt), db.TS(e.UpdatedAt))
+		e.MaxCost, strings.Join(e.Categories, "\n"), e.Source, db.TS(e.CreatedAt), db.TS(e.UpdatedAt), e.Versions.JSON())
 	_, err := q.ExecContext(ctx, `INSERT INTO pb_editions (`+editionCols+`) VALUES
-		($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`, args...)
+		($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`, args...)
 	if err != nil {
 		return fmt.Errorf("budget: insert edition: %w", db.MapError(err))
 	}
@@ -72,11 +77,12 @@ func updateEditionSettings(ctx context.Context, q db.Querier, e *Edition) error 
 	args := []any{e.ID, e.Slug, string(e.Kind), e.Title, e.Description, e.School, e.AutoPhases}
 	args = append(args, startsArgs(e)...)
 	args = append(args, e.MinAge, string(e.PoolPolicy), e.AllowChange, string(e.PaperPolicy), e.DoubleKey, e.Signatures,
-		e.MaxCost, strings.Join(e.Categories, "\n"), db.TS(e.UpdatedAt))
+		e.MaxCost, strings.Join(e.Categories, "\n"), db.TS(e.UpdatedAt), e.Versions.JSON())
 	_, err := q.ExecContext(ctx, `UPDATE pb_editions SET slug = $2, kind = $3, title = $4, description = $5, school = $6,
 		auto_phases = $7, starts_submission = $8, starts_review = $9, starts_appeals = $10, starts_voting = $11,
 		starts_results = $12, starts_realization = $13, min_age = $14, pool_policy = $15, allow_change = $16,
-		paper_policy = $17, double_key = $18, signatures = $19, max_cost = $20, categories = $21, updated_at = $22
+		paper_policy = $17, double_key = $18, signatures = $19, max_cost = $20, categories = $21, updated_at = $22,
+		versions = $23
 		WHERE id = $1`, args...)
 	if err != nil {
 		return fmt.Errorf("budget: update edition: %w", db.MapError(err))
@@ -85,23 +91,29 @@ func updateEditionSettings(ctx context.Context, q db.Querier, e *Edition) error 
 }
 
 const poolCols = `id, edition_id, slug, name, district, amount, ballot, min_choices, max_choices, points, max_points,
-	max_per_project, rule, threshold, position`
+	max_per_project, rule, threshold, position, versions`
 
 func scanPool(row db.Scanner) (Pool, error) {
 	var (
-		p      Pool
-		points string
+		p                Pool
+		points, versions string
 	)
 	err := row.Scan(&p.ID, &p.EditionID, &p.Slug, &p.Name, &p.District, &p.Amount, &p.Ballot, &p.MinChoices, &p.MaxChoices,
-		&points, &p.MaxPoints, &p.MaxPerProject, &p.Rule, &p.Threshold, &p.Position)
+		&points, &p.MaxPoints, &p.MaxPerProject, &p.Rule, &p.Threshold, &p.Position, &versions)
+	if err != nil {
+		return p, db.MapError(err)
+	}
 	p.Points = ballot.SplitInts(points)
-	return p, db.MapError(err)
+	if p.Versions, err = i18n.ParseVersions(versions); err != nil {
+		return p, fmt.Errorf("budget: pool %s: versions: %w", p.ID, err)
+	}
+	return p, nil
 }
 
 func insertPool(ctx context.Context, q db.Querier, p *Pool) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO pb_pools (`+poolCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+	_, err := q.ExecContext(ctx, `INSERT INTO pb_pools (`+poolCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 		p.ID, p.EditionID, p.Slug, p.Name, p.District, p.Amount, string(p.Ballot), p.MinChoices, p.MaxChoices,
-		ballot.JoinInts(p.Points), p.MaxPoints, p.MaxPerProject, p.Rule, p.Threshold, p.Position)
+		ballot.JoinInts(p.Points), p.MaxPoints, p.MaxPerProject, p.Rule, p.Threshold, p.Position, p.Versions.JSON())
 	if err != nil {
 		return fmt.Errorf("budget: insert pool: %w", db.MapError(err))
 	}
@@ -110,10 +122,11 @@ func insertPool(ctx context.Context, q db.Querier, p *Pool) error {
 
 func updatePool(ctx context.Context, q db.Querier, p *Pool) error {
 	_, err := q.ExecContext(ctx, `UPDATE pb_pools SET name = $2, district = $3, amount = $4, ballot = $5, min_choices = $6,
-		max_choices = $7, points = $8, max_points = $9, max_per_project = $10, rule = $11, threshold = $12, position = $13
+		max_choices = $7, points = $8, max_points = $9, max_per_project = $10, rule = $11, threshold = $12, position = $13,
+		versions = $14
 		WHERE id = $1`,
 		p.ID, p.Name, p.District, p.Amount, string(p.Ballot), p.MinChoices, p.MaxChoices, ballot.JoinInts(p.Points), p.MaxPoints,
-		p.MaxPerProject, p.Rule, p.Threshold, p.Position)
+		p.MaxPerProject, p.Rule, p.Threshold, p.Position, p.Versions.JSON())
 	if err != nil {
 		return fmt.Errorf("budget: update pool: %w", db.MapError(err))
 	}

@@ -258,12 +258,8 @@ func intParam(r *http.Request, name string) (int, error) {
 // parseLocal reads a datetime-local input ("2026-05-01T18:00") in the
 // city's time zone; the zero time when empty or invalid.
 func (h *Handler) parseLocal(v string) time.Time {
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, strings.TrimSpace(v), h.location()); err == nil {
-			return t
-		}
-	}
-	return time.Time{}
+	t, _ := web.ParseLocalTime(v, h.location())
+	return t
 }
 
 // formatLocal writes t for a datetime-local input, in the city's time zone.

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/civitas-city/civitas/internal/apperr"
 )
@@ -55,4 +57,28 @@ func (s *Site) FormError(lang string, err error, also ...apperr.Kind) (FormError
 		out[field] = s.Catalog.T(lang, key)
 	}
 	return out, nil
+}
+
+// localTimeLayouts are what a datetime-local input sends (with or without
+// seconds), and a bare date.
+var localTimeLayouts = []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02"}
+
+// ParseLocalTime reads a datetime-local form value ("2027-05-01T18:00") as
+// a time in loc, the city's time zone; ok is false when v is not one.
+func ParseLocalTime(v string, loc *time.Location) (t time.Time, ok bool) {
+	for _, layout := range localTimeLayouts {
+		if t, err := time.ParseInLocation(layout, strings.TrimSpace(v), loc); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// LocalTimeValue writes t for a datetime-local input, in loc; "" for the
+// zero time.
+func LocalTimeValue(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(loc).Format("2006-01-02T15:04")
 }

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/i18n"
@@ -66,5 +67,27 @@ func TestFormErrorsStatus(t *testing.T) {
 	}
 	if got := (FormErrors{"title": "A title, please"}).Status(); got != 422 {
 		t.Errorf("errors: %d, want 422", got)
+	}
+}
+
+func TestLocalTimeValues(t *testing.T) {
+	waw, err := time.LoadLocation("Europe/Warsaw")
+	if err != nil {
+		t.Skip("no time zone data:", err)
+	}
+	for _, v := range []string{"2027-05-01T18:00", "2027-05-01T18:00:00", " 2027-05-01T18:00 "} {
+		got, ok := ParseLocalTime(v, waw)
+		if !ok || !got.Equal(time.Date(2027, 5, 1, 16, 0, 0, 0, time.UTC)) {
+			t.Errorf("ParseLocalTime(%q) = %v, %v; want 16:00 UTC (18:00 in Kraków, summer time)", v, got, ok)
+		}
+	}
+	if _, ok := ParseLocalTime("1 maja", waw); ok {
+		t.Error("a text that is no time parses")
+	}
+	if got := LocalTimeValue(time.Date(2027, 1, 10, 8, 30, 0, 0, time.UTC), waw); got != "2027-01-10T09:30" {
+		t.Errorf("LocalTimeValue = %q, want 2027-01-10T09:30 (winter time)", got)
+	}
+	if got := LocalTimeValue(time.Time{}, waw); got != "" {
+		t.Errorf("the zero time gives %q", got)
 	}
 }

@@ -28,6 +28,9 @@ func NewRenderer(cat *i18n.Catalog, assets *Assets, loc *time.Location) *Rendere
 	return &Renderer{cat: cat, assets: assets, loc: loc, pages: map[string]map[string]*template.Template{}}
 }
 
+// Location is the city's time zone, in which pages show times.
+func (r *Renderer) Location() *time.Location { return r.loc }
+
 // Register parses pages from fsys: each file defines "content" (and
 // optionally "head") and is known as "namespace/base-name" — accounts'
 // templates/signin.html is "accounts/signin". It panics on a parse error or
@@ -109,6 +112,30 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 		"isoTime":  func(t time.Time) string { return t.In(r.loc).Format(time.RFC3339) },
 		// ordinal is a range index as people count: 1 for the first.
 		"ordinal": func(i int) int { return i + 1 },
+		// local, localText and localMarkdown show what an officer wrote
+		// (i18n.Text) in the page's language, or in the default language
+		// when it has no version in this one: local and localMarkdown then
+		// mark it with its lang, so screen readers switch voice; localText
+		// is for where no markup may go (<title>, attributes, <option>).
+		"local": func(t i18n.Text) template.HTML {
+			text, fellBack := t.In(lang)
+			if fellBack && lang != r.cat.Default() && text != "" {
+				return template.HTML(`<span lang="` + r.cat.Default() + `">` + template.HTMLEscapeString(text) + `</span>`)
+			}
+			return template.HTML(template.HTMLEscapeString(text))
+		},
+		"localText": func(t i18n.Text) string {
+			text, _ := t.In(lang)
+			return text
+		},
+		"localMarkdown": func(t i18n.Text, shift int) template.HTML {
+			text, fellBack := t.In(lang)
+			html := Markdown(text, shift)
+			if fellBack && lang != r.cat.Default() && text != "" {
+				return `<div lang="` + template.HTML(r.cat.Default()) + `">` + html + `</div>`
+			}
+			return html
+		},
 	}
 }
 
