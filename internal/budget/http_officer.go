@@ -131,7 +131,7 @@ func (h *Handler) officerEditionPage(r *http.Request, e *Edition, cfg *ConfigPag
 	if cfg == nil {
 		cfg, _, _ = h.configPage(r, e, e.Config().JSON(), nil)
 	}
-	settings := settingsOf(e.Config())
+	settings := h.settingsOf(e.Config())
 	page := &OfficerEditionPage{EditionView: h.editionView(r, e, turnout), Config: cfg, Settings: settings, Errors: errs, Counts: map[string]int{},
 		Notice: r.URL.Query().Get("done")}
 	for _, p := range Phases {
