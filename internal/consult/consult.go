@@ -14,6 +14,7 @@
 package consult
 
 import (
+	"github.com/civitas-city/civitas/internal/i18n"
 	"time"
 
 	"github.com/civitas-city/civitas/internal/apperr"
@@ -64,7 +65,15 @@ type Consultation struct {
 	CreatedBy         string
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+	// Versions are the title and summary in the site's other languages.
+	Versions i18n.Versions
 }
+
+// TitleText is the title with its versions in other languages.
+func (c Consultation) TitleText() i18n.Text { return c.Versions.Text("title", c.Title) }
+
+// SummaryText is the summary (Markdown) with its versions.
+func (c Consultation) SummaryText() i18n.Text { return c.Versions.Text("summary", c.Summary) }
 
 // Public reports whether residents may see the consultation.
 func (c *Consultation) Public() bool { return c.Status != StatusDraft }
@@ -77,7 +86,15 @@ type Phase struct {
 	Description    string
 	StartsAt       time.Time
 	EndsAt         time.Time
+	// Versions are the title and description in the site's other languages.
+	Versions i18n.Versions
 }
+
+// TitleText is the phase's title with its versions in other languages.
+func (p Phase) TitleText() i18n.Text { return p.Versions.Text("title", p.Title) }
+
+// DescriptionText is the phase's description with its versions.
+func (p Phase) DescriptionText() i18n.Text { return p.Versions.Text("description", p.Description) }
 
 // Document is a text put to consultation, in Markdown; its paragraphs are
 // commented one by one.
@@ -216,6 +233,9 @@ const (
 	MaxStatement = 300
 	MaxComment   = 4000
 	MaxTitle     = 200
+	// MaxSummary bounds an officer's Markdown summary or description in
+	// another language (the Polish one is not bounded, as before).
+	MaxSummary = 20000
 )
 
 // Errors shown to residents.

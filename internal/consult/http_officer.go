@@ -1,6 +1,7 @@
 package consult
 
 import (
+	"github.com/civitas-city/civitas/internal/i18n"
 	"net/http"
 	"strconv"
 	"time"
@@ -24,10 +25,14 @@ type ConsultationForm struct {
 	District           int
 	Status, Moderation string
 	VerifiedOnly       bool
+	// Other are the title and summary in the site's other languages.
+	Other    []web.LangFields
+	versions i18n.Versions
 }
 
 func (h *Handler) handleOfficerIndex(w http.ResponseWriter, r *http.Request) error {
-	return h.officerIndex(w, r, ConsultationForm{Status: string(StatusDraft), Moderation: string(PostModeration)}, nil)
+	return h.officerIndex(w, r, ConsultationForm{Status: string(StatusDraft), Moderation: string(PostModeration),
+		Other: h.Site.LangFieldsOf(nil, "title", "summary")}, nil)
 }
 
 func (h *Handler) officerIndex(w http.ResponseWriter, r *http.Request, form ConsultationForm, errs web.FormErrors) error {
@@ -44,19 +49,21 @@ func (h *Handler) officerIndex(w http.ResponseWriter, r *http.Request, form Cons
 	return h.render(w, r, "officer_index", "consult.officer.title", errs, p)
 }
 
-func consultationForm(r *http.Request) ConsultationForm {
+func (h *Handler) consultationForm(r *http.Request) ConsultationForm {
 	d, _ := strconv.Atoi(r.PostFormValue("district"))
-	return ConsultationForm{Title: r.PostFormValue("title"), Summary: r.PostFormValue("summary"), District: d,
+	f := ConsultationForm{Title: r.PostFormValue("title"), Summary: r.PostFormValue("summary"), District: d,
 		Status: r.PostFormValue("status"), Moderation: r.PostFormValue("moderation"), VerifiedOnly: r.PostFormValue("verified_only") == "1"}
+	f.Other, f.versions = h.Site.ReadLangFields(r, "", "title", "summary")
+	return f
 }
 
 func (f ConsultationForm) input() ConsultationInput {
 	return ConsultationInput{Title: f.Title, Summary: f.Summary, District: f.District, Status: Status(f.Status),
-		Moderation: Moderation(f.Moderation), VerifiedOnly: f.VerifiedOnly}
+		Moderation: Moderation(f.Moderation), VerifiedOnly: f.VerifiedOnly, Versions: f.versions}
 }
 
 func (h *Handler) handleCreate(w http.ResponseWriter, r *http.Request) error {
-	form := consultationForm(r)
+	form := h.consultationForm(r)
 	c, err := h.Service.Create(r.Context(), officerActor(r), form.input())
 	if err != nil {
 		errs, err := h.formErrors(r, err)
@@ -99,7 +106,10 @@ type MeetingRow struct {
 }
 
 // PhaseForm is a new phase as typed.
-type PhaseForm struct{ Title, Description, Starts, Ends string }
+type PhaseForm struct {
+	Title, Description, Starts, Ends string
+	Other                            []web.LangFields // in the site's other languages
+}
 
 // DocForm is a document as typed.
 type DocForm struct{ Title, Body string }
@@ -152,8 +162,9 @@ func (h *Handler) editPage(w http.ResponseWriter, r *http.Request, errs web.Form
 	}
 	p := EditPage{C: c, PublicURL: consultationURL(c.ID), Action: officerURL(c.ID), Districts: h.Districts,
 		Form: ConsultationForm{Title: c.Title, Summary: c.Summary, District: c.District, Status: string(c.Status),
-			Moderation: string(c.Moderation), VerifiedOnly: c.VerifiedOnly},
-		Report: c.Report, ReportPublic: !c.ReportPublishedAt.IsZero(), Errors: errs, Notice: h.notice(r)}
+			Moderation: string(c.Moderation), VerifiedOnly: c.VerifiedOnly, Other: h.Site.LangFieldsOf(c.Versions, "title", "summary")},
+		PhaseForm: PhaseForm{Other: h.Site.LangFieldsOf(nil, "title", "description")},
+		Report:    c.Report, ReportPublic: !c.ReportPublishedAt.IsZero(), Errors: errs, Notice: h.notice(r)}
 	if p.Phases, err = h.Service.Phases(ctx, c.ID); err != nil {
 		return err
 	}
@@ -210,7 +221,7 @@ func (h *Handler) officerForm(w http.ResponseWriter, r *http.Request, anchor, no
 }
 
 func (h *Handler) handleUpdate(w http.ResponseWriter, r *http.Request) error {
-	form := consultationForm(r)
+	form := h.consultationForm(r)
 	return h.officerForm(w, r, "main", "saved",
 		func() error { return h.Service.Update(r.Context(), officerActor(r), r.PathValue("id"), form.input()) },
 		func(p *EditPage) { p.Form = form })
@@ -219,10 +230,12 @@ func (h *Handler) handleUpdate(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) handleAddPhase(w http.ResponseWriter, r *http.Request) error {
 	form := PhaseForm{Title: r.PostFormValue("phase_title"), Description: r.PostFormValue("phase_description"),
 		Starts: r.PostFormValue("phase_starts"), Ends: r.PostFormValue("phase_ends")}
+	var versions i18n.Versions
+	form.Other, versions = h.Site.ReadLangFields(r, "phase_", "title", "description")
 	return h.officerForm(w, r, "phases", "saved",
 		func() error {
 			_, err := h.Service.AddPhase(r.Context(), officerActor(r), r.PathValue("id"), PhaseInput{Title: form.Title,
-				Description: form.Description, StartsAt: h.parseLocal(form.Starts), EndsAt: h.endOfDay(form.Ends)})
+				Description: form.Description, StartsAt: h.parseLocal(form.Starts), EndsAt: h.endOfDay(form.Ends), Versions: versions})
 			return err
 		},
 		func(p *EditPage) { p.PhaseForm = form })

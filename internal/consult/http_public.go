@@ -1,6 +1,7 @@
 package consult
 
 import (
+	"github.com/civitas-city/civitas/internal/i18n"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -22,15 +23,20 @@ type IndexPage struct {
 
 // ConsultationRow is a consultation as lists show it.
 type ConsultationRow struct {
-	ID, URL, Title, Summary string
-	Status                  Status
-	StatusLabel, Scope      string
-	Phase                   string // the current phase, if any
-	UpdatedAt               time.Time
+	ID, URL            string
+	Title, Summary     i18n.Text // the summary as a plain excerpt
+	Status             Status
+	StatusLabel, Scope string
+	Phase              string // the current phase, if any
+	UpdatedAt          time.Time
 }
 
 func (h *Handler) row(r *http.Request, c *Consultation, phase string) ConsultationRow {
-	return ConsultationRow{ID: c.ID, URL: consultationURL(c.ID), Title: c.Title, Summary: excerpt(plain(c.Summary), 220),
+	summary := i18n.Text{Source: excerpt(plain(c.Summary), 220), Versions: map[string]string{}}
+	for lang, v := range c.Versions["summary"] {
+		summary.Versions[lang] = excerpt(plain(v), 220)
+	}
+	return ConsultationRow{ID: c.ID, URL: consultationURL(c.ID), Title: c.TitleText(), Summary: summary,
 		Status: c.Status, StatusLabel: h.statusLabel(r, c.Status), Scope: h.scopeLabel(r, c.District), Phase: phase, UpdatedAt: c.UpdatedAt}
 }
 
@@ -76,7 +82,7 @@ type ShowPage struct {
 	C            Consultation
 	StatusLabel  string
 	Scope        string
-	Summary      template.HTML
+	Summary      i18n.Text // Markdown
 	Phases       []PhaseView
 	Documents    []DocumentRow
 	Meetings     []MeetingView
@@ -131,7 +137,7 @@ func (h *Handler) handleShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	a := actor(r)
 	p := ShowPage{C: c, StatusLabel: h.statusLabel(r, c.Status), Scope: h.scopeLabel(r, c.District),
-		Summary: web.Markdown(c.Summary, 1), SignedIn: a.UserID != "", SignInURL: signInURL(r), Notice: h.notice(r), CanManage: isOfficer(r), VerifyURL: h.VerifyURL}
+		Summary: c.SummaryText(), SignedIn: a.UserID != "", SignInURL: signInURL(r), Notice: h.notice(r), CanManage: isOfficer(r), VerifyURL: h.VerifyURL}
 	if c.Report != "" && !c.ReportPublishedAt.IsZero() {
 		p.Report = web.Markdown(c.Report, 2)
 	}

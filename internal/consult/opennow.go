@@ -32,7 +32,7 @@ func (o OpenNow) OpenNow(ctx context.Context) ([]web.OpenItem, error) {
 				closes = p.EndsAt
 			}
 		}
-		out = append(out, web.OpenItem{Title: o.S.Catalog.T(lang, "consult.open.item", c.Title), URL: consultationURL(c.ID), Closes: closes, District: c.District})
+		out = append(out, web.OpenItem{Title: o.S.Catalog.T(lang, "consult.open.item", c.TitleText().For(lang)), URL: consultationURL(c.ID), Closes: closes, District: c.District})
 	}
 	return out, nil
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"github.com/civitas-city/civitas/internal/web"
 	"log/slog"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -90,6 +92,25 @@ func field(name, key string) error {
 	return &apperr.Error{Kind: apperr.Invalid, Field: name, Message: key}
 }
 
+// checkVersions checks an officer's texts in other languages: plain text
+// (web.CheckText) of at most their field's limit. A problem names its form
+// field, prefix+FIELD+"_"+LANG.
+func checkVersions(v i18n.Versions, prefix string, limits map[string]int) error {
+	for _, f := range slices.Sorted(maps.Keys(v)) {
+		limit, known := limits[f]
+		for _, lang := range slices.Sorted(maps.Keys(v[f])) {
+			name, t := prefix+f+"_"+lang, v[f][lang]
+			if !known || utf8.RuneCountInString(t) > limit {
+				return field(name, "consult.error.too_long")
+			}
+			if err := web.CheckText(name, t, f == "summary" || f == "description"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // text checks a required text of at most limit characters.
 func text(name, v string, limit int) (string, error) {
 	v = strings.TrimSpace(v)
@@ -115,11 +136,16 @@ type ConsultationInput struct {
 	Status       Status
 	Moderation   Moderation
 	VerifiedOnly bool
+	// Versions are the title and summary in other languages (optional).
+	Versions i18n.Versions
 }
 
 func (s *Service) validate(in *ConsultationInput) error {
 	var err error
 	if in.Title, err = text("title", in.Title, MaxTitle); err != nil {
+		return err
+	}
+	if err := checkVersions(in.Versions, "", map[string]int{"title": MaxTitle, "summary": MaxSummary}); err != nil {
 		return err
 	}
 	in.Summary = strings.TrimSpace(in.Summary)
@@ -148,7 +174,8 @@ func (s *Service) Create(ctx context.Context, a Actor, in ConsultationInput) (Co
 	}
 	now := s.now()
 	c := Consultation{ID: db.NewID(), Title: in.Title, Summary: in.Summary, District: in.District, Status: in.Status,
-		Moderation: in.Moderation, VerifiedOnly: in.VerifiedOnly, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now}
+		Moderation: in.Moderation, VerifiedOnly: in.VerifiedOnly, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now,
+		Versions: in.Versions}
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if err := insertConsultation(ctx, tx, &c); err != nil {
 			return err
@@ -174,6 +201,7 @@ func (s *Service) Update(ctx context.Context, a Actor, id string, in Consultatio
 			return err
 		}
 		c.Title, c.Summary, c.District, c.Status, c.Moderation, c.VerifiedOnly = in.Title, in.Summary, in.District, in.Status, in.Moderation, in.VerifiedOnly
+		c.Versions = in.Versions
 		c.UpdatedAt = s.now()
 		if err := updateConsultation(ctx, tx, &c); err != nil {
 			return err
@@ -260,6 +288,8 @@ func (s *Service) CanTakePart(ctx context.Context, c *Consultation, userID strin
 type PhaseInput struct {
 	Title, Description string
 	StartsAt, EndsAt   time.Time
+	// Versions are the title and description in other languages (optional).
+	Versions i18n.Versions
 }
 
 // AddPhase adds a dated phase.
@@ -274,8 +304,11 @@ func (s *Service) AddPhase(ctx context.Context, a Actor, consultationID string, 
 	if in.EndsAt.IsZero() || in.EndsAt.Before(in.StartsAt) {
 		return Phase{}, field("phase_ends", "consult.error.date_order")
 	}
+	if err := checkVersions(in.Versions, "phase_", map[string]int{"title": MaxTitle, "description": MaxSummary}); err != nil {
+		return Phase{}, err
+	}
 	p := Phase{ID: db.NewID(), ConsultationID: consultationID, Title: title, Description: strings.TrimSpace(in.Description),
-		StartsAt: in.StartsAt, EndsAt: in.EndsAt}
+		StartsAt: in.StartsAt, EndsAt: in.EndsAt, Versions: in.Versions}
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if _, err := getConsultation(ctx, tx, consultationID); err != nil {
 			return err

@@ -3,6 +3,7 @@ package consult
 import (
 	"context"
 	"fmt"
+	"github.com/civitas-city/civitas/internal/i18n"
 	"strings"
 
 	"github.com/civitas-city/civitas/internal/db"
@@ -11,7 +12,7 @@ import (
 // The SQL of consultations, their phases and their documents.
 
 const consultationCols = `id, title, summary, district, status, moderation, verified_only, report, report_published_at,
-	created_by, created_at, updated_at`
+	created_by, created_at, updated_at, versions`
 
 func scanConsultation(sc db.Scanner) (Consultation, error) {
 	var (
@@ -19,19 +20,26 @@ func scanConsultation(sc db.Scanner) (Consultation, error) {
 		status, moderation string
 		published          db.NullTime
 		created, updated   db.Time
+		versions           string
 	)
 	err := sc.Scan(&c.ID, &c.Title, &c.Summary, &c.District, &status, &moderation, &c.VerifiedOnly, &c.Report, &published,
-		&c.CreatedBy, &created, &updated)
+		&c.CreatedBy, &created, &updated, &versions)
+	if err != nil {
+		return c, err
+	}
 	c.Status, c.Moderation = Status(status), Moderation(moderation)
 	c.ReportPublishedAt, c.CreatedAt, c.UpdatedAt = published.Time, created.Time, updated.Time
-	return c, err
+	if c.Versions, err = i18n.ParseVersions(versions); err != nil {
+		return c, fmt.Errorf("consult: consultation %s: versions: %w", c.ID, err)
+	}
+	return c, nil
 }
 
 func insertConsultation(ctx context.Context, q db.Querier, c *Consultation) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO consult_consultations (`+consultationCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		c.ID, c.Title, c.Summary, c.District, string(c.Status), string(c.Moderation), c.VerifiedOnly, c.Report,
-		db.NullTimeOf(c.ReportPublishedAt), c.CreatedBy, db.TS(c.CreatedAt), db.TS(c.UpdatedAt))
+		db.NullTimeOf(c.ReportPublishedAt), c.CreatedBy, db.TS(c.CreatedAt), db.TS(c.UpdatedAt), c.Versions.JSON())
 	if err != nil {
 		return fmt.Errorf("consult: insert consultation: %w", db.MapError(err))
 	}
@@ -40,9 +48,9 @@ func insertConsultation(ctx context.Context, q db.Querier, c *Consultation) erro
 
 func updateConsultation(ctx context.Context, q db.Querier, c *Consultation) error {
 	res, err := q.ExecContext(ctx, `UPDATE consult_consultations SET title = $1, summary = $2, district = $3, status = $4,
-		moderation = $5, verified_only = $6, report = $7, report_published_at = $8, updated_at = $9 WHERE id = $10`,
+		moderation = $5, verified_only = $6, report = $7, report_published_at = $8, updated_at = $9, versions = $11 WHERE id = $10`,
 		c.Title, c.Summary, c.District, string(c.Status), string(c.Moderation), c.VerifiedOnly, c.Report,
-		db.NullTimeOf(c.ReportPublishedAt), db.TS(c.UpdatedAt), c.ID)
+		db.NullTimeOf(c.ReportPublishedAt), db.TS(c.UpdatedAt), c.ID, c.Versions.JSON())
 	if err != nil {
 		return fmt.Errorf("consult: update consultation: %w", db.MapError(err))
 	}
@@ -100,8 +108,9 @@ func listConsultations(ctx context.Context, q db.Querier, f ListFilter) ([]Consu
 }
 
 func insertPhase(ctx context.Context, q db.Querier, p *Phase) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO consult_phases (id, consultation_id, title, description, starts_at, ends_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, p.ID, p.ConsultationID, p.Title, p.Description, db.TS(p.StartsAt), db.TS(p.EndsAt))
+	_, err := q.ExecContext(ctx, `INSERT INTO consult_phases (id, consultation_id, title, description, starts_at, ends_at, versions)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, p.ID, p.ConsultationID, p.Title, p.Description, db.TS(p.StartsAt), db.TS(p.EndsAt),
+		p.Versions.JSON())
 	if err != nil {
 		return fmt.Errorf("consult: insert phase: %w", db.MapError(err))
 	}
@@ -124,13 +133,16 @@ func listPhases(ctx context.Context, q db.Querier, consultationID string) ([]Pha
 		var (
 			p          Phase
 			start, end db.Time
+			versions   string
 		)
-		if err := row.Scan(&p.ID, &p.ConsultationID, &p.Title, &p.Description, &start, &end); err != nil {
+		err := row.Scan(&p.ID, &p.ConsultationID, &p.Title, &p.Description, &start, &end, &versions)
+		if err != nil {
 			return p, err
 		}
 		p.StartsAt, p.EndsAt = start.Time, end.Time
-		return p, nil
-	}, `SELECT id, consultation_id, title, description, starts_at, ends_at
+		p.Versions, err = i18n.ParseVersions(versions)
+		return p, err
+	}, `SELECT id, consultation_id, title, description, starts_at, ends_at, versions
 		FROM consult_phases WHERE consultation_id = $1 ORDER BY starts_at, id`, consultationID)
 	if err != nil {
 		return nil, fmt.Errorf("consult: list phases: %w", err)
