@@ -32,6 +32,7 @@ func init() {
 		routeCase{"GET /admin/reports/units", "admin", "/admin/reports/units"},
 		routeCase{"POST /admin/reports/units", "admin", "/admin/reports/units"},
 		routeCase{"POST /admin/reports/units/{id}/members", "admin", "/admin/reports/units/x/members"},
+		routeCase{"POST /admin/reports/units/{id}/names", "admin", "/admin/reports/units/x/names"},
 		routeCase{"POST /admin/reports/units/{id}/members/remove", "admin", "/admin/reports/units/x/members/remove"},
 		routeCase{"GET /admin/reports/routing", "admin", "/admin/reports/routing"},
 		routeCase{"POST /admin/reports/routing", "admin", "/admin/reports/routing"},

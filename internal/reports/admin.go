@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"github.com/civitas-city/civitas/internal/i18n"
 	"regexp"
 	"slices"
 	"strconv"
@@ -57,6 +58,9 @@ func (s *Service) CreateUnit(ctx context.Context, actor *web.User, u Unit) (*Uni
 	case u.Email != "" && !validEmail(u.Email):
 		return nil, invalid("email", "reports.error.email")
 	}
+	if err := checkUnitVersions(u.Versions, ""); err != nil {
+		return nil, err
+	}
 	u.ID = db.NewID()
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if err := insertUnit(ctx, tx, u, s.now()); err != nil {
@@ -68,6 +72,36 @@ func (s *Service) CreateUnit(ctx context.Context, actor *web.User, u Unit) (*Uni
 		return nil, err
 	}
 	return &u, nil
+}
+
+// SetUnitNames sets a unit's name in the site's other languages. Audited.
+func (s *Service) SetUnitNames(ctx context.Context, actor *web.User, unitID string, v i18n.Versions) error {
+	if err := checkUnitVersions(v, unitID); err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if err := updateUnitVersions(ctx, tx, unitID, v); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, actor, "report.unit.names", "report_unit", unitID, map[string]string{"names": v.JSON()})
+	})
+}
+
+// checkUnitVersions checks a unit's names in other languages; a problem
+// names the form field ("name_en", or "name_en-UNIT" on a unit's own form).
+func checkUnitVersions(v i18n.Versions, unitID string) error {
+	for f, byLang := range v {
+		for lang, name := range byLang {
+			field := "name_" + lang
+			if unitID != "" {
+				field += "-" + unitID
+			}
+			if f != "name" || utf8.RuneCountInString(name) > 200 || strings.ContainsAny(name, "\r\n") {
+				return invalid(field, "reports.error.unit_name")
+			}
+		}
+	}
+	return nil
 }
 
 // AddMember lets the officer with this account email work a unit's queue.

@@ -100,6 +100,7 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("GET /admin/reports/units", web.Admin, h.handleUnits)
 	handle("POST /admin/reports/units", web.Admin, h.handleCreateUnit)
 	handle("POST /admin/reports/units/{id}/members", web.Admin, h.handleAddMember)
+	handle("POST /admin/reports/units/{id}/names", web.Admin, h.handleUnitNames)
 	handle("POST /admin/reports/units/{id}/members/remove", web.Admin, h.handleRemoveMember)
 	handle("GET /admin/reports/routing", web.Admin, h.handleRouting)
 	handle("POST /admin/reports/routing", web.Admin, h.handleSetRoute)

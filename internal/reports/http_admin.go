@@ -3,6 +3,7 @@ package reports
 import (
 	"encoding/json"
 	"errors"
+	"github.com/civitas-city/civitas/internal/i18n"
 	"net/http"
 	"strconv"
 	"strings"
@@ -94,6 +95,8 @@ type UnitsPage struct {
 	Name  string
 	Email string
 	Done  string
+	// Other are the new unit's name fields in the other languages.
+	Other []web.LangFields
 }
 
 func (h *Handler) unitsPage(r *http.Request) (*UnitsPage, error) {
@@ -102,7 +105,7 @@ func (h *Handler) unitsPage(r *http.Request) (*UnitsPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &UnitsPage{Units: units}
+	p := &UnitsPage{Units: units, Other: h.Site.LangFieldsOf(nil, "name")}
 	for _, k := range UnitKinds {
 		p.Kinds = append(p.Kinds, Option{Value: k, Label: h.Site.Catalog.T(lang, "reports.unit.kind."+k), Selected: k == r.PostFormValue("kind")})
 	}
@@ -114,7 +117,7 @@ func (h *Handler) handleUnits(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if d := r.URL.Query().Get("done"); d == "unit" || d == "member" || d == "removed" {
+	if d := r.URL.Query().Get("done"); d == "unit" || d == "member" || d == "removed" || d == "names" {
 		p.Done = h.Site.Catalog.T(web.Lang(r.Context()), "reports.units.done."+d)
 	}
 	return h.Site.Render(w, r, http.StatusOK, "reports/units", "reports.units.title", p)
@@ -134,11 +137,29 @@ func (h *Handler) unitsAgain(w http.ResponseWriter, r *http.Request, err error) 
 
 func (h *Handler) handleCreateUnit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	_, err := h.Service.CreateUnit(ctx, web.CurrentUser(ctx), Unit{Name: r.PostFormValue("name"), Kind: r.PostFormValue("kind"), Email: r.PostFormValue("email")})
+	_, versions := h.Site.ReadLangFields(r, "", "name")
+	_, err := h.Service.CreateUnit(ctx, web.CurrentUser(ctx), Unit{Name: r.PostFormValue("name"), Kind: r.PostFormValue("kind"),
+		Email: r.PostFormValue("email"), Versions: versions})
 	if err != nil {
 		return h.unitsAgain(w, r, err)
 	}
 	http.Redirect(w, r, "/admin/reports/units?done=unit", http.StatusSeeOther)
+	return nil
+}
+
+// handleUnitNames saves a unit's name in the site's other languages; its
+// fields are named name_LANG-UNIT so every unit's form on the page is apart.
+func (h *Handler) handleUnitNames(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	versions := i18n.Versions{}
+	for _, lang := range h.Site.Catalog.Languages()[1:] {
+		versions.Set("name", lang, r.PostFormValue("name_"+lang+"-"+id))
+	}
+	if err := h.Service.SetUnitNames(ctx, web.CurrentUser(ctx), id, versions); err != nil {
+		return h.unitsAgain(w, r, err)
+	}
+	http.Redirect(w, r, "/admin/reports/units?done=names", http.StatusSeeOther)
 	return nil
 }
 

@@ -19,6 +19,7 @@
 package reports
 
 import (
+	"github.com/civitas-city/civitas/internal/i18n"
 	"maps"
 	"slices"
 	"time"
@@ -85,13 +86,15 @@ var OfficerChannels = []string{ChannelPhone, ChannelCounter, ChannelEmail}
 
 // Case is one report and the case it became.
 type Case struct {
-	ID          string
-	Number      int64 // the public case number, also the Open311 service_request_id
-	Category    string
-	UnitID      string
-	UnitName    string
-	Status      Status
-	Description string
+	ID       string
+	Number   int64 // the public case number, also the Open311 service_request_id
+	Category string
+	UnitID   string
+	UnitName string
+	// UnitVersions are the unit's name in other languages.
+	UnitVersions i18n.Versions
+	Status       Status
+	Description  string
 	// HasPoint tells whether Lat/Lon hold a location; a report may give an
 	// address or a landmark instead.
 	HasPoint bool
@@ -235,7 +238,12 @@ type Unit struct {
 	Kind    string // department, company
 	Email   string
 	Members []string // officers' emails
+	// Versions are the name in the site's other languages (field "name").
+	Versions i18n.Versions
 }
+
+// NameText is the unit's name with its versions in other languages.
+func (u Unit) NameText() i18n.Text { return u.Versions.Text("name", u.Name) }
 
 // Unit kinds.
 var UnitKinds = []string{"department", "company"}
@@ -273,3 +281,7 @@ type Feedback struct {
 	Comment    string
 	AnsweredAt time.Time
 }
+
+// UnitNameText is the case's unit's name with its versions in other
+// languages.
+func (c Case) UnitNameText() i18n.Text { return c.UnitVersions.Text("name", c.UnitName) }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"github.com/civitas-city/civitas/internal/i18n"
 	"strconv"
 	"strings"
 	"time"
@@ -15,7 +16,7 @@ import (
 
 // The SQL of cases and their history.
 
-const caseColumns = `c.id, c.number, c.category_code, COALESCE(c.unit_id, ''), COALESCE(u.name, ''), c.status,
+const caseColumns = `c.id, c.number, c.category_code, COALESCE(c.unit_id, ''), COALESCE(u.name, ''), COALESCE(u.versions, '{}'), c.status,
 	c.description, c.lat, c.lon, c.address, c.district, c.channel, c.lang, COALESCE(c.reporter_id, ''),
 	c.reporter_email, c.reporter_name, c.reporter_phone, c.token, COALESCE(c.api_key_id, ''), c.device_id,
 	c.account_id, c.media_url, c.attributes, c.status_notes, COALESCE(c.duplicate_of, 0), c.referred_to,
@@ -30,8 +31,9 @@ func scanCase(s db.Scanner) (Case, error) {
 		lat, lon                    sql.NullFloat64
 		created, updated            db.Time
 		expected, resolved, closedT db.NullTime
+		unitVersions                string
 	)
-	err := s.Scan(&c.ID, &c.Number, &c.Category, &c.UnitID, &c.UnitName, &status,
+	err := s.Scan(&c.ID, &c.Number, &c.Category, &c.UnitID, &c.UnitName, &unitVersions, &status,
 		&c.Description, &lat, &lon, &c.Address, &c.District, &c.Channel, &c.Lang, &c.ReporterID,
 		&c.ReporterEmail, &c.ReporterName, &c.ReporterPhone, &c.Token, &c.APIKeyID, &c.DeviceID,
 		&c.AccountID, &c.MediaURL, &attrs, &c.StatusNotes, &c.DuplicateOf, &c.ReferredTo,
@@ -41,6 +43,9 @@ func scanCase(s db.Scanner) (Case, error) {
 		return c, err
 	}
 	c.Status = Status(status)
+	if c.UnitVersions, err = i18n.ParseVersions(unitVersions); err != nil {
+		return c, fmt.Errorf("reports: case %s unit versions: %w", c.ID, err)
+	}
 	if lat.Valid && lon.Valid {
 		c.HasPoint, c.Lat, c.Lon = true, lat.Float64, lon.Float64
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/civitas-city/civitas/internal/i18n"
 	"strings"
 	"time"
 
@@ -17,10 +18,17 @@ import (
 
 func listUnits(ctx context.Context, q db.Querier) ([]Unit, error) {
 	out, err := db.Query(ctx, q, func(row db.Scanner) (Unit, error) {
-		var u Unit
-		err := row.Scan(&u.ID, &u.Name, &u.Kind, &u.Email)
+		var (
+			u        Unit
+			versions string
+		)
+		if err := row.Scan(&u.ID, &u.Name, &u.Kind, &u.Email, &versions); err != nil {
+			return u, err
+		}
+		var err error
+		u.Versions, err = i18n.ParseVersions(versions)
 		return u, err
-	}, `SELECT id, name, kind, email FROM report_units ORDER BY name`)
+	}, `SELECT id, name, kind, email, versions FROM report_units ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("reports: units: %w", err)
 	}
@@ -45,14 +53,25 @@ func listUnits(ctx context.Context, q db.Querier) ([]Unit, error) {
 }
 
 func insertUnit(ctx context.Context, q db.Querier, u Unit, now time.Time) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO report_units (id, name, kind, email, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		u.ID, u.Name, u.Kind, u.Email, db.TS(now))
+	_, err := q.ExecContext(ctx, `INSERT INTO report_units (id, name, kind, email, created_at, versions) VALUES ($1, $2, $3, $4, $5, $6)`,
+		u.ID, u.Name, u.Kind, u.Email, db.TS(now), u.Versions.JSON())
 	if err != nil {
 		err = db.MapError(err)
 		if apperr.Is(err, apperr.Conflict) {
 			return &apperr.Error{Kind: apperr.Conflict, Field: "name", Message: "reports.error.unit_exists", Err: err}
 		}
 		return fmt.Errorf("reports: insert unit: %w", err)
+	}
+	return nil
+}
+
+func updateUnitVersions(ctx context.Context, q db.Querier, id string, v i18n.Versions) error {
+	res, err := q.ExecContext(ctx, `UPDATE report_units SET versions = $1 WHERE id = $2`, v.JSON(), id)
+	if err != nil {
+		return fmt.Errorf("reports: unit versions: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperr.E(apperr.NotFound, "reports.error.unit_unknown")
 	}
 	return nil
 }
