@@ -14,18 +14,9 @@ import (
 	"github.com/civitas-city/civitas/internal/db/dbtest"
 )
 
+// Parsing and formatting are internal/money's (tested there); the budget
+// adds the exact conversions for the counting engine.
 func TestMoney(t *testing.T) {
-	for in, want := range map[string]int64{"1716138.17": 171613817, "1 716 138,17": 171613817, "250000": 25000000, "12,5": 1250,
-		"0.01": 1, "7 zł": 700, "100\u00a0000 PLN": 10000000} {
-		if got, err := budget.ParseMoney(in); err != nil || got != want {
-			t.Errorf("ParseMoney(%q) = %d, %v; want %d", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"", "-5", "1.234", "1e6", "12,", "abc", "1.2.3", "99999999999999999"} {
-		if _, err := budget.ParseMoney(bad); err == nil {
-			t.Errorf("ParseMoney(%q) accepted", bad)
-		}
-	}
 	for g, want := range map[int64]string{171613817: "1716138.17", 25000000: "250000", 1250: "12.5", 1: "0.01"} {
 		if got := budget.MoneyDecimal(g); got != want {
 			t.Errorf("MoneyDecimal(%d) = %s, want %s", g, got, want)
@@ -34,12 +25,6 @@ func TestMoney(t *testing.T) {
 		if err != nil || back != g {
 			t.Errorf("RatMoney(MoneyRat(%d)) = %d, %v", g, back, err)
 		}
-	}
-	if got := budget.FormatMoney("pl", 171613817); got != "1\u00a0716\u00a0138,17\u00a0zł" {
-		t.Errorf("pl: %q", got)
-	}
-	if got := budget.FormatMoney("en", 25000000); got != "PLN\u00a0250,000" {
-		t.Errorf("en: %q", got)
 	}
 }
 

@@ -1,7 +1,7 @@
 package budget
 
 import (
-	"errors"
+	"github.com/civitas-city/civitas/internal/money"
 	"math/big"
 	"strconv"
 	"strings"
@@ -10,44 +10,10 @@ import (
 // Money is kept as int64 grosze (1/100 zł) everywhere; the counting engine
 // takes exact rationals, and the conversion is exact both ways.
 
-var errMoney = errors.New("budget: not an amount in złoty with at most two decimals")
+var errMoney = money.ErrAmount
 
-// ParseMoney reads an amount in złoty as people and files write it:
-// "1716138.17", "1 716 138,17", "250000", "12,5". Spaces (also no-break)
-// and a trailing "zł" or "PLN" are ignored; more than two decimals, signs
-// and anything else are refused.
-func ParseMoney(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	s = strings.TrimSuffix(strings.TrimSuffix(s, "zł"), "PLN")
-	s = strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\u00a0' || r == '\u202f' {
-			return -1
-		}
-		return r
-	}, s)
-	s = strings.ReplaceAll(s, ",", ".")
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	if whole == "" || len(frac) > 2 || (hasFrac && frac == "") {
-		return 0, errMoney
-	}
-	for _, r := range whole + frac {
-		if r < '0' || r > '9' {
-			return 0, errMoney
-		}
-	}
-	if len(whole) > 15 {
-		return 0, errMoney
-	}
-	zl, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil {
-		return 0, errMoney
-	}
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	gr, _ := strconv.ParseInt(frac, 10, 64)
-	return zl*100 + gr, nil
-}
+// ParseMoney reads an amount in złoty (money.Parse).
+func ParseMoney(s string) (int64, error) { return money.Parse(s) }
 
 // MoneyRat is grosze as an exact number of złoty, for the engine.
 func MoneyRat(grosze int64) *big.Rat { return big.NewRat(grosze, 100) }
@@ -79,39 +45,8 @@ func MoneyDecimal(grosze int64) string {
 	return s
 }
 
-// FormatMoney writes grosze for people in lang: "1 716 138,17 zł" in
-// Polish and Ukrainian, "PLN 1,716,138.17" in English. Whole amounts have
-// no decimals.
-func FormatMoney(lang string, grosze int64) string {
-	neg := grosze < 0
-	if neg {
-		grosze = -grosze
-	}
-	group, dec := "\u00a0", ","
-	if lang == "en" {
-		group, dec = ",", "."
-	}
-	digits := strconv.FormatInt(grosze/100, 10)
-	var b strings.Builder
-	for i, r := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteString(group)
-		}
-		b.WriteRune(r)
-	}
-	if gr := grosze % 100; gr != 0 {
-		b.WriteString(dec)
-		b.WriteString(strconv.FormatInt(100+gr, 10)[1:])
-	}
-	s := b.String()
-	if neg {
-		s = "-" + s
-	}
-	if lang == "en" {
-		return "PLN\u00a0" + s
-	}
-	return s + "\u00a0zł"
-}
+// FormatMoney writes grosze for people in lang (money.Format).
+func FormatMoney(lang string, grosze int64) string { return money.Format(lang, grosze) }
 
 // FormatInt writes n with the digit grouping of lang.
 func FormatInt(lang string, n int) string {

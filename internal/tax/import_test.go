@@ -1,10 +1,10 @@
 package tax
 
 import (
-	"log/slog"
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"strings"
 	"testing"

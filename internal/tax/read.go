@@ -3,6 +3,7 @@ package tax
 import (
 	"errors"
 	"fmt"
+	"github.com/civitas-city/civitas/internal/money"
 	"io"
 	"strconv"
 	"strings"
@@ -237,37 +238,19 @@ func dateField(v string, line int, fail func(int, string, string)) time.Time {
 	return t
 }
 
-// amountField reads an amount in złoty ("1234.56" or "1234,56"), as grosze;
+// amountField reads an amount in złoty ("1234.56", "1 234,56") as grosze;
 // empty is 0 unless required. Negative amounts are refused.
 func amountField(v string, required bool, line int, field string, fail func(int, string, string)) int64 {
-	if v == "" && !required {
+	switch {
+	case v == "" && !required:
+		return 0
+	case strings.HasPrefix(v, "-"):
+		fail(line, field, "a negative amount is not allowed")
 		return 0
 	}
-	g, err := ParseAmount(v)
+	g, err := money.Parse(v)
 	if err != nil {
-		fail(line, field, err.Error())
+		fail(line, field, "an amount in złoty such as 1234.56")
 	}
 	return g
-}
-
-// ParseAmount reads złoty with at most two decimals ("1234.56", "1234,5",
-// "1 234,56") as grosze.
-func ParseAmount(v string) (int64, error) {
-	v = strings.NewReplacer(" ", "", "\u00a0", "").Replace(strings.TrimSpace(v))
-	if strings.HasPrefix(v, "-") {
-		return 0, errors.New("a negative amount is not allowed")
-	}
-	whole, frac, _ := strings.Cut(strings.Replace(v, ",", ".", 1), ".")
-	if whole == "" || len(frac) > 2 || len(whole) > 12 {
-		return 0, errors.New("an amount in złoty such as 1234.56")
-	}
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	n, err1 := strconv.ParseInt(whole, 10, 64)
-	f, err2 := strconv.ParseInt(frac, 10, 64)
-	if err1 != nil || err2 != nil || n < 0 || f < 0 {
-		return 0, errors.New("an amount in złoty such as 1234.56")
-	}
-	return n*100 + f, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/civitas-city/civitas/internal/money"
 	"time"
 
 	"github.com/civitas-city/civitas/internal/db"
@@ -133,19 +134,10 @@ func (s *Service) remind(ctx context.Context, userID, email, lang string, l *Lia
 		what := t("tax.kind." + string(l.Kind))
 		m := mail.Message{To: email,
 			Subject: t("tax.mail."+kind+".subject", what, l.Year),
-			Text: t("tax.mail."+kind+".body", what, l.Year, i.N, formatMoney(i.Open()), i.Due.Format(day)) + "\n\n" +
+			Text: t("tax.mail."+kind+".body", what, l.Year, i.N, money.Format(lang, i.Open()), i.Due.Format(day)) + "\n\n" +
 				s.BaseURL + "/taxes/" + l.ID + "/pay/" + fmt.Sprint(i.N) + "\n"}
 		queued = true
 		return mail.Enqueue(ctx, tx, m)
 	})
 	return queued, err
-}
-
-// formatMoney writes grosze as złoty for mail ("1 234,56 zł").
-func formatMoney(g int64) string {
-	s := fmt.Sprintf("%d", g/100)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "\u00a0" + s[i:]
-	}
-	return fmt.Sprintf("%s,%02d zł", s, g%100)
 }
