@@ -77,6 +77,7 @@ var moduleWirings = []func(*platform) (wired, error){
 	wireAddresses,
 	wireReports,
 	wireDistricts,
+	wireTax,
 	wireFiles,
 }
 

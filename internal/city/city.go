@@ -71,6 +71,16 @@ type Profile struct {
 	// Contact is who runs the site, for the contact, help and privacy
 	// pages. Optional: an empty field is shown as not filled in yet.
 	Contact Contact
+	// Taxes is whom residents pay local taxes to; optional.
+	Taxes Taxes
+}
+
+// Taxes is the "taxes" object of city.json: the recipient of transfers of
+// local taxes and fees (the payer's account number comes with each
+// liability from the finance system).
+type Taxes struct {
+	Recipient string `json:"recipient"` // the name on a transfer: "Gmina Miejska Kraków"
+	NIP       string `json:"nip"`       // the recipient's NIP, optional
 }
 
 // Contact is the "contact" object of city.json.
@@ -95,6 +105,7 @@ type fileJSON struct {
 	Currency  string            `json:"currency"`
 	Codes     map[string]string `json:"codes"`
 	Contact   Contact           `json:"contact"`
+	Taxes     Taxes             `json:"taxes"`
 	Map       struct {
 		Center *[2]float64 `json:"center"` // [lon, lat], as in GeoJSON
 	} `json:"map"`
@@ -261,6 +272,7 @@ func loadCityFile(fsys fs.FS) (*Profile, error) {
 		Currency:  f.Currency,
 		Codes:     f.Codes,
 		Contact:   f.Contact,
+		Taxes:     f.Taxes,
 	}
 	if f.Map.Center != nil {
 		p.Center = *f.Map.Center

@@ -109,9 +109,13 @@ func (s *Service) statement(ctx context.Context, by, payer string) (Statement, e
 }
 
 // MyLiability is one liability of the signed-in resident, with the date of
-// the data; ErrNotFound when it is not theirs (or does not exist).
+// the data; ErrNotFound when it is not theirs, does not exist, or they are
+// not a verified resident (a page never tells whose a liability is).
 func (s *Service) MyLiability(ctx context.Context, userID, id string) (*Liability, time.Time, error) {
 	st, err := s.Mine(ctx, userID)
+	if errors.Is(err, ErrNotVerified) {
+		return nil, time.Time{}, ErrNotFound
+	}
 	if err != nil {
 		return nil, time.Time{}, err
 	}
