@@ -18,7 +18,9 @@ const DemoAccount = "96123456780000000000000001"
 // limit. Running it again changes nothing (the same file is one import).
 func SeedDemo(ctx context.Context, s *Service, residentPESEL string, now time.Time) error {
 	y := now.Year()
-	d := func(year int, m time.Month, day int) string { return time.Date(year, m, day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly) }
+	d := func(year int, m time.Month, day int) string {
+		return time.Date(year, m, day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+	}
 	rows := [][]string{
 		{"L", fmt.Sprintf("DP-%d-000101", y-1), residentPESEL, "", "property", fmt.Sprint(y - 1), fmt.Sprintf("DP/101/%d", y-1), DemoAccount, "1234.56", "", "", "", ""},
 		{"I", fmt.Sprintf("DP-%d-000101", y-1), "", "", "", "", "", "", "617.28", "", "", "1", d(y-1, 3, 15)},
