@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/civitas-city/civitas/internal/tax/taxcli"
+	"os"
 	"runtime/debug"
 
 	"github.com/civitas-city/civitas/internal/budget/importcli"
@@ -51,6 +53,8 @@ func Run(ctx context.Context, cfg config.Config) error {
 		return exitCode(censusMain(ctx, cfg))
 	case config.CmdAddresses:
 		return exitCode(addressesMain(ctx, cfg))
+	case config.CmdTax:
+		return exitCode(taxcli.Main(ctx, cfg.Args, cfg.Stdout, cfg.Stderr, os.Getenv))
 	case config.CmdServe, config.CmdDemo:
 		srv, err := Start(ctx, cfg)
 		if err != nil {

@@ -29,6 +29,7 @@ const (
 	CmdOpinion   = "opinion"
 	CmdCensus    = "census"
 	CmdAddresses = "addresses"
+	CmdTax       = "tax"
 	CmdBackup    = "backup"
 )
 
@@ -151,6 +152,7 @@ Usage:
   civitas backup  --out FILE       a consistent copy of the running database
   civitas census  import FILE.csv  load the residents' register (hashed identifiers only)
   civitas addresses import FILE.csv  load the address gazetteer (the register's address points)
+  civitas tax     import FILE.csv  load the finance system's export of local taxes (docs/tax.md)
   civitas pb      COMMAND ...      participatory budget tools (count, stats, import); "civitas pb help"
   civitas opinion COMMAND ...      consultation opinion map; "civitas opinion help"
   civitas version                  print the version
@@ -176,7 +178,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	case CmdVersion, "-version", "--version":
 		cfg.Command = CmdVersion
 		return cfg, nil
-	case CmdPB, CmdOpinion, CmdCensus, CmdAddresses:
+	case CmdPB, CmdOpinion, CmdCensus, CmdAddresses, CmdTax:
 		cfg.Args = args
 		return cfg, nil
 	case CmdServe, CmdDemo, CmdMigrate, CmdBackup:

@@ -18,6 +18,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -142,4 +143,24 @@ func (w *writer) flush(ctx context.Context) error {
 	}
 	w.rows = w.rows[:0]
 	return nil
+}
+
+// KeyFromEnv reads the secret key the way the server does, for the
+// command-line importers: CIVITAS_SECRET_KEY, or the file
+// CIVITAS_SECRET_KEY_FILE names; ErrShortKey when it is missing or short.
+func KeyFromEnv(getenv func(string) string) ([]byte, error) {
+	k := getenv("CIVITAS_SECRET_KEY")
+	if k == "" {
+		if path := getenv("CIVITAS_SECRET_KEY_FILE"); path != "" {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return nil, fmt.Errorf("CIVITAS_SECRET_KEY_FILE cannot be read: %w", err)
+			}
+			k = strings.TrimSpace(string(b))
+		}
+	}
+	if len(k) < MinKeyLen {
+		return nil, ErrShortKey
+	}
+	return []byte(k), nil
 }

@@ -74,7 +74,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return 2
 	}
 	name := fs.Arg(0)
-	key, err := secretKey(getenv)
+	key, err := census.KeyFromEnv(getenv)
 	if err != nil {
 		fmt.Fprintln(stderr, "civitas census import:", err)
 		return 2
@@ -134,25 +134,6 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		fmt.Fprintf(stdout, "%d verified resident(s) are no longer in the register and lose register-based verification\n", n)
 	}
 	return 0
-}
-
-// secretKey reads CIVITAS_SECRET_KEY, or the file CIVITAS_SECRET_KEY_FILE
-// names, as the server does.
-func secretKey(getenv func(string) string) ([]byte, error) {
-	k := getenv("CIVITAS_SECRET_KEY")
-	if k == "" {
-		if path := getenv("CIVITAS_SECRET_KEY_FILE"); path != "" {
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return nil, fmt.Errorf("CIVITAS_SECRET_KEY_FILE cannot be read: %w", err)
-			}
-			k = strings.TrimSpace(string(b))
-		}
-	}
-	if len(k) < census.MinKeyLen {
-		return nil, census.ErrShortKey
-	}
-	return []byte(k), nil
 }
 
 func or(a, b string) string {
