@@ -98,6 +98,7 @@ func setupMain(args []string) error {
 	ahead := fs.Duration("seen-ahead", 15*time.Minute, "stamp the sessions as last seen this far ahead, so the once-a-minute session refresh does not write during the run")
 	allowChange := fs.Bool("allow-change", false, "let residents change their ballots")
 	referendum := fs.String("referendum", "", "create a referendum with this slug instead of a budget edition")
+	pesels := fs.String("pesels", "", "also write the voters' synthetic PESELs here, one a line in the order of -out (for benchmarks that file data under them, such as scripts/bench-tax)")
 	fs.Parse(args)
 	if len(*key) < census.MinKeyLen {
 		return census.ErrShortKey
@@ -124,10 +125,15 @@ func setupMain(args []string) error {
 	}
 	// -voters 0 adds a vote for the voters of an earlier setup: the
 	// register (which setupVoters replaces) is left alone.
-	var tokens []string
+	var tokens, peselList []string
 	if *n > 0 {
-		if tokens, err = setupVoters(ctx, d, []byte(*key), profile.Districts.Len(), *n, *ahead); err != nil {
+		if tokens, peselList, err = setupVoters(ctx, d, []byte(*key), profile.Districts.Len(), *n, *ahead); err != nil {
 			return fmt.Errorf("voters: %w", err)
+		}
+	}
+	if *pesels != "" {
+		if err := os.WriteFile(*pesels, []byte(strings.Join(peselList, "\n")+"\n"), 0o600); err != nil {
+			return err
 		}
 	}
 	f, err := os.Create(*out)
@@ -216,10 +222,10 @@ func setupReferendum(ctx context.Context, d *db.DB, key []byte, slug string) err
 }
 
 // setupVoters creates n verified residents with a session each and returns
-// their session tokens. Birth dates and districts cycle; the PESELs are
+// their session tokens and PESELs. Birth dates and districts cycle; the PESELs are
 // synthetic (pesel.Generate) and only their keyed hashes are stored. The
 // sessions look last seen ahead from now.
-func setupVoters(ctx context.Context, d *db.DB, key []byte, districts, n int, ahead time.Duration) ([]string, error) {
+func setupVoters(ctx context.Context, d *db.DB, key []byte, districts, n int, ahead time.Duration) (tokens, pesels []string, err error) {
 	now := db.TS(time.Now())
 	type voter struct {
 		pesel string
@@ -235,12 +241,12 @@ func setupVoters(ctx context.Context, d *db.DB, key []byte, districts, n int, ah
 		entries[i] = census.Entry{Hash: census.Hash(key, p), BirthDate: birth, District: 1 + i%districts}
 	}
 	if err := d.InTx(ctx, func(tx *sql.Tx) error { return census.Replace(ctx, tx, entries, now) }); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// One password hash for all: hashing each (argon2id, 0.13 s) would take hours.
 	hash, err := accounts.HashPassword(rand.Text())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	acc := &accounts.Service{DB: d}
 	const chunk = 500
@@ -257,12 +263,12 @@ func setupVoters(ctx context.Context, d *db.DB, key []byte, districts, n int, ah
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	ids := &identity.Service{DB: d, Key: key}
 	sessions := &session.Store{DB: d, MaxAge: 30 * 24 * time.Hour, Now: func() time.Time { return now.Add(ahead) }}
-	tokens := make([]string, n)
+	tokens = make([]string, n)
 	// A few at a time: PostgreSQL overlaps them; SQLite queues the writes.
 	const workers = 4
 	errs := make([]error, workers)
@@ -280,7 +286,11 @@ func setupVoters(ctx context.Context, d *db.DB, key []byte, districts, n int, ah
 		})
 	}
 	wg.Wait()
-	return tokens, errors.Join(errs...)
+	pesels = make([]string, n)
+	for i, v := range voters {
+		pesels[i] = v.pesel
+	}
+	return tokens, pesels, errors.Join(errs...)
 }
 
 // --- stamp -------------------------------------------------------------------------------

@@ -5,8 +5,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http/httptest"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/civitas-city/civitas/internal/i18n"
@@ -30,5 +33,21 @@ func TestClientGoneIsNotAnError(t *testing.T) {
 	s.Error(httptest.NewRecorder(), httptest.NewRequest("GET", "/api/v1/me", nil), fmt.Errorf("store: %w", context.Canceled))
 	if !strings.Contains(logs.String(), "level=ERROR") {
 		t.Errorf("a cancelled query with the client waiting was not logged: %q", logs.String())
+	}
+}
+
+// Writing to a connection the client has closed is no server error either.
+func TestBrokenPipeIsClientGone(t *testing.T) {
+	r := httptest.NewRequest("GET", "/taxes", nil)
+	for _, err := range []error{
+		&net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("write", syscall.EPIPE)},
+		fmt.Errorf("render: %w", &net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("write", syscall.ECONNRESET)}),
+	} {
+		if !ClientGone(r, err) {
+			t.Errorf("ClientGone(%v) = false", err)
+		}
+	}
+	if ClientGone(r, fmt.Errorf("store: disk full")) {
+		t.Error("an error of ours counts as the client gone")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/i18n"
@@ -70,6 +71,11 @@ func (s *Site) WriteErrorsUnder(prefix string, write func(w http.ResponseWriter,
 // connection before the answer (the request's context was cancelled), as
 // opposed to a failure of ours.
 func ClientGone(r *http.Request, err error) bool {
+	if errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) {
+		// Writing the answer failed because the client closed the
+		// connection (a load client stopping, a phone losing signal).
+		return true
+	}
 	return r.Context().Err() != nil && errors.Is(err, context.Canceled)
 }
 
