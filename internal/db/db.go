@@ -92,7 +92,11 @@ func openSQLite(path string) (*DB, error) {
 			return nil, fmt.Errorf("db: sqlite: %w", err)
 		}
 	}
-	u := url.URL{Scheme: "file", Opaque: path, RawQuery: sqliteParams}
+	// The path goes into a URI: '#', '?' and '%' in it (a test named
+	// "Test/sqlite#01") must be escaped, or the rest is cut off and
+	// another database file is opened.
+	escaped := strings.NewReplacer("%", "%25", "#", "%23", "?", "%3F").Replace(path)
+	u := url.URL{Scheme: "file", Opaque: escaped, RawQuery: sqliteParams}
 	sdb, err := sql.Open("sqlite", u.String())
 	if err != nil {
 		return nil, fmt.Errorf("db: sqlite: %w", err)

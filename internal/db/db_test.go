@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"os"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -163,5 +164,28 @@ func TestDatabaseFilesArePrivate(t *testing.T) {
 		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
 			t.Errorf("%s has mode %o: others may read it", name, perm)
 		}
+	}
+}
+
+// A path with '#' or '?' (a subtest's temporary directory, "sqlite#01")
+// opens that very file, not a file named by the part before the '#'.
+func TestSQLitePathWithHash(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"a#1.db", "a#2.db", "b?c.db", "d%41.db"} {
+		path := filepath.Join(dir, name)
+		d, err := db.Open(context.Background(), "sqlite:"+path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.ExecContext(context.Background(), `CREATE TABLE t (x INTEGER)`); err != nil {
+			t.Errorf("%s: %v (another file was opened)", name, err)
+		}
+		d.Close()
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("%s was not created: %v", name, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "a")); err == nil {
+		t.Error("the path was cut at '#'")
 	}
 }

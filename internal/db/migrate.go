@@ -66,7 +66,11 @@ func provider(d *DB) (*goose.Provider, error) {
 		return nil, err
 	}
 	dialect := goose.DialectSQLite3
-	opts := []goose.ProviderOption{goose.WithGoMigrations(goMigrations(d.Dialect)...)}
+	// Modules are built in parallel and their migrations are numbered by
+	// module, so a database may have run a later number before an earlier
+	// one lands (a demo kept with --data): it is applied then, not refused.
+	// Each migration touches its own module's tables only.
+	opts := []goose.ProviderOption{goose.WithGoMigrations(goMigrations(d.Dialect)...), goose.WithAllowOutofOrder(true)}
 	if d.Dialect == Postgres {
 		dialect = goose.DialectPostgres
 		locker, err := postgresLocker()
