@@ -4,16 +4,15 @@ package addressescli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
+	"github.com/civitas-city/civitas/internal/importcmd"
+
 	"github.com/civitas-city/civitas/internal/addresses"
-	"github.com/civitas-city/civitas/internal/db"
 )
 
 // Usage is the command's help text.
@@ -39,75 +38,39 @@ Exit status: 0 imported, 1 the database failed, 2 wrong usage or a bad file.
 
 // Main runs "civitas addresses ARGS" and returns the exit status.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, Usage)
-		return 2
-	}
-	switch args[0] {
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, Usage)
-		return 0
-	case "import":
-		return runImport(ctx, args[1:], stdout, stderr, getenv)
-	}
-	fmt.Fprintf(stderr, "civitas addresses: unknown command %q\n\n%s", args[0], Usage)
-	return 2
+	return importcmd.Main("addresses", Usage, args, stdout, stderr, func(args []string) int {
+		return runImport(ctx, args, stdout, stderr, getenv)
+	})
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	fs := flag.NewFlagSet("civitas addresses import", flag.ContinueOnError)
+	cmd := importcmd.Command{Name: "civitas addresses import", Stderr: stderr}
+	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	def := getenv("CIVITAS_DB")
-	if def == "" {
-		def = "sqlite:data/civitas.db"
+	dsn := importcmd.DBFlag(fs, getenv)
+	if status, ok := importcmd.ParseFlags(fs, args); !ok {
+		return status
 	}
-	dsn := fs.String("db", def, "database: sqlite:PATH or postgres://... (CIVITAS_DB)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	name, in, closeIn, ok := cmd.File(fs)
+	if !ok {
+		return importcmd.BadInput
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "civitas addresses import: name one CSV file (or - for standard input)")
-		return 2
-	}
-	name := fs.Arg(0)
-	var in io.Reader = os.Stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			fmt.Fprintln(stderr, "civitas addresses import:", err)
-			return 2
-		}
-		defer f.Close()
-		in = f
-	}
-	d, err := db.Open(ctx, *dsn)
+	defer closeIn()
+	d, err := cmd.Open(ctx, *dsn)
 	if err != nil {
-		fmt.Fprintln(stderr, "civitas addresses import:", err)
-		return 1
+		return cmd.Fail(importcmd.Failed, err)
 	}
 	defer d.Close()
-	if _, err := db.Migrate(ctx, d); err != nil {
-		fmt.Fprintln(stderr, "civitas addresses import:", err)
-		return 1
-	}
-	rep, err := addresses.Import(ctx, d, in, "civitas addresses import", time.Now())
-	if fe, ok := errors.AsType[*addresses.FileError](err); ok {
-		for _, e := range fe.Errors {
-			fmt.Fprintf(stderr, "%s: %s\n", name, e)
-		}
-		fmt.Fprintf(stderr, "civitas addresses import: %d problem(s) in %s; nothing was imported, the gazetteer is unchanged\n", len(fe.Errors), name)
-		return 2
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "civitas addresses import:", err)
-		return 1
+	rep, err := addresses.Import(ctx, d, in, cmd.Name, time.Now())
+	switch {
+	case cmd.BadFile(name, err, "the gazetteer is unchanged"):
+		return importcmd.BadInput
+	case err != nil:
+		return cmd.Fail(importcmd.Failed, err)
 	}
 	fmt.Fprintf(stdout, "imported %d address points (replacing %d)\n", rep.Rows, rep.Removed)
 	if len(rep.IgnoredColumns) > 0 {
 		fmt.Fprintf(stdout, "ignored columns: %s\n", strings.Join(rep.IgnoredColumns, ", "))
 	}
-	return 0
+	return importcmd.OK
 }

@@ -4,18 +4,16 @@ package taxcli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/civitas-city/civitas/internal/importcmd"
+
 	"github.com/civitas-city/civitas/internal/accounts/census"
-	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/tax"
-	"github.com/civitas-city/civitas/internal/web"
 )
 
 // Usage is the command's help text.
@@ -40,91 +38,49 @@ Exit status: 0 imported (or already imported), 1 the database failed, 2 wrong us
 
 // Main runs "civitas tax ARGS" and returns the exit status.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, Usage)
-		return 2
-	}
-	switch args[0] {
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, Usage)
-		return 0
-	case "import":
-		return runImport(ctx, args[1:], stdout, stderr, getenv)
-	}
-	fmt.Fprintf(stderr, "civitas tax: unknown command %q\n\n%s", args[0], Usage)
-	return 2
+	return importcmd.Main("tax", Usage, args, stdout, stderr, func(args []string) int {
+		return runImport(ctx, args, stdout, stderr, getenv)
+	})
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	fs := flag.NewFlagSet("civitas tax import", flag.ContinueOnError)
+	cmd := importcmd.Command{Name: "civitas tax import", Stderr: stderr}
+	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dsn := fs.String("db", or(getenv("CIVITAS_DB"), "sqlite:data/civitas.db"), "database: sqlite:PATH or postgres://... (CIVITAS_DB)")
+	dsn := importcmd.DBFlag(fs, getenv)
 	asOf := fs.String("as-of", time.Now().Format(time.DateOnly), "the finance system's date of the data, YYYY-MM-DD")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "civitas tax import: name one CSV file (or - for standard input)")
-		return 2
+	if status, ok := importcmd.ParseFlags(fs, args); !ok {
+		return status
 	}
 	day, err := time.Parse(time.DateOnly, *asOf)
 	if err != nil {
-		fmt.Fprintf(stderr, "civitas tax import: --as-of %q: want a date as YYYY-MM-DD\n", *asOf)
-		return 2
+		return cmd.Fail(importcmd.BadInput, fmt.Sprintf("--as-of %q: want a date as YYYY-MM-DD", *asOf))
 	}
 	key, err := census.KeyFromEnv(getenv)
 	if err != nil {
-		fmt.Fprintln(stderr, "civitas tax import:", err)
-		return 2
+		return cmd.Fail(importcmd.BadInput, err)
 	}
-	name := fs.Arg(0)
-	var in io.Reader = os.Stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			fmt.Fprintln(stderr, "civitas tax import:", err)
-			return 2
-		}
-		defer f.Close()
-		in = f
+	name, in, closeIn, ok := cmd.File(fs)
+	if !ok {
+		return importcmd.BadInput
 	}
-	d, err := db.Open(ctx, *dsn)
+	defer closeIn()
+	d, err := cmd.Open(ctx, *dsn)
 	if err != nil {
-		fmt.Fprintln(stderr, "civitas tax import:", err)
-		return 1
+		return cmd.Fail(importcmd.Failed, err)
 	}
 	defer d.Close()
-	if _, err := db.Migrate(ctx, d); err != nil {
-		fmt.Fprintln(stderr, "civitas tax import:", err)
-		return 1
-	}
 	svc := &tax.Service{DB: d, Key: key}
-	res, err := svc.Import(ctx, in, tax.ImportOptions{FileName: filepath.Base(name), AsOf: day, Actor: "civitas tax import"})
-	if fe, ok := errors.AsType[*web.FileError](err); ok {
-		for _, e := range fe.Errors {
-			fmt.Fprintf(stderr, "%s: %s\n", name, e)
-		}
-		fmt.Fprintf(stderr, "civitas tax import: %d problem(s) in %s; nothing was imported, the tax data are unchanged\n", len(fe.Errors), name)
-		return 2
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "civitas tax import:", err)
-		return 1
-	}
-	if res.Already {
+	res, err := svc.Import(ctx, in, tax.ImportOptions{FileName: filepath.Base(name), AsOf: day, Actor: cmd.Name})
+	switch {
+	case cmd.BadFile(name, err, "the tax data are unchanged"):
+		return importcmd.BadInput
+	case err != nil:
+		return cmd.Fail(importcmd.Failed, err)
+	case res.Already:
 		fmt.Fprintf(stdout, "%s was imported already on %s; nothing changed\n", name, res.ImportedAt.Format(time.DateTime))
-		return 0
+		return importcmd.OK
 	}
 	fmt.Fprintf(stdout, "imported %d liabilities, %d instalments and %d payments as of %s\n", res.Liabilities, res.Instalments, res.Payments, *asOf)
-	return 0
-}
-
-func or(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+	return importcmd.OK
 }

@@ -9,13 +9,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
+
+	"github.com/civitas-city/civitas/internal/importcmd"
 
 	"github.com/civitas-city/civitas/internal/accounts/census"
 	"github.com/civitas-city/civitas/internal/accounts/identity"
 	"github.com/civitas-city/civitas/internal/city"
-	"github.com/civitas-city/civitas/internal/db"
 )
 
 // Usage is the command's help text.
@@ -43,88 +43,52 @@ Exit status: 0 imported, 1 the database failed, 2 wrong usage or a bad file.
 
 // Main runs "civitas census ARGS" and returns the exit status.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, Usage)
-		return 2
-	}
-	switch args[0] {
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, Usage)
-		return 0
-	case "import":
-		return runImport(ctx, args[1:], stdout, stderr, getenv)
-	}
-	fmt.Fprintf(stderr, "civitas census: unknown command %q\n\n%s", args[0], Usage)
-	return 2
+	return importcmd.Main("census", Usage, args, stdout, stderr, func(args []string) int {
+		return runImport(ctx, args, stdout, stderr, getenv)
+	})
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	fs := flag.NewFlagSet("civitas census import", flag.ContinueOnError)
+	cmd := importcmd.Command{Name: "civitas census import", Stderr: stderr}
+	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dsn := fs.String("db", or(getenv("CIVITAS_DB"), "sqlite:data/civitas.db"), "database: sqlite:PATH or postgres://... (CIVITAS_DB)")
+	dsn := importcmd.DBFlag(fs, getenv)
 	cityDir := fs.String("city", getenv("CIVITAS_CITY_DIR"), "city profile directory; empty: Kraków (CIVITAS_CITY_DIR)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if status, ok := importcmd.ParseFlags(fs, args); !ok {
+		return status
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "civitas census import: name one CSV file (or - for standard input)")
-		return 2
-	}
-	name := fs.Arg(0)
 	key, err := census.KeyFromEnv(getenv)
 	if err != nil {
-		fmt.Fprintln(stderr, "civitas census import:", err)
-		return 2
+		return cmd.Fail(importcmd.BadInput, err)
 	}
 	profile := city.Krakow()
 	if *cityDir != "" {
 		if profile, err = city.LoadDir(*cityDir); err != nil {
-			fmt.Fprintln(stderr, "civitas census import: --city:", err)
-			return 2
+			return cmd.Fail(importcmd.BadInput, fmt.Errorf("--city: %w", err))
 		}
 	}
-	var in io.Reader = os.Stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			fmt.Fprintln(stderr, "civitas census import:", err)
-			return 2
-		}
-		defer f.Close()
-		in = f
+	name, in, closeIn, ok := cmd.File(fs)
+	if !ok {
+		return importcmd.BadInput
 	}
-	d, err := db.Open(ctx, *dsn)
+	defer closeIn()
+	d, err := cmd.Open(ctx, *dsn)
 	if err != nil {
-		fmt.Fprintln(stderr, "civitas census import:", err)
-		return 1
+		return cmd.Fail(importcmd.Failed, err)
 	}
 	defer d.Close()
-	if _, err := db.Migrate(ctx, d); err != nil {
-		fmt.Fprintln(stderr, "civitas census import:", err)
-		return 1
-	}
 	rep, err := census.Import(ctx, d, in, census.Options{
 		Key:        key,
 		IsDistrict: func(n int) bool { _, ok := profile.Districts.ByNumber(n); return ok },
-		Actor:      "civitas census import",
+		Actor:      cmd.Name,
 	})
-	if fe, ok := errors.AsType[*census.FileError](err); ok {
-		for _, e := range fe.Errors {
-			fmt.Fprintf(stderr, "%s: %s\n", name, e)
-		}
-		fmt.Fprintf(stderr, "civitas census import: %d problem(s) in %s; nothing was imported, the register is unchanged\n", len(fe.Errors), name)
-		return 2
-	}
-	if errors.Is(err, census.ErrShortKey) {
-		fmt.Fprintln(stderr, "civitas census import:", err)
-		return 2
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "civitas census import:", err)
-		return 1
+	switch {
+	case cmd.BadFile(name, err, "the register is unchanged"):
+		return importcmd.BadInput
+	case errors.Is(err, census.ErrShortKey):
+		return cmd.Fail(importcmd.BadInput, err)
+	case err != nil:
+		return cmd.Fail(importcmd.Failed, err)
 	}
 	fmt.Fprintf(stdout, "imported %d residents: %d added, %d removed, %d kept\n", rep.Rows, rep.Added, rep.Removed, rep.Kept)
 	if len(rep.IgnoredColumns) > 0 {
@@ -133,12 +97,5 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if n, err := identity.Lapsed(ctx, d); err == nil && n > 0 {
 		fmt.Fprintf(stdout, "%d verified resident(s) are no longer in the register and lose register-based verification\n", n)
 	}
-	return 0
-}
-
-func or(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+	return importcmd.OK
 }
