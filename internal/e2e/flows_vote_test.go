@@ -1,7 +1,10 @@
 package e2e
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/civitas-city/civitas/internal/vote"
 )
@@ -63,6 +66,64 @@ func TestVoteFlows(t *testing.T) {
 					t.Error("no results table after answering")
 				}
 			})
+		})
+	}
+}
+
+// TestOfficerCreatesReferendum: an officer sets up a referendum in a
+// browser with JavaScript off, in every language: a form without a
+// question is refused beside the field; "Add a question" gives a second
+// one; a maximum above the number of answers is refused beside that
+// question's field; then it is created, shown on the officers' desk and
+// its public page, and can be changed until voting starts.
+func TestOfficerCreatesReferendum(t *testing.T) {
+	s := start(t)
+	for _, lang := range s.srv.Catalog.Languages() {
+		t.Run(lang, func(t *testing.T) {
+			slug := "nowy-skwer-" + lang
+			f := s.startFlow(t, Admin, lang)
+			f.open("/officer/votes")
+			f.click(`main a[href="/officer/votes/referenda/new"]`)
+			f.do(chromedp.WaitReady(chromedp.CSS(`#slug`)))
+			f.page("the new referendum form")
+			create := `main form button.primary`
+			f.fill("#slug", slug)
+			f.fill("#title", "Nowy skwer ("+lang+")")
+			f.fill("#description", "Czy urządzić **skwer** przy ul. Przykładowej?")
+			f.fill("#voting_starts", "2030-05-01T08:00")
+			f.fill("#voting_ends", "2030-05-15T20:00")
+			f.press(create, ".error-summary")
+			f.page("a referendum without a question")
+			if f.value("#slug") != slug {
+				t.Errorf("the form lost the address: %q", f.value("#slug"))
+			}
+			f.fill("#q1-text", "Czy urządzić skwer?")
+			f.press(`main form button[name="more"]`, "#q2-text")
+			f.page("the form with a second question")
+			f.choose("#q2-kind", string(vote.Multiple))
+			f.fill("#q2-text", "Co na skwerze?")
+			f.fill("#q2-options", "ławki\ndrzewa\nfontanna")
+			f.fill("#q2-max_choices", "5")
+			f.press(create, "#q2-max_choices-error")
+			f.page("a maximum above the number of answers")
+			if f.attr("#q2-max_choices", "aria-invalid") != "true" {
+				t.Error("the field at fault is not marked invalid")
+			}
+			f.fill("#q2-max_choices", "2")
+			f.press(create, "#ref-"+slug)
+			f.page("the officers' desk with the new referendum")
+			f.click(`main a[href="/officer/votes/referenda/` + slug + `/edit"]`)
+			f.do(chromedp.WaitReady(chromedp.CSS(`#q2-options`)))
+			f.page("the referendum's form, to change it")
+			if got := f.value("#q2-options"); got != "ławki\ndrzewa\nfontanna" {
+				t.Errorf("the saved answers: %q", got)
+			}
+			f.fill("#title", "Skwer przy Przykładowej ("+lang+")")
+			f.press(create, "#ref-"+slug)
+			f.open("/votes/referenda/" + slug)
+			if h := f.text("main h1"); !strings.Contains(h, "Skwer przy Przykładowej") {
+				t.Errorf("the public page's heading %q", h)
+			}
 		})
 	}
 }

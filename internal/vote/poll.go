@@ -30,8 +30,11 @@ func (s *Service) CreatePoll(ctx context.Context, a Actor, in PollInput) (*Poll,
 	if !slugRE.MatchString(in.Slug) {
 		errs["slug"] = "vote.error.slug"
 	}
-	if key := checkQuestion(in.Kind, in.Question, in.MaxChoices, in.Options, true); key != "" {
-		errs["question"] = key
+	if field, key := checkQuestion(in.Kind, in.Question, in.MaxChoices, in.Options, true); key != "" {
+		if field == "text" {
+			field = "question"
+		}
+		errs[field] = key
 	}
 	if in.District < 0 || in.District > 0 && s.IsDistrict != nil && !s.IsDistrict(in.District) {
 		errs["district"] = "vote.error.district"
