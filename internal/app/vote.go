@@ -28,6 +28,7 @@ func wireVote(p *platform) (wired, error) {
 		jobs:    svc.JobHandlers(),
 		openapi: vote.OpenAPIPaths,
 		section: vote.Section{S: svc},
+		open:    vote.OpenNow{S: svc},
 		seed: func(ctx context.Context, demo demoUsers) error {
 			return vote.SeedDemo(ctx, svc, vote.DemoOptions{OfficerID: demo[demoOfficer].ID,
 				ResidentDistrict: identity.DemoVerified().District})

@@ -3,9 +3,11 @@ package app_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/civitas-city/civitas/internal/app"
 	"github.com/civitas-city/civitas/internal/app/apptest"
 	"github.com/civitas-city/civitas/internal/db/dbtest"
 	"github.com/civitas-city/civitas/internal/web"
@@ -112,5 +114,95 @@ func TestOfficerReferendumPages(t *testing.T) {
 				t.Error("the desk still offers to change a referendum in voting")
 			}
 		})
+	}
+}
+
+// newPoll creates a poll through the officers' form.
+func newPoll(t *testing.T, srv *app.Server, officer *http.Client, slug, question, resultsAfter string, residentsOnly bool) {
+	t.Helper()
+	form := url.Values{"slug": {slug}, "question": {question}, "kind": {"single"}, "options": {"Tak\nNie"},
+		"max_choices": {"1"}, "district": {"0"}, "results_after": {resultsAfter}, "opens_at": {""}, "closes_at": {""}}
+	if residentsOnly {
+		form.Set("residents_only", "on")
+	}
+	if r := do(t, officer, http.MethodPost, srv.URL+"/officer/votes/polls", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create poll %s: %d\n%s", slug, r.StatusCode, r.Body)
+	}
+}
+
+var choiceRE = regexp.MustCompile(`id="ask-poll-([a-z-]+)-([^"]+)" name="choice" value="([^"]+)"`)
+
+// choices are the options of each poll's one-step form on a page, by slug.
+func choices(body string) map[string][]string {
+	out := map[string][]string{}
+	for _, m := range choiceRE.FindAllStringSubmatch(body, -1) {
+		out[m[1]] = append(out[m[1]], m[3])
+	}
+	return out
+}
+
+// Quick polls are answered in one step from the home page and from the
+// profile: each signed-in resident sees a form for each open poll they
+// may still answer (none for a poll of verified residents when they are
+// not; nothing for anonymous visitors), answering brings them back with
+// the notice and the results (or when they will be shown), and the form
+// is gone afterwards. A form sent with nothing chosen comes back on the
+// poll's page, keeping the way back.
+func TestPollsAnsweredFromHomeAndProfile(t *testing.T) {
+	srv := startSQLite(t)
+	officer := signedIn(t, srv, "officer@polls.test", web.Role{Name: web.RoleOfficer, Domain: "votes"})
+	newPoll(t, srv, officer, "latarnie", "Więcej latarni?", "answer", false)
+	newPoll(t, srv, officer, "lawki", "Nowe ławki?", "close", false)
+	newPoll(t, srv, officer, "tylko-mieszkancy", "Strefa ciszy?", "answer", true)
+	en := []string{"Accept-Language", "en"}
+
+	home := get(t, client(t), srv.URL+"/", en...)
+	wantPage(t, home, http.StatusOK, "Quick poll: Więcej latarni?", "Quick poll: Strefa ciszy?")
+	if strings.Contains(home.Body, `name="choice"`) {
+		t.Error("an anonymous visitor gets a poll's form")
+	}
+
+	resident := signedIn(t, srv, "resident@polls.test")
+	home = get(t, resident, srv.URL+"/", en...)
+	wantPage(t, home, http.StatusOK, `action="/votes/polls/latarnie"`, `name="next" value="/"`)
+	forms := choices(home.Body)
+	if len(forms["latarnie"]) != 2 || forms["tylko-mieszkancy"] != nil {
+		t.Fatalf("forms on the home page: %v; want the two open to any account, not the verified residents' one", forms)
+	}
+
+	// Nothing chosen: the poll's page says so and keeps the way back.
+	r := do(t, resident, http.MethodPost, srv.URL+"/votes/polls/latarnie", url.Values{"next": {"/"}}, en...)
+	wantPage(t, r, http.StatusUnprocessableEntity, "Answer at least one question", `name="next" value="/"`)
+
+	r = do(t, resident, http.MethodPost, srv.URL+"/votes/polls/latarnie", url.Values{"choice": {forms["latarnie"][0]}, "next": {"/"}}, en...)
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/?answered=poll-latarnie#ask-poll-latarnie" {
+		t.Fatalf("answer from home: %d to %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	back := get(t, resident, srv.URL+"/?answered=poll-latarnie", en...)
+	wantPage(t, back, http.StatusOK, `id="ask-poll-latarnie"`, "Thank you: your answer is recorded.",
+		"<caption>Więcej latarni?</caption>", "1 person answered.", "Not a representative survey")
+	if choices(back.Body)["latarnie"] != nil {
+		t.Error("the answered poll's form is still on the home page")
+	}
+	// Another resident's made-up notice shows nothing.
+	other := signedIn(t, srv, "other@polls.test")
+	if b := get(t, other, srv.URL+"/?answered=poll-latarnie", en...).Body; strings.Contains(b, "Thank you") || choices(b)["latarnie"] == nil {
+		t.Error("a resident who has not answered sees the notice, or not the form")
+	}
+
+	// From the profile: a poll showing its results at the close.
+	profile := get(t, resident, srv.URL+"/account", en...)
+	wantPage(t, profile, http.StatusOK, `action="/votes/polls/lawki"`, `name="next" value="/account"`)
+	if forms := choices(profile.Body); forms["latarnie"] != nil || len(forms["lawki"]) != 2 {
+		t.Fatalf("forms in the profile: %v; want only the poll not yet answered", forms)
+	}
+	r = do(t, resident, http.MethodPost, srv.URL+"/votes/polls/lawki", url.Values{"choice": {choices(profile.Body)["lawki"][1]}, "next": {"/account"}}, en...)
+	if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/account?answered=poll-") {
+		t.Fatalf("answer from the profile: %d to %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	profile = get(t, resident, srv.URL+r.Header.Get("Location"), en...)
+	wantPage(t, profile, http.StatusOK, "Thank you: your answer is recorded.", "Results are shown when the poll closes.")
+	if strings.Contains(profile.Body, "<caption>Nowe ławki?</caption>") || choices(profile.Body)["lawki"] != nil {
+		t.Error("the profile shows the results before the close, or the answered poll's form")
 	}
 }

@@ -182,7 +182,16 @@ func loadPoll(ctx context.Context, q db.Querier, col, value string) (*Poll, erro
 }
 
 func listPolls(ctx context.Context, q db.Querier) ([]*Poll, error) {
-	out, err := db.Query(ctx, q, scanPoll, `SELECT `+pollCols+` FROM vote_polls ORDER BY opens_at DESC, id DESC`)
+	return queryPolls(ctx, q, `SELECT `+pollCols+` FROM vote_polls ORDER BY opens_at DESC, id DESC`)
+}
+
+// listOpenPolls lists the polls no officer has closed.
+func listOpenPolls(ctx context.Context, q db.Querier) ([]*Poll, error) {
+	return queryPolls(ctx, q, `SELECT `+pollCols+` FROM vote_polls WHERE closed = $1 ORDER BY opens_at DESC, id DESC`, false)
+}
+
+func queryPolls(ctx context.Context, q db.Querier, query string, args ...any) ([]*Poll, error) {
+	out, err := db.Query(ctx, q, scanPoll, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("vote: polls: %w", err)
 	}
