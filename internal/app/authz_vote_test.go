@@ -25,6 +25,7 @@ func init() {
 		routeCase{"GET /officer/votes/referenda/{slug}/paper", "officer:votes", "/officer/votes/referenda/none/paper"},
 		routeCase{"POST /officer/votes/referenda/{slug}/paper", "officer:votes", "/officer/votes/referenda/none/paper"},
 		routeCase{"POST /officer/votes/referenda/{slug}/paper/{batch}", "officer:votes", "/officer/votes/referenda/none/paper/none"},
+		routeCase{"POST /officer/votes/referenda/{slug}/paper/{batch}/discard", "officer:votes", "/officer/votes/referenda/none/paper/none/discard"},
 		routeCase{"POST /officer/votes/referenda/{slug}/paper/{batch}/close", "officer:votes", "/officer/votes/referenda/none/paper/none/close"},
 
 		routeCase{"GET /api/v1/votes/referenda", "public", "/api/v1/votes/referenda"},

@@ -80,6 +80,7 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("GET /officer/votes/referenda/{slug}/paper", officer, h.handlePaper)
 	handle("POST /officer/votes/referenda/{slug}/paper", officer, h.handleCreateBatch)
 	handle("POST /officer/votes/referenda/{slug}/paper/{batch}", officer, h.handleEnterSheet)
+	handle("POST /officer/votes/referenda/{slug}/paper/{batch}/discard", officer, h.handleDiscardSheet)
 	handle("POST /officer/votes/referenda/{slug}/paper/{batch}/close", officer, h.handleCloseBatch)
 
 	// The JSON API.

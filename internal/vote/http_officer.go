@@ -200,6 +200,17 @@ func (h *Handler) handleEnterSheet(w http.ResponseWriter, r *http.Request) error
 	return seeOther(w, r, "/officer/votes/referenda/"+slug+"/paper?outcome="+outcome)
 }
 
+func (h *Handler) handleDiscardSheet(w http.ResponseWriter, r *http.Request) error {
+	slug := r.PathValue("slug")
+	seq, _ := strconv.Atoi(r.PostFormValue("seq"))
+	if err := h.Service.DiscardSheet(r.Context(), actor(r), r.PathValue("batch"), seq); err != nil {
+		return h.showAgain(w, r, err, "officer_paper", "vote.paper.title", func(errs web.FormErrors) (any, error) {
+			return h.paperPage(r, PaperSheetForm{}, errs)
+		})
+	}
+	return seeOther(w, r, "/officer/votes/referenda/"+slug+"/paper?outcome=discarded")
+}
+
 func (h *Handler) handleCloseBatch(w http.ResponseWriter, r *http.Request) error {
 	slug := r.PathValue("slug")
 	if err := h.Service.CloseBatch(r.Context(), actor(r), r.PathValue("batch")); err != nil {
