@@ -209,9 +209,5 @@ func (h *Handler) formatLocal(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	loc := h.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	return t.In(loc).Format("2006-01-02T15:04")
+	return t.In(h.location()).Format(localLayout)
 }

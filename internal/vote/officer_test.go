@@ -2,7 +2,6 @@ package vote_test
 
 import (
 	"encoding/json"
-	"io/fs"
 	"testing"
 	"time"
 
@@ -10,8 +9,6 @@ import (
 	"github.com/civitas-city/civitas/internal/ballot"
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/db/dbtest"
-	"github.com/civitas-city/civitas/internal/i18n"
-	"github.com/civitas-city/civitas/internal/jobs"
 	"github.com/civitas-city/civitas/internal/mail"
 	"github.com/civitas-city/civitas/internal/vote"
 )
@@ -152,26 +149,4 @@ func TestUpdateMovesNotices(t *testing.T) {
 			t.Errorf("the notice of the new date sent %d mails, want 2", n)
 		}
 	})
-}
-
-func testCatalog(t *testing.T) *i18n.Catalog {
-	t.Helper()
-	cat := i18n.New("pl", "en", "uk")
-	locales, err := fs.Sub(vote.Locales(), "locales")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cat.AddFS(locales); err != nil {
-		t.Fatal(err)
-	}
-	return cat
-}
-
-// runNotice runs a queued notice job as the job runner would.
-func runNotice(t *testing.T, s *vote.Service, payload map[string]string) {
-	t.Helper()
-	body, _ := json.Marshal(payload)
-	if err := s.JobHandlers()[vote.JobNotice](t.Context(), jobs.Job{Kind: vote.JobNotice, Payload: body}); err != nil {
-		t.Fatal(err)
-	}
 }

@@ -146,15 +146,21 @@ func (s *Service) CreateReferendum(ctx context.Context, a Actor, in ReferendumIn
 			}
 			return err
 		}
-		if err := s.record(ctx, tx, a, "vote.referendum.create", "vote_referendum", r.ID, map[string]string{"slug": r.Slug}); err != nil {
-			return err
-		}
-		if err := s.scheduleNotices(ctx, tx, r); err != nil {
-			return err
-		}
-		return s.scheduleNext(ctx, tx, r)
+		return s.saved(ctx, tx, a, "vote.referendum.create", r)
 	})
 	return r, err
+}
+
+// saved audits a referendum's creation or change (action) and queues its
+// notices and its schedule's next wake-up for its dates.
+func (s *Service) saved(ctx context.Context, tx *sql.Tx, a Actor, action string, r *Referendum) error {
+	if err := s.record(ctx, tx, a, action, "vote_referendum", r.ID, map[string]string{"slug": r.Slug}); err != nil {
+		return err
+	}
+	if err := s.scheduleNotices(ctx, tx, r); err != nil {
+		return err
+	}
+	return s.scheduleNext(ctx, tx, r)
 }
 
 // apply sets r from a checked input (all but the id, slug and creation),
@@ -211,13 +217,7 @@ func (s *Service) UpdateReferendum(ctx context.Context, a Actor, slug string, in
 		if err := updateReferendum(ctx, tx, r); err != nil {
 			return err
 		}
-		if err := s.record(ctx, tx, a, "vote.referendum.update", "vote_referendum", r.ID, map[string]string{"slug": r.Slug}); err != nil {
-			return err
-		}
-		if err := s.scheduleNotices(ctx, tx, r); err != nil {
-			return err
-		}
-		return s.scheduleNext(ctx, tx, r)
+		return s.saved(ctx, tx, a, "vote.referendum.update", r)
 	})
 	return r, err
 }
