@@ -29,7 +29,7 @@ type OpenItem struct {
 // answer they have just given.
 type OpenLine struct {
 	OpenItem
-	Ask *AskView
+	AskView *AskView
 }
 
 // Opener is one module's part of "open now". Modules implement it in
@@ -141,7 +141,7 @@ func (h *Shell) openLines(ctx context.Context, items []OpenItem, answered string
 			keys[it.from] = append(keys[it.from], it.Ask.Key)
 		}
 	}
-	u := CurrentUser(ctx)
+	u := Participant(ctx) // an officer acting for a resident answers for them
 	if u == nil || len(keys) == 0 {
 		return lines, nil
 	}
@@ -165,8 +165,8 @@ func (h *Shell) openLines(ctx context.Context, items []OpenItem, answered string
 		}
 	}
 	for i := range lines {
-		if ask := lines[i].OpenItem.Ask; ask != nil && lines[i].Ask == nil && open[ask.Key] {
-			lines[i].Ask = &AskView{Ask: *ask, CanAnswer: true, Next: "/"}
+		if ask := lines[i].Ask; ask != nil && lines[i].AskView == nil && open[ask.Key] {
+			lines[i].AskView = &AskView{Ask: *ask, CanAnswer: true, Next: "/"}
 		}
 	}
 	return lines, nil
@@ -180,9 +180,9 @@ func (h *Shell) answered(ctx context.Context, lines []OpenLine, r AskResulter, u
 		return err
 	}
 	for i := range lines {
-		if ask := lines[i].OpenItem.Ask; ask != nil && ask.Key == key {
+		if ask := lines[i].Ask; ask != nil && ask.Key == key {
 			v.Ask = *ask
-			lines[i].Ask = v
+			lines[i].AskView = v
 		}
 	}
 	return nil

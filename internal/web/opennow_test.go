@@ -118,7 +118,7 @@ func TestOpenLinesAskOncePerVisit(t *testing.T) {
 		t.Fatalf("%v %v", lines, err)
 	}
 	for _, l := range lines {
-		if l.Ask != nil {
+		if l.AskView != nil {
 			t.Errorf("an anonymous visitor got the form or notice of %q", l.Title)
 		}
 	}
@@ -134,7 +134,7 @@ func TestOpenLinesAskOncePerVisit(t *testing.T) {
 	}
 	byTitle := map[string]*AskView{}
 	for _, l := range lines {
-		byTitle[l.Title] = l.Ask
+		byTitle[l.Title] = l.AskView
 	}
 	if a := byTitle["poll a"]; a == nil || !a.CanAnswer || a.Answered || a.Next != "/" || a.Action != "/a" {
 		t.Errorf("poll a: %+v, want its form coming back home", a)
@@ -151,8 +151,8 @@ func TestOpenLinesAskOncePerVisit(t *testing.T) {
 	// Without an answered poll in the query, no results are asked for;
 	// an answered poll no longer open to them is a plain link.
 	lines, _ = h.openLines(resident, items, "")
-	if o.results != 1 || lines[2].Ask != nil {
-		t.Errorf("results asked %d times; poll b's line %+v", o.results, lines[2].Ask)
+	if o.results != 1 || lines[2].AskView != nil {
+		t.Errorf("results asked %d times; poll b's line %+v", o.results, lines[2].AskView)
 	}
 }
 
