@@ -130,7 +130,7 @@ func (p *Poll) checkVoter(res Residency) error {
 }
 
 // answerable tells which of the open polls userID may still answer, by
-// slug: not answered yet, and allowed to. A few queries whatever the
+// slug: not answered yet, and allowed to. Two queries at most whatever the
 // number of polls: their participations, and their residency when a poll
 // needs it.
 func (s *Service) answerable(ctx context.Context, userID string, polls []*Poll) (map[string]bool, error) {

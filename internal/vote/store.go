@@ -185,9 +185,19 @@ func listPolls(ctx context.Context, q db.Querier) ([]*Poll, error) {
 	return queryPolls(ctx, q, `SELECT `+pollCols+` FROM vote_polls ORDER BY opens_at DESC, id DESC`)
 }
 
-// listOpenPolls lists the polls no officer has closed.
+// listOpenPolls lists the polls no officer has closed, with their options.
 func listOpenPolls(ctx context.Context, q db.Querier) ([]*Poll, error) {
 	return queryPolls(ctx, q, `SELECT `+pollCols+` FROM vote_polls WHERE closed = $1 ORDER BY opens_at DESC, id DESC`, false)
+}
+
+// openPollRules lists the polls no officer has closed without their
+// options, in one query: who may answer them and when.
+func openPollRules(ctx context.Context, q db.Querier) ([]*Poll, error) {
+	out, err := db.Query(ctx, q, scanPoll, `SELECT `+pollCols+` FROM vote_polls WHERE closed = $1`, false)
+	if err != nil {
+		return nil, fmt.Errorf("vote: polls: %w", err)
+	}
+	return out, nil
 }
 
 func queryPolls(ctx context.Context, q db.Querier, query string, args ...any) ([]*Poll, error) {
