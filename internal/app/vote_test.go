@@ -205,4 +205,21 @@ func TestPollsAnsweredFromHomeAndProfile(t *testing.T) {
 	if strings.Contains(profile.Body, "<caption>Nowe ławki?</caption>") || choices(profile.Body)["lawki"] != nil {
 		t.Error("the profile shows the results before the close, or the answered poll's form")
 	}
+
+	// The officer closes a poll (audited): nobody answers it any more, and
+	// the results shown at the close are there for everyone.
+	if r := do(t, officer, http.MethodPost, srv.URL+"/officer/votes/polls/lawki/close", url.Values{}, en...); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("close: %d\n%s", r.StatusCode, r.Body)
+	}
+	var closed int
+	srv.DB.QueryRowContext(t.Context(), `SELECT COUNT(*) FROM audit_log WHERE action = 'vote.poll.close' AND actor_label = $1`, "Test officer@polls.test").Scan(&closed)
+	if closed != 1 {
+		t.Errorf("%d closings audited, want 1", closed)
+	}
+	if forms := choices(get(t, other, srv.URL+"/account", en...).Body); forms["lawki"] != nil {
+		t.Error("a closed poll's form is still in a profile")
+	}
+	r = do(t, other, http.MethodPost, srv.URL+"/votes/polls/lawki", url.Values{"choice": {forms["lawki"][0]}, "next": {"/"}}, en...)
+	wantPage(t, r, http.StatusUnprocessableEntity, "Voting is not open")
+	wantPage(t, get(t, client(t), srv.URL+"/votes/polls/lawki", en...), http.StatusOK, "<caption>Nowe ławki?</caption>")
 }
