@@ -15,6 +15,9 @@ import (
 type ProfileSection struct {
 	TitleKey string
 	Items    []profile.Item
+	// Asks are its one-step questions (profile.Asker): a form each while
+	// the resident may answer, the notice of the one just answered.
+	Asks []web.AskView
 }
 
 // ProfilePage is "my profile".
@@ -52,7 +55,13 @@ func (h *Handler) profilePage(r *http.Request) (*ProfilePage, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.Sections = append(p.Sections, ProfileSection{TitleKey: s.TitleKey(), Items: items})
+		sec := ProfileSection{TitleKey: s.TitleKey(), Items: items}
+		if asker, ok := s.(profile.Asker); ok {
+			if sec.Asks, err = profileAsks(r, asker, id); err != nil {
+				return nil, err
+			}
+		}
+		p.Sections = append(p.Sections, sec)
 		if pr, ok := s.(profile.Prompter); ok {
 			item, err := pr.Prompt(ctx, id)
 			if err != nil {
@@ -64,6 +73,29 @@ func (h *Handler) profilePage(r *http.Request) (*ProfilePage, error) {
 		}
 	}
 	return p, nil
+}
+
+// profileAsks are a section's one-step questions for the resident: the
+// one they have just answered (named by the page's query) with its notice
+// first, then a form for each they may still answer, bringing them back.
+func profileAsks(r *http.Request, asker profile.Asker, userID string) ([]web.AskView, error) {
+	ctx := r.Context()
+	var out []web.AskView
+	done, err := web.AnsweredView(ctx, []web.AskResulter{asker}, userID, r.URL.Query().Get(web.AnsweredParam))
+	if err != nil {
+		return nil, err
+	}
+	if done != nil {
+		out = append(out, *done)
+	}
+	asks, err := asker.Asks(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range asks {
+		out = append(out, web.AskView{Ask: a, CanAnswer: true, Next: "/account"})
+	}
+	return out, nil
 }
 
 func (h *Handler) handleProfile(w http.ResponseWriter, r *http.Request) error {

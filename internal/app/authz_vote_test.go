@@ -15,12 +15,17 @@ func init() {
 		routeCase{"POST /votes/polls/{slug}", "signed-in", "/votes/polls/none"},
 
 		routeCase{"GET /officer/votes", "officer:votes", "/officer/votes"},
+		routeCase{"GET /officer/votes/referenda/new", "officer:votes", "/officer/votes/referenda/new"},
+		routeCase{"POST /officer/votes/referenda", "officer:votes", "/officer/votes/referenda"},
+		routeCase{"GET /officer/votes/referenda/{slug}/edit", "officer:votes", "/officer/votes/referenda/none/edit"},
+		routeCase{"POST /officer/votes/referenda/{slug}/edit", "officer:votes", "/officer/votes/referenda/none/edit"},
 		routeCase{"POST /officer/votes/referenda/{slug}/phase", "officer:votes", "/officer/votes/referenda/none/phase"},
 		routeCase{"POST /officer/votes/polls", "officer:votes", "/officer/votes/polls"},
 		routeCase{"POST /officer/votes/polls/{slug}/close", "officer:votes", "/officer/votes/polls/none/close"},
 		routeCase{"GET /officer/votes/referenda/{slug}/paper", "officer:votes", "/officer/votes/referenda/none/paper"},
 		routeCase{"POST /officer/votes/referenda/{slug}/paper", "officer:votes", "/officer/votes/referenda/none/paper"},
 		routeCase{"POST /officer/votes/referenda/{slug}/paper/{batch}", "officer:votes", "/officer/votes/referenda/none/paper/none"},
+		routeCase{"POST /officer/votes/referenda/{slug}/paper/{batch}/discard", "officer:votes", "/officer/votes/referenda/none/paper/none/discard"},
 		routeCase{"POST /officer/votes/referenda/{slug}/paper/{batch}/close", "officer:votes", "/officer/votes/referenda/none/paper/none/close"},
 
 		routeCase{"GET /api/v1/votes/referenda", "public", "/api/v1/votes/referenda"},

@@ -29,6 +29,7 @@ func wireVote(p *platform) (wired, error) {
 		openapi: vote.OpenAPIPaths,
 		section: vote.Section{S: svc},
 		items:   vote.Sitemap{S: svc},
+		open:    vote.OpenNow{S: svc},
 		seed: func(ctx context.Context, demo demoUsers) error {
 			return vote.SeedDemo(ctx, svc, vote.DemoOptions{OfficerID: demo[demoOfficer].ID,
 				ResidentDistrict: identity.DemoVerified().District})

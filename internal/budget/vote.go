@@ -237,10 +237,24 @@ func (s *Service) MyBallots(ctx context.Context, userID, editionID string) ([]My
 	if err != nil {
 		return nil, err
 	}
-	out := make([]MyBallot, len(mine))
-	for i, m := range mine {
-		out[i] = MyBallot{EditionID: m.Box, PoolID: m.Pool, Channel: m.Channel, At: m.At, Void: m.Void,
-			Receipt: m.Receipt, Choices: m.Choices, Points: m.Points}
+	// The box is shared (referenda and polls cast into it too): of all
+	// the resident's ballots, only those of an edition are the budget's.
+	editions := map[string]bool{editionID: true}
+	if editionID == "" {
+		all, err := s.Editions(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range all {
+			editions[e.ID] = true
+		}
+	}
+	out := make([]MyBallot, 0, len(mine))
+	for _, m := range mine {
+		if editions[m.Box] {
+			out = append(out, MyBallot{EditionID: m.Box, PoolID: m.Pool, Channel: m.Channel, At: m.At, Void: m.Void,
+				Receipt: m.Receipt, Choices: m.Choices, Points: m.Points})
+		}
 	}
 	return out, nil
 }

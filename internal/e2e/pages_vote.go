@@ -25,6 +25,9 @@ func init() {
 		Page{Path: open + "/vote", As: Resident},
 		Page{Path: "/officer/votes", As: Admin},
 		Page{Path: "/officer/votes/referenda/" + vote.DemoOpenSlug + "/paper", As: Admin},
+		Page{Path: "/officer/votes/referenda/new", As: Admin},
+		// Voting has started: the referendum can no longer be changed, and the page says why.
+		Page{Path: "/officer/votes/referenda/" + vote.DemoOpenSlug + "/edit", As: Admin, Status: http.StatusConflict},
 	)
 	NotPages = append(NotPages,
 		NotPage{"GET /votes/referenda/{slug}/results/{file}", "a referendum's result as a CSV or JSON file"},

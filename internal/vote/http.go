@@ -43,7 +43,7 @@ type Handler struct {
 var Pages = []string{
 	"templates/votes.html", "templates/referendum.html", "templates/referendum_vote.html",
 	"templates/results.html", "templates/ballots.html", "templates/poll.html",
-	"templates/officer.html", "templates/officer_paper.html",
+	"templates/officer.html", "templates/officer_paper.html", "templates/officer_referendum.html",
 }
 
 // RegisterPages registers the page templates.
@@ -70,12 +70,17 @@ func (h *Handler) Routes(handle web.Registrar) {
 	// Officers.
 	officer := web.Officer("votes")
 	handle("GET /officer/votes", officer, h.handleOfficer)
+	handle("GET /officer/votes/referenda/new", officer, h.handleNewReferendum)
+	handle("POST /officer/votes/referenda", officer, h.handleCreateReferendum)
+	handle("GET /officer/votes/referenda/{slug}/edit", officer, h.handleEditReferendum)
+	handle("POST /officer/votes/referenda/{slug}/edit", officer, h.handleUpdateReferendum)
 	handle("POST /officer/votes/referenda/{slug}/phase", officer, h.handlePhase)
 	handle("POST /officer/votes/polls", officer, h.handleCreatePoll)
 	handle("POST /officer/votes/polls/{slug}/close", officer, h.handleClosePoll)
 	handle("GET /officer/votes/referenda/{slug}/paper", officer, h.handlePaper)
 	handle("POST /officer/votes/referenda/{slug}/paper", officer, h.handleCreateBatch)
 	handle("POST /officer/votes/referenda/{slug}/paper/{batch}", officer, h.handleEnterSheet)
+	handle("POST /officer/votes/referenda/{slug}/paper/{batch}/discard", officer, h.handleDiscardSheet)
 	handle("POST /officer/votes/referenda/{slug}/paper/{batch}/close", officer, h.handleCloseBatch)
 
 	// The JSON API.

@@ -75,12 +75,19 @@ func (h *Handler) parseLocal(v string) (time.Time, bool) {
 	if v = strings.TrimSpace(v); v == "" {
 		return time.Time{}, true
 	}
-	loc := h.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	t, err := time.ParseInLocation("2006-01-02T15:04", v, loc)
+	t, err := time.ParseInLocation(localLayout, v, h.location())
 	return t, err == nil
+}
+
+// localLayout is a datetime-local field's value.
+const localLayout = "2006-01-02T15:04"
+
+// location is the city's time zone (UTC when not set).
+func (h *Handler) location() *time.Location {
+	if h.Location == nil {
+		return time.UTC
+	}
+	return h.Location
 }
 
 func (h *Handler) handleCreatePoll(w http.ResponseWriter, r *http.Request) error {
@@ -198,6 +205,17 @@ func (h *Handler) handleEnterSheet(w http.ResponseWriter, r *http.Request) error
 		})
 	}
 	return seeOther(w, r, "/officer/votes/referenda/"+slug+"/paper?outcome="+outcome)
+}
+
+func (h *Handler) handleDiscardSheet(w http.ResponseWriter, r *http.Request) error {
+	slug := r.PathValue("slug")
+	seq, _ := strconv.Atoi(r.PostFormValue("seq"))
+	if err := h.Service.DiscardSheet(r.Context(), actor(r), r.PathValue("batch"), seq); err != nil {
+		return h.showAgain(w, r, err, "officer_paper", "vote.paper.title", func(errs web.FormErrors) (any, error) {
+			return h.paperPage(r, PaperSheetForm{}, errs)
+		})
+	}
+	return seeOther(w, r, "/officer/votes/referenda/"+slug+"/paper?outcome=discarded")
 }
 
 func (h *Handler) handleCloseBatch(w http.ResponseWriter, r *http.Request) error {

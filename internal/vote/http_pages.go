@@ -416,6 +416,9 @@ type PollPage struct {
 	Chart   template.HTML
 	SignIn  bool
 	Errors  web.FormErrors
+	// Next is the page the resident answers from (the home page, their
+	// profile), to come back to; empty on the poll's own page.
+	Next string
 }
 
 func (h *Handler) pollPage(r *http.Request, chosen []string, errs web.FormErrors) (any, error) {
@@ -429,7 +432,7 @@ func (h *Handler) pollPage(r *http.Request, chosen []string, errs web.FormErrors
 	if err != nil {
 		return nil, err
 	}
-	page := &PollPage{V: h.pollView(p), Answered: answered, SignIn: user == "", Errors: errs}
+	page := &PollPage{V: h.pollView(p), Answered: answered, SignIn: user == "", Errors: errs, Next: nextOf(r)}
 	picked := map[string]bool{}
 	for _, c := range chosen {
 		picked[c] = true
@@ -470,7 +473,19 @@ func (h *Handler) handleAnswer(w http.ResponseWriter, r *http.Request) error {
 			return h.pollPage(r, chosen, errs)
 		})
 	}
+	if next := nextOf(r); next != "" {
+		return seeOther(w, r, web.AnsweredURL(next, pollKey+slug))
+	}
 	return seeOther(w, r, "/votes/polls/"+slug+"?answered=1")
+}
+
+// nextOf is the page a poll was answered from (a form's "next"), kept on
+// this site; "" when none.
+func nextOf(r *http.Request) string {
+	if next := r.PostFormValue("next"); next != "" {
+		return web.LocalPath(next)
+	}
+	return ""
 }
 
 // handleExport serves a referendum's results as results.csv or

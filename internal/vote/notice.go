@@ -35,6 +35,22 @@ const JobNotice = "vote.notice"
 type noticeJob struct {
 	ReferendumID string `json:"referendum_id"`
 	Kind         string `json:"kind"` // opening, closing
+	// Planned is the date the notice was planned from (the start or end of
+	// voting, RFC 3339; empty: none): when an officer has moved it since,
+	// the job is stale and another one is queued for the new date.
+	Planned string `json:"planned,omitempty"`
+}
+
+// plannedFrom is the date a notice of kind is planned from.
+func plannedFrom(r *Referendum, kind string) string {
+	t := r.VotingStarts
+	if kind == NoticeClosing {
+		t = r.VotingEnds
+	}
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 // Notice kinds.
@@ -63,8 +79,9 @@ func (s *Service) scheduleNotices(ctx context.Context, q *sql.Tx, r *Referendum)
 			}
 			n.at = now
 		}
-		if err := jobs.Enqueue(ctx, q, JobNotice, noticeJob{r.ID, n.kind},
-			jobs.Options{RunAt: n.at, DedupeKey: JobNotice + ":" + r.ID + ":" + n.kind}); err != nil {
+		planned := plannedFrom(r, n.kind)
+		if err := jobs.Enqueue(ctx, q, JobNotice, noticeJob{r.ID, n.kind, planned},
+			jobs.Options{RunAt: n.at, DedupeKey: JobNotice + ":" + r.ID + ":" + n.kind + ":" + planned}); err != nil {
 			return err
 		}
 	}
@@ -74,15 +91,25 @@ func (s *Service) scheduleNotices(ctx context.Context, q *sql.Tx, r *Referendum)
 // SendNotice queues the mail of a referendum's notice to every recipient,
 // unless the referendum is no longer in the voting phase.
 func (s *Service) SendNotice(ctx context.Context, referendumID, kind string) error {
+	return s.sendNotice(ctx, noticeJob{ReferendumID: referendumID, Kind: kind})
+}
+
+// sendNotice sends a queued notice, unless its date has been moved since
+// it was queued (a job for the new date does it then).
+func (s *Service) sendNotice(ctx context.Context, job noticeJob) error {
 	if s.Recipients == nil || s.Catalog == nil {
 		return nil
 	}
-	r, err := loadReferendum(ctx, s.DB, "id", referendumID)
+	kind := job.Kind
+	r, err := loadReferendum(ctx, s.DB, "id", job.ReferendumID)
 	if apperr.Is(err, apperr.NotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
+	}
+	if job.Planned != "" && job.Planned != plannedFrom(r, kind) {
+		return nil
 	}
 	if r.PhaseDue(s.now()) != Voting && r.Phase != Voting {
 		return nil // moved or over: nothing to announce
@@ -130,6 +157,6 @@ func (s *Service) noticeHandler() jobs.Handler {
 			p.Kind != NoticeOpening && p.Kind != NoticeClosing {
 			return &jobs.PermanentError{Err: fmt.Errorf("vote: bad notice payload: %s", j.Payload)}
 		}
-		return s.SendNotice(ctx, p.ReferendumID, p.Kind)
+		return s.sendNotice(ctx, p)
 	}
 }

@@ -2,6 +2,7 @@ package vote_test
 
 import (
 	"context"
+	"encoding/json"
 	"io/fs"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/db/dbtest"
 	"github.com/civitas-city/civitas/internal/i18n"
+	"github.com/civitas-city/civitas/internal/jobs"
 	"github.com/civitas-city/civitas/internal/mail"
 	"github.com/civitas-city/civitas/internal/vote"
 )
@@ -27,16 +29,8 @@ func TestNotices(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := t.Context()
 		s, _ := newService(t, d)
-		cat := i18n.New("pl", "en", "uk")
-		locales, err := fs.Sub(vote.Locales(), "locales")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cat.AddFS(locales); err != nil {
-			t.Fatal(err)
-		}
 		rec := &recipients{}
-		s.Recipients, s.Catalog = rec, cat
+		s.Recipients, s.Catalog = rec, testCatalog(t)
 		r, err := s.CreateReferendum(ctx, vote.Actor{ID: "officer"}, vote.ReferendumInput{
 			Slug: "ref", Title: "Skwer", District: 4, PaperPolicy: string(ballot.FirstWins), AutoPhases: true,
 			VotingStarts: now.Add(time.Hour), VotingEnds: now.Add(72 * time.Hour),
@@ -68,4 +62,27 @@ func TestNotices(t *testing.T) {
 			t.Errorf("recipients asked for districts %v, want [4]", rec.asked)
 		}
 	})
+}
+
+// testCatalog is the catalog with the vote's messages.
+func testCatalog(t *testing.T) *i18n.Catalog {
+	t.Helper()
+	cat := i18n.New("pl", "en", "uk")
+	locales, err := fs.Sub(vote.Locales(), "locales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cat.AddFS(locales); err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
+// runNotice runs a queued notice job as the job runner would.
+func runNotice(t *testing.T, s *vote.Service, payload map[string]string) {
+	t.Helper()
+	body, _ := json.Marshal(payload)
+	if err := s.JobHandlers()[vote.JobNotice](t.Context(), jobs.Job{Kind: vote.JobNotice, Payload: body}); err != nil {
+		t.Fatal(err)
+	}
 }

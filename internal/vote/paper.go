@@ -15,7 +15,8 @@ import (
 // (the resident must be entitled to vote) and, by the box, against
 // participation in every channel.
 
-// CreateBatch opens a batch of a question's paper ballots.
+// CreateBatch opens a batch of a question's paper ballots: keyed twice
+// when the referendum asks for double-key entry.
 func (s *Service) CreateBatch(ctx context.Context, a Actor, slug, questionID, booth, label string) (*ballot.Batch, error) {
 	r, err := s.Referendum(ctx, slug)
 	if err != nil {
@@ -24,7 +25,8 @@ func (s *Service) CreateBatch(ctx context.Context, a Actor, slug, questionID, bo
 	if _, ok := r.Question(questionID); !ok {
 		return nil, apperr.Fieldf("question", "vote.error.unknown_question")
 	}
-	b := &ballot.Batch{ID: db.NewID(), Box: r.ID, Pool: questionID, Booth: booth, Label: label, CreatedBy: a.ID}
+	b := &ballot.Batch{ID: db.NewID(), Box: r.ID, Pool: questionID, Booth: booth, Label: label, DoubleKey: r.PaperDoubleKey,
+		CreatedBy: a.ID}
 	return b, s.ballots().CreateBatch(ctx, a, b, map[string]string{"question": questionID, "booth": strings.TrimSpace(booth)})
 }
 
@@ -78,7 +80,19 @@ func (s *Service) EnterPaper(ctx context.Context, a Actor, batchID string, in Pa
 	return s.ballots().EnterPaper(ctx, b, ballot.Sheet{Seq: in.Seq, Ballot: bl, Officer: a})
 }
 
-// CloseBatch ends a batch.
+// DiscardSheet removes both keyings of a double-keyed sheet whose keyings
+// differ (or that waits for its second), so that it is keyed again.
+// Audited.
+func (s *Service) DiscardSheet(ctx context.Context, a Actor, batchID string, seq int) error {
+	b, err := s.ballots().Batch(ctx, batchID)
+	if err != nil {
+		return err
+	}
+	return s.ballots().DiscardSheet(ctx, a, b, seq)
+}
+
+// CloseBatch ends a batch (a double-key batch once no sheet waits for a
+// second keying and no keyings differ).
 func (s *Service) CloseBatch(ctx context.Context, a Actor, batchID string) error {
 	b, err := s.ballots().Batch(ctx, batchID)
 	if err != nil {

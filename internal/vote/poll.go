@@ -30,8 +30,11 @@ func (s *Service) CreatePoll(ctx context.Context, a Actor, in PollInput) (*Poll,
 	if !slugRE.MatchString(in.Slug) {
 		errs["slug"] = "vote.error.slug"
 	}
-	if key := checkQuestion(in.Kind, in.Question, in.MaxChoices, in.Options, true); key != "" {
-		errs["question"] = key
+	if field, key := checkQuestion(in.Kind, in.Question, in.MaxChoices, in.Options, true); key != "" {
+		if field == "text" {
+			field = "question"
+		}
+		errs[field] = key
 	}
 	if in.District < 0 || in.District > 0 && s.IsDistrict != nil && !s.IsDistrict(in.District) {
 		errs["district"] = "vote.error.district"
@@ -98,20 +101,75 @@ func (s *Service) ClosePoll(ctx context.Context, a Actor, slug string) error {
 // pollVoter is who answers a poll: the person (verified residents) or,
 // for a poll open to any account, a keyed hash of the account.
 func (s *Service) pollVoter(ctx context.Context, p *Poll, userID string) (Residency, string, error) {
-	if !p.ResidentsOnly && p.District == 0 {
+	if p.anyAccount() {
 		return Residency{}, s.ballots().MAC("vote-poll-account", userID), nil
 	}
 	res, err := s.Residents.Residency(ctx, userID)
 	if err != nil {
 		return res, "", err
 	}
-	switch {
-	case !res.Verified || res.Person == "":
-		return res, "", apperr.E(apperr.Forbidden, "vote.error.unverified")
-	case p.District > 0 && res.District != p.District:
-		return res, "", apperr.E(apperr.Forbidden, "vote.error.other_district")
+	if err := p.checkVoter(res); err != nil {
+		return res, "", err
 	}
 	return res, res.Person, nil
+}
+
+// anyAccount reports whether any signed-in account may answer.
+func (p *Poll) anyAccount() bool { return !p.ResidentsOnly && p.District == 0 }
+
+// checkVoter applies a poll's rules about the person: verified, of its
+// district when it has one.
+func (p *Poll) checkVoter(res Residency) error {
+	switch {
+	case !res.Verified || res.Person == "":
+		return apperr.E(apperr.Forbidden, "vote.error.unverified")
+	case p.District > 0 && res.District != p.District:
+		return apperr.E(apperr.Forbidden, "vote.error.other_district")
+	}
+	return nil
+}
+
+// answerable tells which of the open polls userID may still answer, by
+// slug: not answered yet, and allowed to. Two queries at most whatever the
+// number of polls: their participations, and their residency when a poll
+// needs it.
+func (s *Service) answerable(ctx context.Context, userID string, polls []*Poll) (map[string]bool, error) {
+	out := map[string]bool{}
+	if userID == "" || len(polls) == 0 {
+		return out, nil
+	}
+	boxes, err := s.ballots().Boxes(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	var res *Residency
+	now := s.now()
+	for _, p := range polls {
+		if !p.Open(now) || boxes[p.ID] {
+			continue
+		}
+		if !p.anyAccount() {
+			if res == nil {
+				r, err := s.Residents.Residency(ctx, userID)
+				if err != nil {
+					return nil, err
+				}
+				res = &r
+			}
+			if p.checkVoter(*res) != nil {
+				continue
+			}
+		}
+		out[p.Slug] = true
+	}
+	return out, nil
+}
+
+// OpenPolls lists the polls not closed by an officer, newest first, with
+// their options (those not open yet or past their end included: callers
+// check Open).
+func (s *Service) OpenPolls(ctx context.Context) ([]*Poll, error) {
+	return listOpenPolls(ctx, s.DB)
 }
 
 // Answer records userID's answer to a poll: option ids (one, or up to the

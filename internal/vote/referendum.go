@@ -3,6 +3,7 @@ package vote
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -20,6 +21,8 @@ type ReferendumInput struct {
 	Binding                  bool
 	Quorum, Electorate       int
 	PaperPolicy              string
+	// PaperDoubleKey: two officers key every paper sheet.
+	PaperDoubleKey bool
 	// AutoPhases: the dates move the phases; otherwise an officer does.
 	AutoPhases                          bool
 	VotingStarts, VotingEnds, ResultsAt time.Time
@@ -63,46 +66,53 @@ func (s *Service) checkReferendum(in ReferendumInput) error {
 	if len(in.Questions) == 0 || len(in.Questions) > 20 {
 		errs["questions"] = "vote.error.questions"
 	}
-	for _, q := range in.Questions {
-		if err := checkQuestion(q.Kind, q.Text, q.MaxChoices, q.Options, false); err != "" {
-			errs["questions"] = err
+	for i, q := range in.Questions {
+		if field, key := checkQuestion(q.Kind, q.Text, q.MaxChoices, q.Options, false); key != "" {
+			errs[QuestionField(i, field)] = key
 		}
 	}
 	return errs.Err()
 }
 
-// checkQuestion checks a question's set-up; the message key of its first
-// problem, or "".
-func checkQuestion(kind Kind, text string, maxChoices int, options []string, poll bool) string {
+// QuestionField names the form field of a referendum's question i (from
+// 0): q1-text, q1-options, ... so that an error shows beside it.
+func QuestionField(i int, field string) string {
+	return fmt.Sprintf("q%d-%s", i+1, field)
+}
+
+// checkQuestion checks a question's set-up: the field at fault (text,
+// kind, options, max_choices) and the message key of its first problem,
+// or "".
+func checkQuestion(kind Kind, text string, maxChoices int, options []string, poll bool) (field, key string) {
 	text = strings.TrimSpace(text)
 	if text == "" || utf8.RuneCountInString(text) > 1000 {
-		return "vote.error.question_text"
+		return "text", "vote.error.question_text"
 	}
 	switch kind {
 	case YesNo, Scale:
 		if kind == Scale && !poll || kind == YesNo && poll {
-			return "vote.error.kind"
+			return "kind", "vote.error.kind"
 		}
-		return ""
+		return "", ""
 	case Single, Multiple, Ranking:
 		if kind == Ranking && poll {
-			return "vote.error.kind"
+			return "kind", "vote.error.kind"
 		}
 	default:
-		return "vote.error.kind"
+		return "kind", "vote.error.kind"
 	}
 	if len(options) < 2 || len(options) > 30 {
-		return "vote.error.options"
+		return "options", "vote.error.options"
 	}
 	for _, o := range options {
 		if o = strings.TrimSpace(o); o == "" || utf8.RuneCountInString(o) > 300 {
-			return "vote.error.options"
+			return "options", "vote.error.options"
 		}
 	}
 	if kind != Single && (maxChoices < 1 || maxChoices > len(options)) {
-		return "vote.error.max_choices"
+		return "max_choices", "vote.error.max_choices"
 	}
-	return ""
+	return "", ""
 }
 
 // optionsFor makes a question's options: yes and no for YesNo, 1..5 for
@@ -127,23 +137,44 @@ func (s *Service) CreateReferendum(ctx context.Context, a Actor, in ReferendumIn
 		return nil, err
 	}
 	now := s.now()
-	r := &Referendum{ID: db.NewID(), Slug: in.Slug, Title: strings.TrimSpace(in.Title), Description: in.Description,
-		District: in.District, MinAge: in.MinAge, Binding: in.Binding, Quorum: in.Quorum, Electorate: in.Electorate,
-		PaperPolicy: in.PaperPolicy, Phase: Announced, AutoPhases: in.AutoPhases,
-		VotingStarts: db.TS(in.VotingStarts), VotingEnds: db.TS(in.VotingEnds), ResultsAt: db.TS(in.ResultsAt),
-		CreatedBy: a.ID, CreatedAt: now, UpdatedAt: now}
-	if in.VotingStarts.IsZero() {
-		r.VotingStarts = time.Time{}
+	r := &Referendum{ID: db.NewID(), Slug: in.Slug, Phase: Announced, CreatedBy: a.ID, CreatedAt: now}
+	r.apply(in, now)
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if err := insertReferendum(ctx, tx, r); err != nil {
+			if apperr.Is(err, apperr.Conflict) {
+				return apperr.Fieldf("slug", "vote.error.slug_taken")
+			}
+			return err
+		}
+		return s.saved(ctx, tx, a, "vote.referendum.create", r)
+	})
+	return r, err
+}
+
+// saved audits a referendum's creation or change (action) and queues its
+// notices and its schedule's next wake-up for its dates.
+func (s *Service) saved(ctx context.Context, tx *sql.Tx, a Actor, action string, r *Referendum) error {
+	if err := s.record(ctx, tx, a, action, "vote_referendum", r.ID, map[string]string{"slug": r.Slug}); err != nil {
+		return err
 	}
-	if in.VotingEnds.IsZero() {
-		r.VotingEnds = time.Time{}
+	if err := s.scheduleNotices(ctx, tx, r); err != nil {
+		return err
 	}
-	if in.ResultsAt.IsZero() {
-		r.ResultsAt = time.Time{}
-	}
+	return s.scheduleNext(ctx, tx, r)
+}
+
+// apply sets r from a checked input (all but the id, slug and creation),
+// with new questions; the phase follows the dates when they move it.
+func (r *Referendum) apply(in ReferendumInput, now time.Time) {
+	r.Title, r.Description = strings.TrimSpace(in.Title), in.Description
+	r.District, r.MinAge, r.Binding, r.Quorum, r.Electorate = in.District, in.MinAge, in.Binding, in.Quorum, in.Electorate
+	r.PaperPolicy, r.PaperDoubleKey, r.AutoPhases = in.PaperPolicy, in.PaperDoubleKey, in.AutoPhases
+	r.VotingStarts, r.VotingEnds, r.ResultsAt = stored(in.VotingStarts), stored(in.VotingEnds), stored(in.ResultsAt)
+	r.UpdatedAt = now
 	if r.AutoPhases {
 		r.Phase = r.PhaseDue(now)
 	}
+	r.Questions = nil
 	for _, q := range in.Questions {
 		max := q.MaxChoices
 		if q.Kind == YesNo || q.Kind == Single {
@@ -152,23 +183,47 @@ func (s *Service) CreateReferendum(ctx context.Context, a Actor, in ReferendumIn
 		r.Questions = append(r.Questions, Question{ID: db.NewID(), Kind: q.Kind, Text: strings.TrimSpace(q.Text),
 			MaxChoices: max, Options: optionsFor(q.Kind, q.Options)})
 	}
-	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		if err := insertReferendum(ctx, tx, r); err != nil {
-			if apperr.Is(err, apperr.Conflict) {
-				return apperr.Fieldf("slug", "vote.error.slug_taken")
-			}
+}
+
+// stored is t as the database keeps it; zero stays zero.
+func stored(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return db.TS(t)
+}
+
+// UpdateReferendum changes an announced referendum: its settings, schedule
+// and questions (replaced whole). Once voting has started, nothing of it
+// may change: ballots were cast on exactly those questions, so it is
+// refused with the reason. Audited.
+func (s *Service) UpdateReferendum(ctx context.Context, a Actor, slug string, in ReferendumInput) (*Referendum, error) {
+	r, err := s.Referendum(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if r.Phase != Announced {
+		return nil, errStarted
+	}
+	in.Slug = r.Slug
+	if err := s.checkReferendum(in); err != nil {
+		return nil, err
+	}
+	r.apply(in, s.now())
+	defer s.forget()
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		// The phase is checked again inside the transaction: an officer or
+		// the schedule may have opened the vote since it was read.
+		if err := updateReferendum(ctx, tx, r); err != nil {
 			return err
 		}
-		if err := s.record(ctx, tx, a, "vote.referendum.create", "vote_referendum", r.ID, map[string]string{"slug": r.Slug}); err != nil {
-			return err
-		}
-		if err := s.scheduleNotices(ctx, tx, r); err != nil {
-			return err
-		}
-		return s.scheduleNext(ctx, tx, r)
+		return s.saved(ctx, tx, a, "vote.referendum.update", r)
 	})
 	return r, err
 }
+
+// errStarted refuses a change to a referendum whose voting has started.
+var errStarted = apperr.E(apperr.Conflict, "vote.error.started")
 
 // Answers are a ballot: option ids by question id, in ballot order (a
 // ranking best first). A question left out is not answered.

@@ -13,7 +13,7 @@ import (
 // box's (internal/ballot).
 
 const referendumCols = `id, slug, title, description, district, min_age, binding, quorum, electorate, paper_policy,
-	phase, auto_phases, voting_starts, voting_ends, results_at, created_by, created_at, updated_at`
+	paper_double_key, phase, auto_phases, voting_starts, voting_ends, results_at, created_by, created_at, updated_at`
 
 func scanReferendum(row db.Scanner) (*Referendum, error) {
 	var (
@@ -23,7 +23,7 @@ func scanReferendum(row db.Scanner) (*Referendum, error) {
 		phase                   string
 	)
 	if err := row.Scan(&r.ID, &r.Slug, &r.Title, &r.Description, &r.District, &r.MinAge, &r.Binding, &r.Quorum,
-		&r.Electorate, &r.PaperPolicy, &phase, &r.AutoPhases, &starts, &ends, &resultsAt, &r.CreatedBy, &created, &updated); err != nil {
+		&r.Electorate, &r.PaperPolicy, &r.PaperDoubleKey, &phase, &r.AutoPhases, &starts, &ends, &resultsAt, &r.CreatedBy, &created, &updated); err != nil {
 		return nil, db.MapError(err)
 	}
 	r.Phase = Phase(phase)
@@ -34,12 +34,16 @@ func scanReferendum(row db.Scanner) (*Referendum, error) {
 
 func insertReferendum(ctx context.Context, q db.Querier, r *Referendum) error {
 	if _, err := q.ExecContext(ctx, `INSERT INTO vote_referenda (`+referendumCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
 		r.ID, r.Slug, r.Title, r.Description, r.District, r.MinAge, r.Binding, r.Quorum, r.Electorate, r.PaperPolicy,
-		string(r.Phase), r.AutoPhases, db.NullTimeOf(r.VotingStarts), db.NullTimeOf(r.VotingEnds), db.NullTimeOf(r.ResultsAt),
+		r.PaperDoubleKey, string(r.Phase), r.AutoPhases, db.NullTimeOf(r.VotingStarts), db.NullTimeOf(r.VotingEnds), db.NullTimeOf(r.ResultsAt),
 		r.CreatedBy, db.TS(r.CreatedAt), db.TS(r.UpdatedAt)); err != nil {
 		return fmt.Errorf("vote: insert referendum: %w", db.MapError(err))
 	}
+	return insertQuestions(ctx, q, r)
+}
+
+func insertQuestions(ctx context.Context, q db.Querier, r *Referendum) error {
 	for i, q1 := range r.Questions {
 		if _, err := q.ExecContext(ctx, `INSERT INTO vote_questions (id, referendum_id, position, kind, text, max_choices)
 			VALUES ($1, $2, $3, $4, $5, $6)`, q1.ID, r.ID, i, string(q1.Kind), q1.Text, q1.MaxChoices); err != nil {
@@ -50,6 +54,31 @@ func insertReferendum(ctx context.Context, q db.Querier, r *Referendum) error {
 		}
 	}
 	return nil
+}
+
+// updateReferendum writes an announced referendum's settings and replaces
+// its questions; errStarted when it is no longer announced.
+func updateReferendum(ctx context.Context, q db.Querier, r *Referendum) error {
+	res, err := q.ExecContext(ctx, `UPDATE vote_referenda SET title = $1, description = $2, district = $3, min_age = $4,
+		binding = $5, quorum = $6, electorate = $7, paper_policy = $8, paper_double_key = $9, phase = $10, auto_phases = $11,
+		voting_starts = $12, voting_ends = $13, results_at = $14, updated_at = $15
+		WHERE id = $16 AND phase = $17`,
+		r.Title, r.Description, r.District, r.MinAge, r.Binding, r.Quorum, r.Electorate, r.PaperPolicy, r.PaperDoubleKey,
+		string(r.Phase), r.AutoPhases, db.NullTimeOf(r.VotingStarts), db.NullTimeOf(r.VotingEnds), db.NullTimeOf(r.ResultsAt),
+		db.TS(r.UpdatedAt), r.ID, string(Announced))
+	if err != nil {
+		return fmt.Errorf("vote: update referendum: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return errStarted
+	}
+	if _, err := q.ExecContext(ctx, `DELETE FROM vote_options WHERE owner IN (SELECT id FROM vote_questions WHERE referendum_id = $1)`, r.ID); err != nil {
+		return fmt.Errorf("vote: delete options: %w", err)
+	}
+	if _, err := q.ExecContext(ctx, `DELETE FROM vote_questions WHERE referendum_id = $1`, r.ID); err != nil {
+		return fmt.Errorf("vote: delete questions: %w", err)
+	}
+	return insertQuestions(ctx, q, r)
 }
 
 func insertOptions(ctx context.Context, q db.Querier, owner string, opts []Option) error {
@@ -153,7 +182,26 @@ func loadPoll(ctx context.Context, q db.Querier, col, value string) (*Poll, erro
 }
 
 func listPolls(ctx context.Context, q db.Querier) ([]*Poll, error) {
-	out, err := db.Query(ctx, q, scanPoll, `SELECT `+pollCols+` FROM vote_polls ORDER BY opens_at DESC, id DESC`)
+	return queryPolls(ctx, q, `SELECT `+pollCols+` FROM vote_polls ORDER BY opens_at DESC, id DESC`)
+}
+
+// listOpenPolls lists the polls no officer has closed, with their options.
+func listOpenPolls(ctx context.Context, q db.Querier) ([]*Poll, error) {
+	return queryPolls(ctx, q, `SELECT `+pollCols+` FROM vote_polls WHERE closed = $1 ORDER BY opens_at DESC, id DESC`, false)
+}
+
+// openPollRules lists the polls no officer has closed without their
+// options, in one query: who may answer them and when.
+func openPollRules(ctx context.Context, q db.Querier) ([]*Poll, error) {
+	out, err := db.Query(ctx, q, scanPoll, `SELECT `+pollCols+` FROM vote_polls WHERE closed = $1`, false)
+	if err != nil {
+		return nil, fmt.Errorf("vote: polls: %w", err)
+	}
+	return out, nil
+}
+
+func queryPolls(ctx context.Context, q db.Querier, query string, args ...any) ([]*Poll, error) {
+	out, err := db.Query(ctx, q, scanPoll, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("vote: polls: %w", err)
 	}

@@ -82,8 +82,11 @@ type Referendum struct {
 	Quorum      int
 	Electorate  int
 	PaperPolicy string
-	Phase       Phase
-	AutoPhases  bool
+	// PaperDoubleKey: paper sheets are keyed by two officers and count
+	// when both keyings agree (the ballot box's double-key entry).
+	PaperDoubleKey bool
+	Phase          Phase
+	AutoPhases     bool
 	// VotingStarts, VotingEnds and ResultsAt plan the phases.
 	VotingStarts, VotingEnds, ResultsAt time.Time
 	Questions                           []Question

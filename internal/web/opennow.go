@@ -17,6 +17,19 @@ type OpenItem struct {
 	Closes time.Time
 	// District is the district it is for; 0 for the whole city.
 	District int
+	// Ask is a question a signed-in resident answers right there (a quick
+	// poll); its Opener must be an Asker.
+	Ask *Ask
+
+	from int // which Opener gave it, to ask that one about its Asks
+}
+
+// OpenLine is an open item as the home page shows it to one visitor: with
+// the form of its Ask when they may answer it, or the notice of the
+// answer they have just given.
+type OpenLine struct {
+	OpenItem
+	AskView *AskView
 }
 
 // Opener is one module's part of "open now". Modules implement it in
@@ -93,12 +106,15 @@ func (c *openCache) get(ctx context.Context, openers []Opener) ([]OpenItem, erro
 	c.mu.Unlock()
 	if !ok || time.Since(e.at) > openTTL {
 		var items []OpenItem
-		for _, o := range openers {
+		for i, o := range openers {
 			its, err := o.OpenNow(ctx)
 			if err != nil {
 				return nil, err
 			}
-			items = append(items, its...)
+			for _, it := range its {
+				it.from = i
+				items = append(items, it)
+			}
 		}
 		e = openEntry{at: time.Now(), items: items}
 		c.mu.Lock()
@@ -109,4 +125,65 @@ func (c *openCache) get(ctx context.Context, openers []Opener) ([]OpenItem, erro
 		c.mu.Unlock()
 	}
 	return slices.Clone(e.items), nil // the caller sorts its own copy
+}
+
+// openLines makes the visitor's lines of items. Anonymous visitors get
+// the items alone: their Asks cost no query. For a signed-in resident each
+// Opener with Asks among the items is asked once which of them they may
+// still answer; the Ask named answered (just answered, from the page's
+// query) shows its notice and results instead of its form.
+func (h *Shell) openLines(ctx context.Context, items []OpenItem, answered string) ([]OpenLine, error) {
+	lines := make([]OpenLine, len(items))
+	keys := map[int][]string{} // by Opener
+	for i, it := range items {
+		lines[i].OpenItem = it
+		if it.Ask != nil {
+			keys[it.from] = append(keys[it.from], it.Ask.Key)
+		}
+	}
+	u := Participant(ctx) // an officer acting for a resident answers for them
+	if u == nil || len(keys) == 0 {
+		return lines, nil
+	}
+	open := map[string]bool{}
+	for from, ks := range keys {
+		asker, ok := h.Openers[from].(Asker)
+		if !ok {
+			continue
+		}
+		can, err := asker.CanAnswer(ctx, u.ID, ks)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range can {
+			open[k] = v
+		}
+		if slices.Contains(ks, answered) {
+			if err := h.answered(ctx, lines, asker, u.ID, answered); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for i := range lines {
+		if ask := lines[i].Ask; ask != nil && lines[i].AskView == nil && open[ask.Key] {
+			lines[i].AskView = &AskView{Ask: *ask, CanAnswer: true, Next: "/"}
+		}
+	}
+	return lines, nil
+}
+
+// answered puts the notice and results of the Ask key the resident has
+// just answered on its line.
+func (h *Shell) answered(ctx context.Context, lines []OpenLine, r AskResulter, userID, key string) error {
+	v, err := AnsweredView(ctx, []AskResulter{r}, userID, key)
+	if err != nil || v == nil {
+		return err
+	}
+	for i := range lines {
+		if ask := lines[i].Ask; ask != nil && ask.Key == key {
+			v.Ask = *ask
+			lines[i].AskView = v
+		}
+	}
+	return nil
 }

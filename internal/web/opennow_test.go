@@ -73,3 +73,98 @@ func TestOpenNowReusedPerLanguage(t *testing.T) {
 		t.Errorf("a stale copy was used: %v, %d calls", items, o.calls)
 	}
 }
+
+// askingOpener offers two polls and counts how often it is asked about
+// a resident.
+type askingOpener struct {
+	asked   int
+	results int
+}
+
+func (a *askingOpener) OpenNow(context.Context) ([]OpenItem, error) {
+	return []OpenItem{
+		{Title: "poll a", URL: "/a", Ask: &Ask{Key: "a", Question: "A?", Action: "/a"}},
+		{Title: "poll b", URL: "/b", Ask: &Ask{Key: "b", Question: "B?", Action: "/b"}},
+	}, nil
+}
+
+func (a *askingOpener) CanAnswer(_ context.Context, userID string, keys []string) (map[string]bool, error) {
+	a.asked++
+	return map[string]bool{"a": true, "b": false}, nil // b answered already
+}
+
+func (a *askingOpener) AskResults(_ context.Context, userID, key string) (*AskResults, error) {
+	a.results++
+	if key != "b" {
+		return nil, nil
+	}
+	return &AskResults{Question: "B?", Voters: 3, Rows: []AskRow{{Label: "yes", Votes: 3, Percent: "100,0 %"}}}, nil
+}
+
+// Anonymous visitors see the polls as links and cost the module nothing;
+// a signed-in resident gets a form for each poll they may still answer
+// (the module asked once per visit), and the poll just answered shows its
+// notice and results instead.
+func TestOpenLinesAskOncePerVisit(t *testing.T) {
+	o := &askingOpener{}
+	h := &Shell{Openers: []Opener{openers{{Title: "consultation", URL: "/c"}}, o}}
+	ctx := WithLang(context.Background(), "en")
+	items, _, err := h.openNow(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := h.openLines(ctx, items, "b")
+	if err != nil || len(lines) != 3 {
+		t.Fatalf("%v %v", lines, err)
+	}
+	for _, l := range lines {
+		if l.AskView != nil {
+			t.Errorf("an anonymous visitor got the form or notice of %q", l.Title)
+		}
+	}
+	if o.asked+o.results != 0 {
+		t.Errorf("an anonymous visit asked the module %d times", o.asked+o.results)
+	}
+
+	resident := WithUser(ctx, &User{ID: "u1"})
+	items, _, _ = h.openNow(resident)
+	lines, err = h.openLines(resident, items, "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byTitle := map[string]*AskView{}
+	for _, l := range lines {
+		byTitle[l.Title] = l.AskView
+	}
+	if a := byTitle["poll a"]; a == nil || !a.CanAnswer || a.Answered || a.Next != "/" || a.Action != "/a" {
+		t.Errorf("poll a: %+v, want its form coming back home", a)
+	}
+	if b := byTitle["poll b"]; b == nil || !b.Answered || b.CanAnswer || b.Results == nil || b.Results.Voters != 3 || b.Question != "B?" {
+		t.Errorf("poll b, just answered: %+v, want the notice and results", b)
+	}
+	if byTitle["consultation"] != nil {
+		t.Error("an item without a question got a form")
+	}
+	if o.asked != 1 || o.results != 1 {
+		t.Errorf("the module was asked %d times which polls are open to the resident and %d times for results, want 1 and 1", o.asked, o.results)
+	}
+	// Without an answered poll in the query, no results are asked for;
+	// an answered poll no longer open to them is a plain link.
+	lines, _ = h.openLines(resident, items, "")
+	if o.results != 1 || lines[2].AskView != nil {
+		t.Errorf("results asked %d times; poll b's line %+v", o.results, lines[2].AskView)
+	}
+}
+
+func TestAnsweredURLStaysOnTheSite(t *testing.T) {
+	for next, want := range map[string]string{
+		"/":                     "/?answered=poll-x#ask-poll-x",
+		"/account?tab=1#votes":  "/account?answered=poll-x&tab=1#ask-poll-x",
+		"//evil.example/":       "/?answered=poll-x#ask-poll-x",
+		"https://evil.example/": "/?answered=poll-x#ask-poll-x",
+	} {
+		if got := AnsweredURL(next, "poll-x"); got != want {
+			t.Errorf("AnsweredURL(%q) = %q, want %q", next, got, want)
+		}
+	}
+}

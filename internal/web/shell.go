@@ -29,7 +29,7 @@ type HomePage struct {
 	Modules []Module
 	// Open is what residents can take part in now; District is the
 	// signed-in resident's district (0: none), to mark their own.
-	Open     []OpenItem
+	Open     []OpenLine
 	District int
 }
 
@@ -87,7 +87,11 @@ func (h *Shell) handleHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.Site.Render(w, r, http.StatusOK, "shell/home", "home.title", HomePage{Modules: h.Site.Modules, Open: open, District: district})
+	lines, err := h.openLines(r.Context(), open, r.URL.Query().Get(AnsweredParam))
+	if err != nil {
+		return err
+	}
+	return h.Site.Render(w, r, http.StatusOK, "shell/home", "home.title", HomePage{Modules: h.Site.Modules, Open: lines, District: district})
 }
 
 // handleLanguage remembers the chosen language and goes back to the page,

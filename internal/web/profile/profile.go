@@ -9,6 +9,8 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"github.com/civitas-city/civitas/internal/web"
 )
 
 // Section is one module's part of "my profile": what the resident has in
@@ -37,6 +39,16 @@ type Section interface {
 type Prompter interface {
 	// Prompt is the call to action, or nil when there is none.
 	Prompt(ctx context.Context, userID string) (*Item, error)
+}
+
+// Asker is a section with one-step questions (quick polls) the resident
+// may still answer: the profile shows them as forms in the section, and,
+// once one is answered, the notice with what they may see of its results.
+type Asker interface {
+	web.AskResulter
+	// Asks are the questions userID may still answer, in the request's
+	// language.
+	Asks(ctx context.Context, userID string) ([]web.Ask, error)
 }
 
 // Item is one line of a profile section.
