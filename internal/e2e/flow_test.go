@@ -183,3 +183,23 @@ func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// fits fails the test when the page scrolls sideways or has too small
+// targets at any checked width (after page, which loads axe-core), then
+// makes the window narrow again.
+func (f *flow) fits(what string) {
+	f.t.Helper()
+	ctx, cancel := context.WithTimeout(f.ctx, pageTimeout)
+	defer cancel()
+	// axe-core (loaded by page) checks the targets: a script, on for that.
+	f.scripts(true)
+	problems, err := f.s.layout(ctx)
+	f.scripts(false)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for _, p := range problems {
+		f.t.Errorf("%s: %s", what, p)
+	}
+	f.narrow()
+}

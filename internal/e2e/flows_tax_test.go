@@ -16,8 +16,10 @@ func TestTaxFlow(t *testing.T) {
 			f.phone()
 			f.open("/taxes")
 			f.page("the resident's taxes")
+			f.fits("the resident's taxes")
 			f.open(f.attr(`main a[href^="/taxes/OD-"][href$="/pay/2"]`, "href"))
 			f.page("paying an instalment")
+			f.fits("paying an instalment")
 			if svg := f.attr(`main .qr svg`, "role"); svg != "img" {
 				t.Errorf("the QR code is not an image with a name (role %q)", svg)
 			}
@@ -26,6 +28,7 @@ func TestTaxFlow(t *testing.T) {
 			}
 			f.open(f.attr(`main a[href$="/slip"]`, "href"))
 			f.page("the payment slip")
+			f.fits("the payment slip")
 		})
 	}
 }

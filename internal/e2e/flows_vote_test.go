@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -139,26 +138,6 @@ func (f *flow) narrow() {
 		Width: 320, Height: 800, DeviceScaleFactor: 1, Mobile: true}); err != nil {
 		f.t.Fatal(err)
 	}
-}
-
-// fits fails the test when the page scrolls sideways or has too small
-// targets at any checked width (after page, which loads axe-core), then
-// makes the window narrow again.
-func (f *flow) fits(what string) {
-	f.t.Helper()
-	ctx, cancel := context.WithTimeout(f.ctx, pageTimeout)
-	defer cancel()
-	// axe-core (loaded by page) checks the targets: a script, on for that.
-	f.scripts(true)
-	problems, err := f.s.layout(ctx)
-	f.scripts(false)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	for _, p := range problems {
-		f.t.Errorf("%s: %s", what, p)
-	}
-	f.narrow()
 }
 
 // TestPollFromHomePage: on a 320-px phone with JavaScript off, in every
