@@ -187,3 +187,36 @@ func (h *Shell) answered(ctx context.Context, lines []OpenLine, r AskResulter, u
 	}
 	return nil
 }
+
+// pageCache keeps a rendered page per language for openTTL (the anonymous
+// home page). Two requests missing it at once may both render it; the
+// later one is kept.
+type pageCache struct {
+	mu    sync.Mutex
+	pages map[string]cachedPage
+}
+
+type cachedPage struct {
+	body []byte
+	at   time.Time
+}
+
+func (c *pageCache) get(lang string, render func() ([]byte, error)) ([]byte, error) {
+	c.mu.Lock()
+	p, ok := c.pages[lang]
+	c.mu.Unlock()
+	if ok && time.Since(p.at) < openTTL {
+		return p.body, nil
+	}
+	body, err := render()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.pages == nil {
+		c.pages = map[string]cachedPage{}
+	}
+	c.pages[lang] = cachedPage{body: body, at: time.Now()}
+	c.mu.Unlock()
+	return body, nil
+}

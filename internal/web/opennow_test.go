@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -166,5 +167,35 @@ func TestAnsweredURLStaysOnTheSite(t *testing.T) {
 		if got := AnsweredURL(next, "poll-x"); got != want {
 			t.Errorf("AnsweredURL(%q) = %q, want %q", next, got, want)
 		}
+	}
+}
+
+// The anonymous home page is rendered once per language and openTTL.
+func TestPageCacheRendersOncePerLanguage(t *testing.T) {
+	var c pageCache
+	renders := 0
+	render := func(body string) func() ([]byte, error) {
+		return func() ([]byte, error) { renders++; return []byte(body), nil }
+	}
+	for range 3 {
+		if b, err := c.get("pl", render("strona")); err != nil || string(b) != "strona" {
+			t.Fatalf("pl: %q %v", b, err)
+		}
+	}
+	if b, _ := c.get("en", render("page")); string(b) != "page" {
+		t.Errorf("en: %q", b)
+	}
+	if renders != 2 {
+		t.Errorf("%d renders, want one per language", renders)
+	}
+	c.pages["pl"] = cachedPage{body: []byte("old"), at: time.Now().Add(-openTTL)}
+	if b, _ := c.get("pl", render("nowa")); string(b) != "nowa" {
+		t.Errorf("an expired page is served: %q", b)
+	}
+	if _, err := c.get("uk", func() ([]byte, error) { return nil, errors.New("boom") }); err == nil {
+		t.Error("a failed render is not an error")
+	}
+	if _, ok := c.pages["uk"]; ok {
+		t.Error("a failed render is kept")
 	}
 }

@@ -178,9 +178,19 @@ type View struct {
 // render writes page with status into w, buffering so a template error
 // becomes a clean 500 instead of half a page.
 func (r *Renderer) render(w http.ResponseWriter, status int, page, lang string, v View) error {
+	b, err := r.html(page, lang, v)
+	if err != nil {
+		return err
+	}
+	return writeHTML(w, status, b)
+}
+
+// html renders page in the layout, whole, so a template error never
+// leaves half a page.
+func (r *Renderer) html(page, lang string, v View) ([]byte, error) {
 	sets, ok := r.pages[page]
 	if !ok {
-		return fmt.Errorf("web: unknown page %q", page)
+		return nil, fmt.Errorf("web: unknown page %q", page)
 	}
 	t := sets[lang]
 	if t == nil {
@@ -188,10 +198,15 @@ func (r *Renderer) render(w http.ResponseWriter, status int, page, lang string, 
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
-		return fmt.Errorf("web: render %s: %w", page, err)
+		return nil, fmt.Errorf("web: render %s: %w", page, err)
 	}
+	return buf.Bytes(), nil
+}
+
+// writeHTML answers with a rendered page.
+func writeHTML(w http.ResponseWriter, status int, page []byte) error {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
+	_, err := w.Write(page)
 	return err
 }

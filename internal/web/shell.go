@@ -44,6 +44,7 @@ type Shell struct {
 	// signed-in resident's district, to put it first.
 	Openers    []Opener
 	openCache  openCache // the Openers' answers, reused for openTTL
+	homeCache  pageCache // the anonymous home page per language, for openTTL
 	DistrictOf func(ctx context.Context, userID string) (int, error)
 	// City is what the help, contact and privacy pages say about the city.
 	City CityInfo
@@ -83,6 +84,25 @@ func (h *Shell) Routes(handle Registrar) {
 }
 
 func (h *Shell) handleHome(w http.ResponseWriter, r *http.Request) error {
+	// Every anonymous visitor of a language gets the same page: it is
+	// rendered once per language and openTTL, not on every visit.
+	if CurrentUser(r.Context()) == nil && r.URL.RawQuery == "" {
+		page, err := h.homeCache.get(Lang(r.Context()), func() ([]byte, error) {
+			open, district, err := h.openNow(r.Context())
+			if err != nil {
+				return nil, err
+			}
+			lines, err := h.openLines(r.Context(), open, "")
+			if err != nil {
+				return nil, err
+			}
+			return h.Site.RenderHTML(r, "shell/home", "home.title", HomePage{Modules: h.Site.Modules, Open: lines, District: district})
+		})
+		if err != nil {
+			return err
+		}
+		return writeHTML(w, http.StatusOK, page)
+	}
 	open, district, err := h.openNow(r.Context())
 	if err != nil {
 		return err

@@ -134,6 +134,12 @@ func (s *Site) Render(w http.ResponseWriter, r *http.Request, status int, page, 
 	return s.Renderer.render(w, status, page, lang, View{L: l, D: data})
 }
 
+// RenderHTML is the page Render would write with status 200, as bytes,
+// for a page that is the same for many requests and kept for a while.
+func (s *Site) RenderHTML(r *http.Request, page, titleKey string, data any) ([]byte, error) {
+	return s.Renderer.html(page, Lang(r.Context()), View{L: s.layout(r, titleKey), D: data})
+}
+
 func (s *Site) layout(r *http.Request, titleKey string) Layout {
 	lang := Lang(r.Context())
 	l := Layout{
