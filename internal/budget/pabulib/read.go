@@ -132,12 +132,22 @@ func ParseWith(data []byte, opt Options) (*Election, error) {
 	sec := noSection
 	wantHeader := false
 	seen := map[section]bool{}
+	// Lines end at \n, \r\n or a lone \r, as Python's splitlines sees them. Where every
+	// \r is followed by \n (all real files), a line is found by its \n alone.
+	crlfOnly := strings.Count(text, "\r") == strings.Count(text, "\r\n")
 	for pos, lineNo := 0, 1; pos < len(text); lineNo++ {
-		// Lines end at \n, \r\n or a lone \r, as Python's splitlines sees them.
 		start := pos
-		i := strings.IndexAny(text[pos:], "\r\n")
 		end := len(text)
-		if i >= 0 {
+		if crlfOnly {
+			if i := strings.IndexByte(text[pos:], '\n'); i >= 0 {
+				end, pos = pos+i, pos+i+1
+				if end > start && text[end-1] == '\r' {
+					end--
+				}
+			} else {
+				pos = len(text) // a last line without \n (and so without \r)
+			}
+		} else if i := strings.IndexAny(text[pos:], "\r\n"); i >= 0 {
 			end = pos + i
 			pos = end + 1
 			if text[end] == '\r' && pos < len(text) && text[pos] == '\n' {
@@ -675,7 +685,15 @@ func (vr *voteReader) read(rows []span) *Error {
 			indices = make([]int, 0, max(n, 16384))
 		}
 		v.index = indices[len(indices) : len(indices) : len(indices)+n]
-		for it := range strings.SplitSeq(raw, ",") {
+		// The items, as strings.Split(raw, ",") gives them (empty ones included: points
+		// are aligned by position), without an iterator per ballot.
+		for rest, more := raw, true; more; {
+			it := rest
+			if i := strings.IndexByte(rest, ','); i >= 0 {
+				it, rest = rest[:i], rest[i+1:]
+			} else {
+				more = false
+			}
 			var ps string
 			if v.Points != nil {
 				ps, points, _ = strings.Cut(points, ",")

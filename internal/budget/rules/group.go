@@ -5,8 +5,9 @@ import "slices"
 // ballotGroups are the ballots grouped by the set of candidates they list (only that set
 // matters to MES and Phragmén), with the groups listing each candidate.
 type ballotGroups struct {
-	gMult  []int64 // voters per group
-	gStart []int32 // candidates on group g: gItems[gStart[g]:gStart[g+1]]
+	gMult  []int64   // voters per group
+	gMultF []float64 // the same, as floats
+	gStart []int32   // candidates on group g: gItems[gStart[g]:gStart[g+1]]
 	gItems []int32
 
 	supStart []int32 // groups listing candidate c: supG[supStart[c]:supStart[c+1]]
@@ -44,6 +45,11 @@ func groupBallots(in *Instance, candOf []int32, nCand int) ballotGroups {
 		b.gMult = append(b.gMult, 1)
 		b.gItems = append(b.gItems, items...)
 		b.gStart = append(b.gStart, int32(len(b.gItems)))
+	}
+
+	b.gMultF = make([]float64, len(b.gMult))
+	for g, m := range b.gMult {
+		b.gMultF[g] = float64(m)
 	}
 
 	// Groups per candidate, by counting sort.

@@ -141,8 +141,19 @@ type mesRun struct {
 	sup    []int32
 	supEnd []int32
 
-	cnt     []int64 // scratch, per class: supporters of the candidate at hand
-	gk      int64   // voters with money among those gathered
+	cnt []int64 // scratch, per class: supporters of the candidate at hand
+	gk  int64   // voters with money among those gathered
+
+	// A candidate priced in a round is usually priced exactly and paid for next, with
+	// the same classes: its gathered classes and float water level are kept until the
+	// next payment (epoch) changes them.
+	epoch int
+	kept  []gathered
+	// budG is each group's budget, approximately (budF of its class), beside its voters:
+	// the float pass over a candidate's supporters reads it straight, without gathering
+	// classes.
+	budG []groupBudget
+
 	remap   []int32 // scratch, per class
 	touched []int32
 	order   []int32 // candidates taken from heap this round
@@ -160,6 +171,21 @@ type mesRun struct {
 	rounds                 int
 }
 
+// gathered is what was found of one candidate, kept for reuse: the float water level
+// (while its supporters' money is unchanged: qOK) and its supporters per class (within
+// one epoch: until the next payment renumbers classes).
+type gathered struct {
+	qOK     bool
+	q       float64
+	epoch   int
+	classes []int32
+	counts  []int64
+	gk      int64
+}
+
+// groupBudget is a group's approximate budget per voter and its number of voters.
+type groupBudget struct{ b, n float64 }
+
 // price is what a candidate costs its supporters: r/D is shared equally by the k
 // supporters who can afford their share, so each pays q = r/(k·D).
 type price struct {
@@ -175,6 +201,8 @@ func (p *mesPrep) newRun() *mesRun {
 		dirty:   make([]bool, len(p.cand)),
 		lastF:   make([]float64, len(p.cand)),
 		cInt:    make([]*big.Int, len(p.cand)),
+		kept:    make([]gathered, len(p.cand)),
+		budG:    make([]groupBudget, len(p.gMult)),
 	}
 	for c := range r.cInt {
 		r.cInt[c] = new(big.Int)
@@ -383,6 +411,7 @@ func (r *mesRun) checkedRun(beta, limit *big.Rat, guide []roundRec, stop bool) (
 
 // start resets the run: every voter at beta, every candidate back.
 func (r *mesRun) start(beta *big.Rat) {
+	r.epoch++
 	r.den.Set(beta.Denom())
 	lcm(&r.den, r.costDen)
 	r.factors = r.factors[:0]
@@ -398,6 +427,7 @@ func (r *mesRun) start(beta *big.Rat) {
 	for c := range r.cand {
 		r.cInt[c].Mul(r.cost[c].Num(), r.t1.Quo(&r.den, r.cost[c].Denom()))
 		r.alive[c], r.dirty[c], r.lastF[c] = true, true, 0
+		r.kept[c].qOK = false
 		if r.explain {
 			continue // explanations list the unaffordable in the order round 1 meets them
 		}
@@ -415,6 +445,7 @@ func (r *mesRun) start(beta *big.Rat) {
 	}
 	for g := range r.gCls {
 		r.gCls[g] = root
+		r.budG[g] = groupBudget{r.betaF, r.gMultF[g]}
 	}
 	r.ref[root] = int32(len(r.gCls))
 	r.sup = append(r.sup[:0], r.supG...)
@@ -644,26 +675,47 @@ func (r *mesRun) cmpPrice(a int32, pa *price, b int32, pb *price) int {
 // them (late rounds would otherwise mostly visit empty groups). gk is the number of
 // voters in the classes gathered: the supporters with money.
 func (r *mesRun) gather(c int32) {
+	if kp := &r.kept[c]; kp.epoch == r.epoch {
+		r.touched = append(r.touched[:0], kp.classes...)
+		for i, k := range kp.classes {
+			r.cnt[k] = kp.counts[i]
+		}
+		r.gk = kp.gk
+		return
+	}
 	r.touched = r.touched[:0]
 	r.gk = 0
 	list := r.sup[r.supStart[c]:r.supEnd[c]]
-	for i := 0; i < len(list); {
-		g := list[i]
+	kept := 0 // the list keeps its (ascending) order, for locality
+	for _, g := range list {
 		k := r.gCls[g]
 		if k == 0 {
-			last := len(list) - 1
-			list[i] = list[last]
-			list = list[:last]
 			continue
 		}
+		list[kept] = g
+		kept++
 		if r.cnt[k] == 0 {
 			r.touched = append(r.touched, k)
 		}
 		r.cnt[k] += r.gMult[g]
 		r.gk += r.gMult[g]
-		i++
 	}
-	r.supEnd[c] = r.supStart[c] + int32(len(list))
+	r.supEnd[c] = r.supStart[c] + int32(kept)
+}
+
+// keep stores what was last gathered for candidate c for reuse until the next payment.
+func (r *mesRun) keep(c int32) {
+	kp := &r.kept[c]
+	if kp.epoch == r.epoch {
+		return
+	}
+	kp.epoch = r.epoch
+	kp.classes = append(kp.classes[:0], r.touched...)
+	kp.counts = kp.counts[:0]
+	for _, k := range r.touched {
+		kp.counts = append(kp.counts, r.cnt[k])
+	}
+	kp.gk = r.gk
 }
 
 func (r *mesRun) release() {
@@ -687,8 +739,10 @@ func (r *mesRun) money(c int32) *big.Rat { return new(big.Rat).SetFrac(r.moneyNu
 // selection, deciding that it is above cut takes one pass (the water level is above q at
 // cut if F(q) = Σ cnt·min(budget, q) falls short of the cost), and since F grows no
 // faster than the number of voters above q, q + (cost − F(q))/that is a lower bound.
+//
+// It reads the supporters' groups and their float budgets straight (budG), without
+// gathering classes, dropping the groups at 0 from c's list as gather does.
 func (r *mesRun) rhoFloat(c int32, cut float64) (rho float64, ok, bound bool) {
-	r.gather(c)
 	cf := r.costF[c]
 	qCut := cut
 	if r.sat == CostSat {
@@ -699,10 +753,19 @@ func (r *mesRun) rhoFloat(c int32, cut float64) (rho float64, ok, bound bool) {
 	if r.sat == CostSat {
 		qLow *= cf
 	}
-	sum, atCut, above, minB, lowSum := 0.0, 0.0, 0.0, math.Inf(1), 0.0
-	band := r.work[:0] // classes between qLow and qCut, where q may lie
-	for _, k := range r.touched {
-		n, b := float64(r.cnt[k]), r.budF[k]
+	sum, atCut, above, minB, lowSum, gk := 0.0, 0.0, 0.0, math.Inf(1), 0.0, 0.0
+	band := r.work[:0] // groups between qLow and qCut, where q may lie
+	list := r.sup[r.supStart[c]:r.supEnd[c]]
+	kept := 0 // the list keeps its (ascending) order, for locality
+	for _, g := range list {
+		gb := r.budG[g]
+		b, n := gb.b, gb.n
+		if b == 0 && r.gCls[g] == 0 {
+			continue
+		}
+		list[kept] = g
+		kept++
+		gk += n
 		sum += n * b
 		minB = min(minB, b)
 		switch {
@@ -714,22 +777,17 @@ func (r *mesRun) rhoFloat(c int32, cut float64) (rho float64, ok, bound bool) {
 			lowSum += n * b
 		default:
 			atCut += n * b
-			band = append(band, k)
+			band = append(band, g)
 		}
 	}
+	r.supEnd[c] = r.supStart[c] + int32(kept)
 	r.work = band
 	if sum < cf*(1-tol) {
-		r.release()
 		return 0, false, false
 	}
-	if sum <= cf*(1+tol) {
-		r.release()
-		if r.moneyNum(c).Cmp(r.cInt[c]) < 0 {
-			return 0, false, false
-		}
-		r.gather(c)
+	if sum <= cf*(1+tol) && r.moneyNum(c).Cmp(r.cInt[c]) < 0 {
+		return 0, false, false
 	}
-	defer r.release()
 	if atCut < cf*(1-1e-9) {
 		lb := (qCut + (cf-atCut)/above) * (1 - 1e-9)
 		if r.sat == CostSat {
@@ -737,34 +795,56 @@ func (r *mesRun) rhoFloat(c int32, cut float64) (rho float64, ok, bound bool) {
 		}
 		return max(lb, cut), true, true
 	}
-	q := cf / float64(r.gk)
+	q := cf / gk
 	if minB < q {
-		q = r.waterLevel(cf, lowSum, above, band) // some cannot pay an equal share
+		// Some cannot pay an equal share.
+		if q = waterLevel(cf, lowSum, above, band, groupBudgets(r.budG)); q < 0 {
+			for _, g := range list[:kept] {
+				q = max(q, r.budG[g].b)
+			}
+		}
 	}
+	r.kept[c].qOK, r.kept[c].q = true, q
 	if r.sat == CostSat {
 		return q / cf, true, false
 	}
 	return q, true, false
 }
 
-// waterLevel approximates the payment q at which Σ cnt·min(budget, q) over the classes
-// gathered reaches cost cf: the poor pay all they have, the others q each. Classes known
-// to be poor (their money: poorSum) or rich (their voters: richCnt) may be left out of
-// w, the classes to decide; w is reordered. It selects rather than sorts (a quickselect
-// on budgets), in time linear in the classes.
-func (r *mesRun) waterLevel(cf, poorSum, richCnt float64, w []int32) float64 {
+// budgets give the approximate budget per voter and the voters of an item: a class
+// (classBudgets) or a group (groupBudgets).
+type budgets interface {
+	at(i int32) (b, n float64)
+}
+
+// classBudgets are the budgets of the classes gathered.
+type classBudgets struct{ r *mesRun }
+
+func (c classBudgets) at(k int32) (b, n float64) { return c.r.budF[k], float64(c.r.cnt[k]) }
+
+// groupBudgets are the groups' budgets.
+type groupBudgets []groupBudget
+
+func (g groupBudgets) at(i int32) (b, n float64) { return g[i].b, g[i].n }
+
+// waterLevel approximates the payment q at which Σ cnt·min(bud, q) over the items (classes
+// or groups) in w reaches cost cf: the poor pay all they have, the others q each. Items
+// known to be poor (their money: poorSum) or rich (their voters: richCnt) may be left out
+// of w, the items to decide; w is reordered. It selects rather than sorts (a quickselect
+// on budgets), in time linear in the items. It returns -1 when nobody is left to pay q
+// (affordable only exactly: the richest pays all too, and q is the largest budget).
+func waterLevel[B budgets](cf, poorSum, richCnt float64, w []int32, bud B) float64 {
 	for len(w) > 0 {
-		x := r.budF[w[len(w)/2]]
+		x, _ := bud.at(w[len(w)/2])
 		// Three-way partition: w[:lt] below x, w[lt:gt] equal, w[gt:] above.
 		lt, i, gt := 0, 0, len(w)
 		sumL, cntL, cntE := 0.0, 0.0, 0.0
 		for i < gt {
-			cl := w[i]
-			b := r.budF[cl]
+			b, n := bud.at(w[i])
 			switch {
 			case b < x:
-				sumL += float64(r.cnt[cl]) * b
-				cntL += float64(r.cnt[cl])
+				sumL += n * b
+				cntL += n
 				w[lt], w[i] = w[i], w[lt]
 				lt++
 				i++
@@ -772,13 +852,14 @@ func (r *mesRun) waterLevel(cf, poorSum, richCnt float64, w []int32) float64 {
 				gt--
 				w[gt], w[i] = w[i], w[gt]
 			default:
-				cntE += float64(r.cnt[cl])
+				cntE += n
 				i++
 			}
 		}
 		cntG := 0.0
-		for _, cl := range w[gt:] {
-			cntG += float64(r.cnt[cl])
+		for _, it := range w[gt:] {
+			_, n := bud.at(it)
+			cntG += n
 		}
 		if poorSum+sumL+x*(richCnt+cntE+cntG) >= cf {
 			// q ≤ x: everyone at x or above pays q.
@@ -791,12 +872,7 @@ func (r *mesRun) waterLevel(cf, poorSum, richCnt float64, w []int32) float64 {
 		}
 	}
 	if richCnt == 0 {
-		// Affordable only exactly: the richest pays all too.
-		maxB := 0.0
-		for _, k := range r.touched {
-			maxB = max(maxB, r.budF[k])
-		}
-		return maxB
+		return -1
 	}
 	return (cf - poorSum) / richCnt
 }
@@ -806,6 +882,7 @@ func (r *mesRun) waterLevel(cf, poorSum, richCnt float64, w []int32) float64 {
 // poorest can give, that one pays all it has. It reports false if c is unaffordable.
 func (r *mesRun) priceExact(c int32, p *price) bool {
 	r.gather(c)
+	r.keep(c) // for pay, if c wins
 	defer r.release()
 	if r.priceNear(c, p) {
 		return true
@@ -820,8 +897,15 @@ func (r *mesRun) priceExact(c int32, p *price) bool {
 // enough to trust the split, and the caller walks all classes.
 func (r *mesRun) priceNear(c int32, p *price) bool {
 	cf := r.costF[c]
-	r.work = append(r.work[:0], r.touched...)
-	qf := r.waterLevel(cf, 0, 0, r.work)
+	qf := r.kept[c].q
+	if !r.kept[c].qOK {
+		r.work = append(r.work[:0], r.touched...)
+		if qf = waterLevel(cf, 0, 0, r.work, classBudgets{r}); qf < 0 {
+			for _, k := range r.touched {
+				qf = max(qf, r.budF[k])
+			}
+		}
+	}
 	near, poor := r.near[:0], r.poor[:0]
 	defer func() { r.near, r.poor = near[:0], poor[:0] }()
 	k := r.gk
@@ -924,6 +1008,7 @@ func (r *mesRun) pay(c int32, p *price) (payers int64) {
 	qf := r.ratioF(qn, &r.den)
 
 	r.gather(c)
+	r.epoch++ // the classes change
 	for _, k := range r.touched {
 		if k == 0 {
 			r.remap[0] = 0
@@ -961,6 +1046,7 @@ func (r *mesRun) pay(c int32, p *price) (payers int64) {
 		old := r.gCls[g]
 		nk := r.remap[old]
 		r.gCls[g] = nk
+		r.budG[g].b = r.budF[nk]
 		r.ref[nk]++
 		if r.ref[old]--; r.ref[old] == 0 {
 			r.freeCls = append(r.freeCls, old)
@@ -968,6 +1054,7 @@ func (r *mesRun) pay(c int32, p *price) (payers int64) {
 	}
 	for _, o := range r.coListed[c] {
 		r.dirty[o] = true
+		r.kept[o].qOK = false
 	}
 	for _, k := range r.touched {
 		r.remap[k] = -1
