@@ -73,6 +73,7 @@ var moduleWirings = []func(*platform) (wired, error){
 	wireBudget,
 	wireVote,
 	wireConsult,
+	wireSurvey,
 	wireAddresses,
 	wireReports,
 	wireDistricts,

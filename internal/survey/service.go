@@ -32,6 +32,12 @@ type Service struct {
 	// Catalog and BaseURL make the invitation mails.
 	Catalog *i18n.Catalog
 	BaseURL string
+	// Population gives the register's counts for weighting; nil: results
+	// are unweighted.
+	Population Population
+	// MinCell is the smallest count published (k); smaller cells are
+	// suppressed. 0 means 5.
+	MinCell int
 	Log     *slog.Logger
 	Now     func() time.Time
 }
@@ -414,4 +420,93 @@ func (s *Service) RemindHandler() jobs.Handler {
 		}
 		return s.Remind(ctx, p.WaveID)
 	}
+}
+
+// Population gives the register's counts of residents by district and
+// age band (internal/accounts/census through app), for weighting.
+type Population interface {
+	Counts(ctx context.Context, now time.Time) ([]PopulationCount, error)
+}
+
+// WaveSummary is a wave with its questionnaire and counts.
+type WaveSummary struct {
+	Wave               *Wave
+	Questionnaire      *Questionnaire
+	Started, Completed int
+}
+
+// AllWaves lists every wave with its questionnaire, newest first.
+func (s *Service) AllWaves(ctx context.Context) ([]WaveSummary, error) {
+	ws, err := listAllWaves(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]WaveSummary, 0, len(ws))
+	for _, w := range ws {
+		q, err := loadQuestionnaire(ctx, s.DB, w.QuestionnaireID)
+		if err != nil {
+			return nil, err
+		}
+		ws := WaveSummary{Wave: w, Questionnaire: q}
+		if ws.Started, ws.Completed, err = countResponses(ctx, s.DB, w.ID); err != nil {
+			return nil, err
+		}
+		out = append(out, ws)
+	}
+	return out, nil
+}
+
+// WaveResults are a wave's results, weighted when the register allows.
+type WaveResults struct {
+	Wave          *Wave
+	Questionnaire *Questionnaire
+	Responses     []*Response
+	Weighting     Weighting
+	Results       []Result
+}
+
+// Results analyzes a wave's completed responses in lang.
+func (s *Service) Results(ctx context.Context, w *Wave, x *Questionnaire, lang string) (*WaveResults, error) {
+	rs, err := completedResponses(ctx, s.DB, w.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := &WaveResults{Wave: w, Questionnaire: x, Responses: rs, Weighting: Weighting{Problem: "survey.results.unweighted_population"}}
+	if s.Population != nil {
+		pop, err := s.Population.Counts(ctx, s.now())
+		if err != nil {
+			return nil, err
+		}
+		out.Weighting = Weigh(rs, pop)
+	}
+	out.Results = Analyze(x.Def, rs, out.Weighting.Weights, lang, s.minCell())
+	return out, nil
+}
+
+// minCell is the smallest count published: cells below it are suppressed.
+func (s *Service) minCell() int {
+	if s.MinCell > 0 {
+		return s.MinCell
+	}
+	return 5
+}
+
+// Previous is the wave of the same questionnaire (any version) that ran
+// before w, or nil.
+func (s *Service) Previous(ctx context.Context, w *Wave, x *Questionnaire) (*Wave, *Questionnaire, error) {
+	ws, err := listWaves(ctx, s.DB, x.Slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	var prev *Wave
+	for _, o := range ws {
+		if o.ID != w.ID && o.OpensAt.Before(w.OpensAt) {
+			prev = o
+		}
+	}
+	if prev == nil {
+		return nil, nil, nil
+	}
+	px, err := loadQuestionnaire(ctx, s.DB, prev.QuestionnaireID)
+	return prev, px, err
 }

@@ -325,3 +325,8 @@ func countResponses(ctx context.Context, q db.Querier, waveID string) (started, 
 		Scan(&started, &completed)
 	return started, completed, err
 }
+
+// listAllWaves lists every wave, newest first.
+func listAllWaves(ctx context.Context, q db.Querier) ([]*Wave, error) {
+	return db.Query(ctx, q, scanWave, `SELECT `+waveCols+` FROM survey_waves ORDER BY opens_at DESC, id`)
+}
