@@ -9,6 +9,7 @@ import (
 	"github.com/civitas-city/civitas/internal/accounts/identity"
 	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/jobs"
+	"github.com/civitas-city/civitas/internal/reports"
 	"github.com/civitas-city/civitas/internal/survey"
 	"github.com/civitas-city/civitas/internal/web"
 )
@@ -24,6 +25,7 @@ func wireSurvey(p *platform) (wired, error) {
 		Population: surveyPopulation{p.db}, MinCell: surveyMinCell, Log: p.log}
 	h := &survey.Handler{Site: p.site, Service: svc, Location: p.profile.Location}
 	h.RegisterPages()
+	p.surveys = svc
 	return wired{
 		locales: survey.Locales(),
 		card:    &web.Module{Path: "/surveys", TitleKey: "survey.title", DescKey: "survey.desc", InNav: true},
@@ -60,4 +62,55 @@ func (p surveyPopulation) Counts(ctx context.Context, now time.Time) ([]survey.P
 		}
 	}
 	return out, nil
+}
+
+// surveyCaseFeedback hands the reports' satisfaction answers after closed
+// cases to surveys.
+type surveyCaseFeedback struct{ reports *reports.Service }
+
+func (f surveyCaseFeedback) CaseRatings(ctx context.Context, since time.Time) ([]survey.CaseRating, error) {
+	answers, err := f.reports.FeedbackAnswers(ctx, since)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]survey.CaseRating, len(answers))
+	for i, a := range answers {
+		out[i] = survey.CaseRating{Unit: a.Unit, Category: a.Category, Rating: a.Rating}
+	}
+	return out, nil
+}
+
+// reportsSatisfaction hands surveys' scores of those answers back to the
+// reports' statistics page.
+type reportsSatisfaction struct{ surveys *survey.Service }
+
+func (r reportsSatisfaction) Satisfaction(ctx context.Context, since time.Time) (reports.SatisfactionScores, error) {
+	sc, err := r.surveys.CaseSatisfaction(ctx, since)
+	if err != nil {
+		return reports.SatisfactionScores{}, err
+	}
+	out := reports.SatisfactionScores{All: reportsScore(sc.All)}
+	for _, u := range sc.Units {
+		out.Units = append(out.Units, reportsScore(u))
+	}
+	for _, c := range sc.Categories {
+		out.Categories = append(out.Categories, reportsScore(c))
+	}
+	return out, nil
+}
+
+func reportsScore(c survey.CaseScore) reports.SatisfactionScore {
+	return reports.SatisfactionScore{Group: c.Group, N: c.N, Score: c.Score.Value, Lo: c.Score.Lo, Hi: c.Score.Hi,
+		HasInterval: !c.Suppressed && c.Score.HasInterval(), Suppressed: c.Suppressed}
+}
+
+// linkReportsAndSurveys lets surveys score the reports' satisfaction
+// answers and the reports' statistics page show the scores; neither
+// module imports the other.
+func linkReportsAndSurveys(p *platform, svc *reports.Service, h *reports.Handler) {
+	if p.surveys == nil {
+		return
+	}
+	p.surveys.CaseFeedback = surveyCaseFeedback{svc}
+	h.Satisfaction = reportsSatisfaction{p.surveys}
 }

@@ -17,6 +17,9 @@ import (
 // OfficerPage lists questionnaires and waves, with the form for a new
 // questionnaire.
 type OfficerPage struct {
+	// Cases is the satisfaction after closed reports' cases, last year.
+	Cases          []ResultRow
+	CasesAll       ResultRow
 	Questionnaires []QuestionnaireRow
 	Waves          []WaveSummary
 	Form           QuestionnaireForm
@@ -67,6 +70,26 @@ func (h *Handler) officerPage(r *http.Request, form QuestionnaireForm, errs web.
 	}
 	lang := web.Lang(r.Context())
 	page := &OfficerPage{Waves: ws, Form: form, Errors: errs, Lang: lang}
+	cs, err := h.Service.CaseSatisfaction(r.Context(), h.Service.now().AddDate(-1, 0, 0))
+	if err != nil {
+		return nil, err
+	}
+	row := func(label string, c CaseScore) ResultRow {
+		out := ResultRow{Label: label, N: strconv.Itoa(c.N), Suppressed: c.Suppressed}
+		if !c.Suppressed {
+			out.Share = num(c.Score, 0)
+		}
+		return out
+	}
+	if cs.All.N > 0 {
+		page.CasesAll = row(h.t(r, "survey.cases.all"), cs.All)
+		for _, u := range cs.Units {
+			page.Cases = append(page.Cases, row(h.t(r, "survey.cases.unit", u.Group), u))
+		}
+		for _, c := range cs.Categories {
+			page.Cases = append(page.Cases, row(h.t(r, "survey.cases.category", c.Group), c))
+		}
+	}
 	for _, q := range qs {
 		page.Questionnaires = append(page.Questionnaires, QuestionnaireRow{ID: q.ID, Slug: q.Slug, Title: q.Title.In(lang), Version: q.Version})
 	}

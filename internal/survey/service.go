@@ -38,6 +38,9 @@ type Service struct {
 	// MinCell is the smallest count published (k); smaller cells are
 	// suppressed. 0 means 5.
 	MinCell int
+	// CaseFeedback gives the reports' satisfaction answers after closed
+	// cases; nil: none.
+	CaseFeedback CaseFeedback
 	Log     *slog.Logger
 	Now     func() time.Time
 }
