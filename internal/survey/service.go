@@ -41,8 +41,8 @@ type Service struct {
 	// CaseFeedback gives the reports' satisfaction answers after closed
 	// cases; nil: none.
 	CaseFeedback CaseFeedback
-	Log     *slog.Logger
-	Now     func() time.Time
+	Log          *slog.Logger
+	Now          func() time.Time
 }
 
 // Actor is who does something, for the audit log.
