@@ -53,47 +53,37 @@ func (s *Service) respondent(ctx context.Context, w *Wave, who Respondent) (key 
 	return "anon:" + hex.EncodeToString(sum[:]), res, "", nil
 }
 
-// Start returns the respondent's response in a wave, made now when they
-// have none, to resume where they stopped. A finished one is a conflict:
-// a respondent answers once.
+// Start returns the respondent's response in a wave to resume where they
+// stopped, or a new one (not stored until its first page is: a GET
+// changes nothing). A finished one is a conflict: a respondent answers
+// once.
 func (s *Service) Start(ctx context.Context, waveSlug string, who Respondent) (*Response, *Wave, *Questionnaire, error) {
-	w, x, err := s.Wave(ctx, waveSlug)
+	w, x, err := s.cachedWave(ctx, waveSlug)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if !w.Open(s.now()) {
+	now := s.now()
+	if !w.Open(now) {
 		return nil, w, x, apperr.E(apperr.Conflict, "survey.error.closed")
 	}
 	key, res, _, err := s.respondent(ctx, w, who)
 	if err != nil {
 		return nil, w, x, err
 	}
-	r, err := s.startResponse(ctx, w, key, res)
-	if err != nil {
+	r, err := findResponse(ctx, s.DB, w.ID, key)
+	switch {
+	case apperr.Is(err, apperr.NotFound):
+		r = &Response{WaveID: w.ID, Channel: Online, StartedAt: now, Answers: map[string]Answer{}}
+		if res.Verified {
+			r.District, r.AgeBand = res.District, AgeBand(res.BirthDate, now)
+		}
+	case err != nil:
 		return nil, w, x, err
-	}
-	if r.Completed() {
+	case r.Completed():
 		return nil, w, x, apperr.E(apperr.Conflict, "survey.error.already_answered")
 	}
+	r.Seed = s.mac("survey-order", key)
 	return r, w, x, nil
-}
-
-func (s *Service) startResponse(ctx context.Context, w *Wave, key string, res Residency) (*Response, error) {
-	r, err := findResponse(ctx, s.DB, w.ID, key)
-	if !apperr.Is(err, apperr.NotFound) {
-		return r, err
-	}
-	now := s.now()
-	r = &Response{ID: db.NewID(), WaveID: w.ID, Channel: Online, StartedAt: now, UpdatedAt: now, Answers: map[string]Answer{}}
-	if res.Verified {
-		r.District, r.AgeBand = res.District, AgeBand(res.BirthDate, now)
-	}
-	if err := insertResponse(ctx, s.DB, r, key); apperr.Is(err, apperr.Conflict) {
-		return findResponse(ctx, s.DB, w.ID, key) // started at the same moment elsewhere
-	} else if err != nil {
-		return nil, err
-	}
-	return r, nil
 }
 
 // SavePage checks and stores the answers to page p (0-based) of the
@@ -102,9 +92,11 @@ func (s *Service) startResponse(ctx context.Context, w *Wave, key string, res Re
 // again (back): the answers of the pages after it are cleared, as they may
 // depend on it. Any problem refuses the whole page and stores nothing:
 // an answer out of range, a required question skipped, a question hidden
-// by its condition answered anyway, a used or unknown token.
+// by its condition answered anyway, a used or unknown token. The answer
+// is given once the page is durably committed (shared with concurrent
+// respondents' pages, see write.go).
 func (s *Service) SavePage(ctx context.Context, waveSlug string, who Respondent, p int, given map[string]Answer) (*Response, error) {
-	w, x, err := s.Wave(ctx, waveSlug)
+	w, x, err := s.cachedWave(ctx, waveSlug)
 	if err != nil {
 		return nil, err
 	}
@@ -116,38 +108,41 @@ func (s *Service) SavePage(ctx context.Context, waveSlug string, who Respondent,
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.startResponse(ctx, w, key, res)
-	if err != nil {
+	q := s.ans.stmts.Querier(s.DB, nil)
+	r, err := findResponseOnly(ctx, q, w.ID, key)
+	create := apperr.Is(err, apperr.NotFound)
+	switch {
+	case create:
+		r = &Response{ID: db.NewID(), WaveID: w.ID, Channel: Online, StartedAt: now, Answers: map[string]Answer{}}
+		if res.Verified {
+			r.District, r.AgeBand = res.District, AgeBand(res.BirthDate, now)
+		}
+	case err != nil:
 		return nil, err
-	}
-	if r.Completed() {
+	case r.Completed():
 		return nil, apperr.E(apperr.Conflict, "survey.error.already_answered")
+	case p > 0:
+		if r.Answers, err = answersOf(ctx, q, r.ID); err != nil {
+			return nil, err
+		}
+	default:
+		r.Answers = map[string]Answer{} // page 1 depends on no earlier answer
 	}
 	if p > r.NextPage {
 		return nil, apperr.E(apperr.Invalid, "survey.error.page_ahead")
 	}
-	pages := x.Def.Pages()
 	if err := x.Def.CheckPage(p, answersBefore(x.Def, r.Answers, p), given); err != nil {
 		return nil, err
 	}
 	r.NextPage, r.UpdatedAt = p+1, now
-	if r.NextPage == len(pages) {
+	if r.NextPage == len(x.Def.Pages()) {
 		r.CompletedAt = now
 	}
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		if err := saveAnswers(ctx, tx, r.ID, keysFrom(x.Def, p), given); err != nil {
-			return err
-		}
-		if r.Completed() && tokenID != "" {
-			if ok, err := useToken(ctx, tx, tokenID, now); err != nil {
-				return err
-			} else if !ok {
-				return apperr.E(apperr.Conflict, "survey.error.used_token")
-			}
-		}
-		return advanceResponse(ctx, tx, r)
-	})
-	if err != nil {
+	write := pageWrite{r: r, create: create, respondent: key, given: given, tokenID: tokenID}
+	if !create {
+		write.clear = keysFrom(x.Def, p)
+	}
+	if _, err := s.pageWriter().Do(write); err != nil {
 		return nil, err
 	}
 	for _, k := range keysFrom(x.Def, p) {

@@ -188,7 +188,7 @@ func (h *Handler) showPage(w http.ResponseWriter, r *http.Request, status int, s
 	lang := web.Lang(r.Context())
 	pages := x.Def.Pages()
 	page := AnswerPage{Slug: slug, Title: x.Title.In(lang), Token: token, Page: p + 1, Pages: len(pages), Errors: errs,
-		Questions: questionViews(x.Def, p, answersBefore(x.Def, resp.Answers, p), answers, errs, lang, resp.ID)}
+		Questions: questionViews(x.Def, p, answersBefore(x.Def, resp.Answers, p), answers, errs, lang, resp.Seed)}
 	if sec := x.Def.SectionOf(p); sec >= 0 {
 		page.Section = x.Def.Sections[sec].Title.In(lang)
 	}
@@ -206,24 +206,26 @@ func (h *Handler) handleAnswer(w http.ResponseWriter, r *http.Request) error {
 	}
 	slug, token := r.PathValue("slug"), r.PostForm.Get("token")
 	who := respondentOf(w, r, token)
-	resp, _, x, err := h.Service.Start(r.Context(), slug, who)
+	_, x, err := h.Service.cachedWave(r.Context(), slug)
 	if err != nil {
-		return h.notice(w, r, slug, x, err)
+		return err
 	}
 	p, err := strconv.Atoi(r.PostForm.Get("page"))
 	if err != nil || p < 1 || p > len(x.Def.Pages()) {
 		return apperr.E(apperr.Invalid, "survey.error.no_page")
 	}
-	given, perr := ParsePage(x.Def, p-1, r.PostForm)
-	if perr == nil {
+	given, err := ParsePage(x.Def, p-1, r.PostForm)
+	if err == nil {
 		_, err = h.Service.SavePage(r.Context(), slug, who, p-1, given)
-	} else {
-		err = perr
 	}
 	if err != nil {
 		errs, ferr := h.Site.FormError(web.Lang(r.Context()), err)
-		if ferr != nil {
-			return h.notice(w, r, slug, x, ferr)
+		if ferr != nil || !apperr.Is(err, apperr.Invalid) {
+			return h.notice(w, r, slug, x, cmpErr(ferr, err))
+		}
+		resp, _, _, serr := h.Service.Start(r.Context(), slug, who)
+		if serr != nil {
+			return h.notice(w, r, slug, x, serr)
 		}
 		return h.showPage(w, r, errs.Status(), slug, token, x, resp, p-1, given, errs)
 	}
@@ -235,4 +237,14 @@ func (h *Handler) handleAnswer(w http.ResponseWriter, r *http.Request) error {
 		to += "?token=" + token
 	}
 	return seeOther(w, r, to)
+}
+
+// cmpErr is the first error that is not nil.
+func cmpErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
 }

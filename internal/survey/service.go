@@ -43,6 +43,8 @@ type Service struct {
 	CaseFeedback CaseFeedback
 	Log          *slog.Logger
 	Now          func() time.Time
+
+	ans answering // the answering path's cache and writer (write.go)
 }
 
 // Actor is who does something, for the audit log.
@@ -165,6 +167,7 @@ func (s *Service) UpdateQuestionnaire(ctx context.Context, a Actor, id string, t
 		if err := updateQuestionnaire(ctx, tx, x); err != nil {
 			return err
 		}
+		s.forget()
 		return s.record(ctx, tx, a, "survey.questionnaire.update", "survey_questionnaire", x.ID, nil)
 	})
 	if err != nil {
@@ -289,6 +292,7 @@ func (s *Service) CloseWave(ctx context.Context, a Actor, slug string) error {
 		if err := closeWave(ctx, tx, w.ID, s.now()); err != nil {
 			return err
 		}
+		s.forget()
 		return s.record(ctx, tx, a, "survey.wave.close", "survey_wave", w.ID, nil)
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/civitas-city/civitas/internal/db"
@@ -264,20 +266,44 @@ func answersOf(ctx context.Context, q db.Querier, responseID string) (map[string
 
 // saveAnswers replaces the answers to the questions keys with given.
 func saveAnswers(ctx context.Context, q db.Querier, responseID string, keys []string, given map[string]Answer) error {
+	if err := clearAnswers(ctx, q, responseID, keys); err != nil {
+		return err
+	}
+	return insertAnswers(ctx, q, responseID, given)
+}
+
+// clearAnswers deletes the answers to the questions keys.
+func clearAnswers(ctx context.Context, q db.Querier, responseID string, keys []string) error {
 	for _, k := range keys {
 		if _, err := q.ExecContext(ctx, `DELETE FROM survey_answers WHERE response_id = $1 AND question = $2`, responseID, k); err != nil {
 			return fmt.Errorf("survey: clear answer: %w", err)
 		}
-		a, ok := given[k]
-		if !ok || a.Empty() {
+	}
+	return nil
+}
+
+// insertAnswers stores the non-empty answers of given, in key order.
+func insertAnswers(ctx context.Context, q db.Querier, responseID string, given map[string]Answer) error {
+	for _, k := range slices.Sorted(maps.Keys(given)) {
+		if given[k].Empty() {
 			continue
 		}
 		if _, err := q.ExecContext(ctx, `INSERT INTO survey_answers (response_id, question, value) VALUES ($1, $2, $3)`,
-			responseID, k, mustJSON(a)); err != nil {
-			return fmt.Errorf("survey: save answer: %w", err)
+			responseID, k, mustJSON(given[k])); err != nil {
+			return fmt.Errorf("survey: save answer: %w", db.MapError(err))
 		}
 	}
 	return nil
+}
+
+// findResponseOnly is findResponse without the answers.
+func findResponseOnly(ctx context.Context, q db.Querier, waveID, respondent string) (*Response, error) {
+	r, err := scanResponse(q.QueryRowContext(ctx, `SELECT `+responseCols+` FROM survey_responses WHERE wave_id = $1 AND respondent = $2`,
+		waveID, respondent))
+	if err != nil {
+		return nil, fmt.Errorf("survey: response: %w", err)
+	}
+	return r, nil
 }
 
 func advanceResponse(ctx context.Context, q db.Querier, r *Response) error {

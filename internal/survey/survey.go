@@ -69,6 +69,9 @@ type Response struct {
 	UpdatedAt   time.Time
 	CompletedAt time.Time // zero while in progress
 	Answers     map[string]Answer
+	// Seed orders the options of randomized questions for this
+	// respondent, the same on every page view (set by Start).
+	Seed string
 }
 
 // Completed reports whether the response was finished.
