@@ -457,6 +457,28 @@ type ResultsView struct {
 	Previous   string // the previous wave's name, when compared
 	Changes    []ChangeView
 	Public     bool
+	Breakdowns []BreakdownView
+	Tables     []CrossTabView
+}
+
+// BreakdownView is an NPS by the answers of a single-choice question.
+type BreakdownView struct {
+	Caption string
+	Rows    []ResultRow // Share: unweighted NPS, Weighted: weighted NPS
+}
+
+// CrossTabView is an NPS question's promoters, passives and detractors by
+// age band or district, small cells suppressed.
+type CrossTabView struct {
+	Caption string
+	Rows    []CrossTabRow
+}
+
+// CrossTabRow is one row: a label and three cells (promoters, passives,
+// detractors); an empty cell is suppressed.
+type CrossTabRow struct {
+	Label string
+	Cells []string
 }
 
 // QuestionResultView is one question's results.
@@ -552,6 +574,53 @@ func (h *Handler) resultsView(r *http.Request, wave *Wave, x *Questionnaire, pub
 			qv.Rows, qv.Chart, qv.Mean, qv.WMean, qv.NPS, qv.WNPS, qv.Means = nil, nil, "", "", "", "", nil
 		}
 		v.Questions = append(v.Questions, qv)
+	}
+	for _, b := range Breakdowns(x.Def, res.Responses, res.Weighting.Weights, lang, h.Service.minCell()) {
+		bv := BreakdownView{Caption: h.t(r, "survey.results.breakdown", b.Of.Text.In(lang), b.By.Text.In(lang))}
+		for _, row := range b.Rows {
+			rr := ResultRow{Label: row.Label, N: strconv.Itoa(row.N), Suppressed: row.Suppressed}
+			if !row.Suppressed {
+				rr.Share, rr.Weighted = num(row.NPS, 1), num(row.WNPS, 1)
+			}
+			bv.Rows = append(bv.Rows, rr)
+		}
+		v.Breakdowns = append(v.Breakdowns, bv)
+	}
+	for _, q := range x.Def.Questions() {
+		if q.Kind != NPS {
+			continue
+		}
+		for _, byDistrict := range []bool{false, true} {
+			rows, tab, err := NPSTable(q.Question, res.Responses, nil, byDistrict, h.Service.minCell())
+			if err != nil {
+				return nil, err
+			}
+			caption := h.t(r, "survey.results.by_age", q.Text.In(lang))
+			if byDistrict {
+				caption = h.t(r, "survey.results.by_district", q.Text.In(lang))
+			}
+			cv := CrossTabView{Caption: caption}
+			for i, label := range rows {
+				if tab.RowTotals[i].N == 0 && !tab.RowTotals[i].Suppressed {
+					continue
+				}
+				if byDistrict {
+					label = h.t(r, "survey.results.district", label)
+				}
+				row := CrossTabRow{Label: label}
+				for _, c := range tab.Cells[i] {
+					cell := ""
+					if !c.Suppressed {
+						cell = fmt.Sprintf("%d (%.0f%%)", c.N, c.Share*100)
+					}
+					row.Cells = append(row.Cells, cell)
+				}
+				cv.Rows = append(cv.Rows, row)
+			}
+			if len(cv.Rows) > 0 {
+				v.Tables = append(v.Tables, cv)
+			}
+		}
 	}
 	prev, px, err := h.Service.Previous(r.Context(), wave, x)
 	if err != nil || prev == nil {

@@ -23,7 +23,9 @@ type Table struct {
 // publication every cell and total counting between 1 and k−1 responses.
 // A row or column with exactly one suppressed cell would give it away by
 // subtraction from the total, so the smallest other cell in it is
-// suppressed too, until no row or column has a lone suppressed cell.
+// suppressed too, until no row or column has a lone suppressed cell; and
+// an empty cell in a line with suppressed cells is hidden as well (it
+// would tell that the group is all in the others).
 // k ≤ 1 suppresses nothing.
 func CrossTab(rowCodes, colCodes []int, rows, cols int, w []float64, k int) (Table, error) {
 	if len(rowCodes) != len(colCodes) {
@@ -102,11 +104,38 @@ func (t *Table) suppress(k int) {
 			changed = secondary(line) || changed
 		}
 	}
+	// An empty cell beside suppressed ones would tell that the group is
+	// all in the other cells: hide it too.
+	for r := range rows {
+		for c := range cols {
+			if t.Cells[r][c].N == 0 && (lineSuppressed(t.Cells[r]) || colSuppressed(t.Cells, c)) {
+				t.Cells[r][c].Suppressed = true
+			}
+		}
+	}
 	for _, cell := range t.all() {
 		if cell.Suppressed {
 			cell.N, cell.Weighted, cell.Share = 0, 0, 0
 		}
 	}
+}
+
+func lineSuppressed(line []Cell) bool {
+	for _, c := range line {
+		if c.Suppressed && c.N > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func colSuppressed(cells [][]Cell, c int) bool {
+	for _, row := range cells {
+		if row[c].Suppressed && row[c].N > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // secondary suppresses the smallest other cell of a line that has exactly

@@ -79,6 +79,10 @@ func TestCrossTabSuppression(t *testing.T) {
 	if tab.Total.Suppressed || tab.Total.N != 48 {
 		t.Errorf("total %+v, want 48 published", tab.Total)
 	}
+	zero, _ := CrossTab([]int{0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1}, []int{0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1}, 2, 3, nil, 3)
+	if !zero.Cells[0][2].Suppressed || !zero.Cells[1][2].Suppressed {
+		t.Errorf("empty cells beside suppressed ones published: %+v", zero.Cells)
+	}
 	small, _ := CrossTab([]int{0, 0, 1}, []int{0, 0, 0}, 2, 1, nil, 5)
 	if !small.Total.Suppressed || !small.ColTotals[0].Suppressed {
 		t.Errorf("totals of 3 responses with k = 5 published: %+v", small)
