@@ -31,6 +31,7 @@ func wireSurvey(p *platform) (wired, error) {
 		card:    &web.Module{Path: "/surveys", TitleKey: "survey.title", DescKey: "survey.desc", InNav: true},
 		routes:  h.Routes,
 		jobs:    map[string]jobs.Handler{survey.JobRemind: svc.RemindHandler()},
+		section: survey.ProfileSection{S: svc},
 		seed: func(ctx context.Context, demo demoUsers) error {
 			return survey.SeedDemo(ctx, svc, demo[demoOfficer].ID)
 		},

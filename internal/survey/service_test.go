@@ -2,6 +2,7 @@ package survey_test
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 	"time"
 
@@ -316,6 +317,45 @@ func TestInterviewerEntry(t *testing.T) {
 		}
 		if n := count(t, d, `SELECT COUNT(*) FROM audit_log WHERE action = 'survey.interview.enter' AND actor_id = $1`, officer.ID); n != 1 {
 			t.Errorf("%d audit entries for the interview, want 1", n)
+		}
+	})
+}
+
+// TestProfileSection: a signed-in respondent's response is in "my
+// profile" and the export; erasing the account cuts the link and keeps
+// the answer counted.
+func TestProfileSection(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s := newService(d)
+		ctx := t.Context()
+		_, w := wave(t, s, "mine", survey.SignedIn)
+		who := survey.Respondent{UserID: "visitor"}
+		if _, err := s.SavePage(ctx, w.Slug, who, 0, map[string]survey.Answer{"channel": one(1), "nps": one(10)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SavePage(ctx, w.Slug, who, 1, nil); err != nil {
+			t.Fatal(err)
+		}
+		sec := survey.ProfileSection{S: s}
+		items, err := sec.Items(ctx, "visitor")
+		if err != nil || len(items) != 1 || items[0].URL != "/surveys/mine" {
+			t.Fatalf("items %+v, %v", items, err)
+		}
+		if other, _ := sec.Items(ctx, "resident"); len(other) != 0 {
+			t.Errorf("another account sees %+v", other)
+		}
+		data, err := sec.PersonalData(ctx, "visitor")
+		if mine := data.([]survey.MyResponse); err != nil || len(mine) != 1 || mine[0].Answers["nps"].Codes[0] != 10 {
+			t.Errorf("export %+v, %v", data, err)
+		}
+		if err := d.InTx(ctx, func(tx *sql.Tx) error { return sec.Erase(ctx, tx, "visitor") }); err != nil {
+			t.Fatal(err)
+		}
+		if items, _ := sec.Items(ctx, "visitor"); len(items) != 0 {
+			t.Errorf("after erasure: %+v", items)
+		}
+		if rs, _ := s.Responses(ctx, w.ID); len(rs) != 1 {
+			t.Errorf("%d responses counted after erasure, want 1", len(rs))
 		}
 	})
 }
