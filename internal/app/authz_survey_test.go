@@ -8,6 +8,7 @@ func init() {
 		routeCase{"GET /surveys/{slug}", "public", "/surveys/none"},
 		routeCase{"POST /surveys/{slug}", "public", "/surveys/none"},
 		routeCase{"GET /surveys/{slug}/results", "public", "/surveys/none/results"},
+		routeCase{"GET /surveys/{slug}/results.csv", "public", "/surveys/none/results.csv"},
 
 		routeCase{"GET /officer/surveys", "officer:surveys", "/officer/surveys"},
 		routeCase{"POST /officer/surveys", "officer:surveys", "/officer/surveys"},

@@ -25,6 +25,7 @@ func init() {
 	)
 	ByCrawl = append(ByCrawl, "GET /officer/surveys/questionnaires/{id}") // ids made when the demo is seeded
 	NotPages = append(NotPages,
+		NotPage{"GET /surveys/{slug}/results.csv", "a finished wave's published results as CSV (open data)"},
 		NotPage{"GET /officer/surveys/waves/{slug}/export/{file}", "a wave's responses as CSV, codebook or SPSS file"},
 	)
 }

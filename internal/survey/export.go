@@ -10,6 +10,7 @@ import (
 
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/survey/sav"
+	"github.com/civitas-city/civitas/internal/survey/stats"
 	"github.com/civitas-city/civitas/internal/web"
 )
 
@@ -18,7 +19,9 @@ import (
 // is one or more variables named after its key: key for one value, key_N
 // for each option of a multiple choice (1 chosen, 0 not), each row of a
 // matrix and each ranked option (its place); key_other for the "other"
-// text. district, age_band, channel and weight come first.
+// text. resp_id, resp_district, resp_age_band, resp_mode (online or
+// interviewer) and resp_weight come first: question keys may not begin
+// with resp_.
 
 // variable is one column of the exports.
 type variable struct {
@@ -142,11 +145,11 @@ func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) error {
 	case "codebook.csv":
 		c := web.NewCSV(w, true)
 		c.Write([]string{"variable", "label", "type", "values"})
-		c.Write([]string{"response", "Response number", "numeric", ""})
-		c.Write([]string{"district", "District (0 unknown)", "numeric", ""})
-		c.Write([]string{"age_band", "Age band", "string", strings.Join(AgeBands, "; ")})
-		c.Write([]string{"channel", "Channel", "string", Online + "; " + Interviewer})
-		c.Write([]string{"weight", "Weight raked to district and age band (0: not weighted)", "numeric", ""})
+		c.Write([]string{"resp_id", "Response number", "numeric", ""})
+		c.Write([]string{"resp_district", "District (0 unknown)", "numeric", ""})
+		c.Write([]string{"resp_age_band", "Age band", "string", strings.Join(AgeBands, "; ")})
+		c.Write([]string{"resp_mode", "How the answers came in", "string", Online + "; " + Interviewer})
+		c.Write([]string{"resp_weight", "Weight raked to district and age band (0: not weighted)", "numeric", ""})
 		for _, v := range vars {
 			kind, values := "numeric", []string{}
 			if v.text {
@@ -160,7 +163,7 @@ func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) error {
 		return c.Flush()
 	case "responses.csv":
 		c := web.NewCSV(w, true)
-		head := []string{"response", "district", "age_band", "channel", "weight"}
+		head := []string{"resp_id", "resp_district", "resp_age_band", "resp_mode", "resp_weight"}
 		for _, v := range vars {
 			head = append(head, v.name)
 		}
@@ -182,9 +185,9 @@ func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) error {
 		}
 		return c.Flush()
 	}
-	savVars := []sav.Variable{{Name: "response", Label: "Response number"}, {Name: "district", Label: "District"},
-		{Name: "age_band", Label: "Age band", Width: 8}, {Name: "channel", Label: "Channel", Width: 12},
-		{Name: "weight", Label: "Weight raked to district and age band", Decimals: 4}}
+	savVars := []sav.Variable{{Name: "resp_id", Label: "Response number"}, {Name: "resp_district", Label: "District"},
+		{Name: "resp_age_band", Label: "Age band", Width: 8}, {Name: "resp_mode", Label: "How the answers came in", Width: 12},
+		{Name: "resp_weight", Label: "Weight raked to district and age band", Decimals: 4}}
 	for _, v := range vars {
 		sv := sav.Variable{Name: v.name, Label: v.label, ValueLabels: v.values}
 		if v.text {
@@ -218,4 +221,58 @@ func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// handleOpenData serves a finished wave's published results as CSV (open
+// data): every answer level's count and shares with their intervals, and
+// each NPS and mean; what the page hides (fewer than k) is left out here
+// too.
+func (h *Handler) handleOpenData(w http.ResponseWriter, r *http.Request) error {
+	wave, x, err := h.Service.Wave(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	now := h.Service.now()
+	if wave.Open(now) || now.Before(wave.OpensAt) {
+		return apperr.E(apperr.NotFound, "survey.error.no_results_yet")
+	}
+	lang := web.Lang(r.Context())
+	res, err := h.Service.Results(r.Context(), wave, x, lang)
+	if err != nil {
+		return err
+	}
+	k := h.Service.minCell()
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+wave.Slug+`-results.csv"`)
+	c := web.NewCSV(w, true)
+	c.Write([]string{"question", "figure", "answer", "n", "value", "lo", "hi", "weighted", "weighted_lo", "weighted_hi"})
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
+	est := func(e stats.Estimate) []string {
+		if e.N == 0 {
+			return []string{"", "", ""}
+		}
+		if !e.HasInterval() {
+			return []string{f(e.Value), "", ""}
+		}
+		return []string{f(e.Value), f(e.Lo), f(e.Hi)}
+	}
+	for _, q := range res.Results {
+		if q.Answered < k {
+			continue
+		}
+		for _, l := range q.Levels {
+			if l.Suppressed {
+				continue
+			}
+			row := append([]string{q.Question.Key, "share", strconv.Itoa(l.Code), strconv.Itoa(l.N)}, est(l.Share)...)
+			c.Write(append(row, est(l.Weighted)...))
+		}
+		if q.HasNPS {
+			c.Write(append(append([]string{q.Question.Key, "nps", "", strconv.Itoa(q.NPS.N)}, est(q.NPS)...), est(q.WNPS)...))
+		}
+		if q.HasMean {
+			c.Write(append(append([]string{q.Question.Key, "mean", "", strconv.Itoa(q.Mean.N)}, est(q.Mean)...), est(q.WMean)...))
+		}
+	}
+	return c.Flush()
 }

@@ -46,6 +46,7 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("GET /surveys/{slug}", web.Public, h.handleAnswerForm)
 	handle("POST /surveys/{slug}", web.Public, h.handleAnswer)
 	handle("GET /surveys/{slug}/results", web.Public, h.handlePublicResults)
+	handle("GET /surveys/{slug}/results.csv", web.Public, h.handleOpenData)
 
 	// Officers.
 	officer := web.Officer("surveys")

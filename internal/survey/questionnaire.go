@@ -189,7 +189,7 @@ func (d *Definition) Validate() error {
 // check returns what is wrong with q given the questions before it, or "".
 func (q PagedQuestion) check(before map[string]PagedQuestion) string {
 	switch {
-	case !validKey(q.Key):
+	case !validKey(q.Key) || strings.HasPrefix(q.Key, "resp_"):
 		return "survey.error.bad_key"
 	case before[q.Key].Key != "":
 		return "survey.error.duplicate_key"
