@@ -14,6 +14,7 @@ func init() {
 		routeCase{"POST /officer/surveys", "officer:surveys", "/officer/surveys"},
 		routeCase{"GET /officer/surveys/questionnaires/{id}", "officer:surveys", "/officer/surveys/questionnaires/none"},
 		routeCase{"POST /officer/surveys/questionnaires/{id}", "officer:surveys", "/officer/surveys/questionnaires/none"},
+		routeCase{"POST /officer/surveys/questionnaires/{id}/questions", "officer:surveys", "/officer/surveys/questionnaires/none/questions"},
 		routeCase{"POST /officer/surveys/questionnaires/{id}/waves", "officer:surveys", "/officer/surveys/questionnaires/none/waves"},
 		routeCase{"GET /officer/surveys/waves/{slug}", "officer:surveys", "/officer/surveys/waves/none"},
 		routeCase{"POST /officer/surveys/waves/{slug}/invite", "officer:surveys", "/officer/surveys/waves/none/invite"},

@@ -12,7 +12,8 @@ import (
 // 1 empty is refused with the reasons; a detractor's score brings page 2
 // with the "what to improve" question, required; the answers are sent and
 // thanked for; the survey cannot be answered again. Then an officer opens
-// the wave's results and the questionnaire's preview. Every page on the
+// the wave's results and the questionnaire's preview, and adds a question
+// with the builder (refused with a bad key first). Every page on the
 // way must pass axe-core.
 func TestSurveyFlows(t *testing.T) {
 	s := start(t)
@@ -53,5 +54,14 @@ func TestSurveyFlows(t *testing.T) {
 		f.open("/officer/surveys")
 		f.press(`main ul a[href^="/officer/surveys/questionnaires/"]`, ".survey-preview")
 		f.page("a questionnaire's preview")
+		add := `main form[action$="/questions"] button[type="submit"]`
+		f.fill(`#q_key`, "Bad Key")
+		f.fill(`#q_text_pl`, "Czy coś jeszcze?")
+		f.press(add, ".error-summary")
+		f.page("a question with a bad key")
+		f.fill(`#q_key`, "extra")
+		f.choose(`#q_kind`, "long_text")
+		f.press(add, "#q-extra")
+		f.page("the preview with the added question")
 	})
 }

@@ -54,6 +54,7 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("POST /officer/surveys", officer, h.handleCreateQuestionnaire)
 	handle("GET /officer/surveys/questionnaires/{id}", officer, h.handleQuestionnaire)
 	handle("POST /officer/surveys/questionnaires/{id}", officer, h.handleSaveQuestionnaire)
+	handle("POST /officer/surveys/questionnaires/{id}/questions", officer, h.handleAddQuestion)
 	handle("POST /officer/surveys/questionnaires/{id}/waves", officer, h.handleCreateWave)
 	handle("GET /officer/surveys/waves/{slug}", officer, h.handleWave)
 	handle("POST /officer/surveys/waves/{slug}/invite", officer, h.handleInvite)

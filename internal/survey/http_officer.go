@@ -141,6 +141,10 @@ type QuestionnairePage struct {
 	Errors   web.FormErrors
 	Lang     string
 	Accesses []Access
+	// The add-a-question form.
+	QForm QuestionForm
+	Kinds []Kind
+	Pages []int
 }
 
 // PreviewPage is one page of the preview.
@@ -168,7 +172,11 @@ func (h *Handler) questionnairePage(r *http.Request, id string, form *Questionna
 	if !slices.Contains(Languages, lang) {
 		lang = web.Lang(r.Context())
 	}
-	page := &QuestionnairePage{Q: x, Title: x.Title.In(lang), Locked: locked, Wave: wave, Errors: errs, Lang: lang, Accesses: Accesses}
+	page := &QuestionnairePage{Q: x, Title: x.Title.In(lang), Locked: locked, Wave: wave, Errors: errs, Lang: lang, Accesses: Accesses,
+		QForm: QuestionForm{Page: "new", Kind: string(Single)}, Kinds: Kinds}
+	for p := range x.Def.Pages() {
+		page.Pages = append(page.Pages, p+1)
+	}
 	for p := range x.Def.Pages() {
 		pp := PreviewPage{Number: p + 1, Questions: questionViews(x.Def, p, everything(), nil, nil, lang, "preview")}
 		if s := x.Def.SectionOf(p); s >= 0 {
@@ -665,4 +673,53 @@ func (h *Handler) handlePublicResults(w http.ResponseWriter, r *http.Request) er
 	}
 	return h.render(w, r, http.StatusOK, "results", "survey.results.title",
 		PublicResultsPage{Slug: wave.Slug, Title: x.Title.In(web.Lang(r.Context())), Name: wave.Name, Res: res, MinCell: h.Service.minCell()})
+}
+
+// handleAddQuestion appends a question made from the builder's form; a
+// questionnaire with answers gets a new version instead.
+func (h *Handler) handleAddQuestion(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return apperr.Wrap(apperr.Invalid, "survey.error.form", err)
+	}
+	id, qf := r.PathValue("id"), questionFormOf(r.PostForm)
+	x, err := h.Service.Questionnaire(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	locked, err := h.Service.Locked(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	def, err := AddQuestion(x.Def, qf)
+	target := id
+	if err == nil {
+		var saved *Questionnaire
+		if locked {
+			saved, err = h.Service.NewVersion(r.Context(), actor(r), id, x.Title, def)
+		} else {
+			saved, err = h.Service.UpdateQuestionnaire(r.Context(), actor(r), id, x.Title, def)
+		}
+		if err == nil {
+			target = saved.ID
+		}
+	}
+	if err != nil {
+		errs, err := h.Site.FormError(web.Lang(r.Context()), err)
+		if err != nil {
+			return err
+		}
+		// The definition's errors are keyed by question: the new one's key
+		// is the form's key field.
+		if msg, ok := errs[qf.Key]; ok && qf.Key != "" {
+			errs["q_key"] = msg
+			delete(errs, qf.Key)
+		}
+		page, err := h.questionnairePage(r, id, nil, WaveForm{Access: string(Anyone)}, errs)
+		if err != nil {
+			return err
+		}
+		page.QForm = qf
+		return h.render(w, r, errs.Status(), "officer_questionnaire", "survey.officer.questionnaire", page)
+	}
+	return seeOther(w, r, "/officer/surveys/questionnaires/"+target+"#preview")
 }
