@@ -12,8 +12,9 @@ import (
 // 1 empty is refused with the reasons; a detractor's score brings page 2
 // with the "what to improve" question, required; the answers are sent and
 // thanked for; the survey cannot be answered again. Then an officer opens
-// the wave's results and the questionnaire's preview, and adds a question
-// with the builder (refused with a bad key first). Every page on the
+// the wave's results, enters a phone interview (refused without the
+// detractor's reason first), opens the questionnaire's preview and adds a
+// question with the builder (refused with a bad key first). Every page on the
 // way must pass axe-core.
 func TestSurveyFlows(t *testing.T) {
 	s := start(t)
@@ -49,6 +50,17 @@ func TestSurveyFlows(t *testing.T) {
 		if f.text("main table caption") == "" {
 			t.Error("no results table")
 		}
+		f.open("/officer/surveys/waves/" + survey.DemoWave2025 + "/interview")
+		f.page("the interviewer's form")
+		interview := `main form[action$="/interview"] button[type="submit"]`
+		f.click(`#channel-1`)
+		f.click(`#nps-2`)
+		f.press(interview, ".error-summary")
+		f.page("an interview of a detractor without the reason")
+		f.fill(`#why_low`, "telefonicznie: długo czekał")
+		f.choose(`#age_band`, "60-74")
+		f.press(interview, `main .notice[role="status"]`)
+		f.page("the interview saved")
 		f.open("/officer/surveys")
 		f.press(`main table a[href^="/officer/surveys/waves/"]`, "main h1")
 		f.open("/officer/surveys")
