@@ -16,6 +16,7 @@ import (
 	"github.com/civitas-city/civitas/internal/config"
 	"github.com/civitas-city/civitas/internal/consult/opinioncli"
 	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/survey/weightcli"
 )
 
 // Version is set at build time with -ldflags "-X .../internal/app.Version=v1.2.3";
@@ -45,6 +46,8 @@ func Run(ctx context.Context, cfg config.Config) error {
 		return exitCode(pbcli.Main(cfg.Args, cfg.Stdout, cfg.Stderr))
 	case config.CmdOpinion:
 		return exitCode(opinioncli.Main(cfg.Args, cfg.Stdout, cfg.Stderr))
+	case config.CmdSurvey:
+		return exitCode(weightcli.Main(cfg.Args, cfg.Stdout, cfg.Stderr))
 	case config.CmdMigrate:
 		return migrate(ctx, cfg)
 	case config.CmdBackup:

@@ -19,6 +19,7 @@ import (
 	"github.com/civitas-city/civitas/internal/jobs"
 	"github.com/civitas-city/civitas/internal/mail"
 	"github.com/civitas-city/civitas/internal/session"
+	"github.com/civitas-city/civitas/internal/survey"
 	"github.com/civitas-city/civitas/internal/web"
 	"github.com/civitas-city/civitas/internal/web/profile"
 )
@@ -43,6 +44,9 @@ type platform struct {
 	addresses *addresses.Gazetteer
 	// shell gathers the modules' "open now" for the home page.
 	shell *web.Shell
+	// surveys is the surveys' service, which scores the reports'
+	// satisfaction answers (set by wireSurvey, wired before reports).
+	surveys *survey.Service
 	// routes lists every route registered so far (the sitemap reads it
 	// when asked, after all are).
 	routes func() []web.Route
@@ -74,6 +78,7 @@ var moduleWirings = []func(*platform) (wired, error){
 	wireBudget,
 	wireVote,
 	wireConsult,
+	wireSurvey,
 	wireAddresses,
 	wireReports,
 	wireDistricts,

@@ -29,6 +29,7 @@ func wireReports(p *platform) (wired, error) {
 	api := &reports.Open311{Service: svc, Jurisdictions: reports.Jurisdictions(p.profile.Slug, p.cfg.BaseURL)}
 	h := &reports.Handler{Site: p.site, Service: svc, Open311: api}
 	h.RegisterPages()
+	linkReportsAndSurveys(p, svc, h)
 	p.site.WriteErrorsUnder(reports.Prefix+"/", api.WriteError)
 	return wired{
 		locales: sub(reports.Locales(), "locales"),

@@ -27,6 +27,7 @@ const (
 	CmdHelp      = "help"
 	CmdPB        = "pb"
 	CmdOpinion   = "opinion"
+	CmdSurvey    = "survey"
 	CmdCensus    = "census"
 	CmdAddresses = "addresses"
 	CmdTax       = "tax"
@@ -36,7 +37,7 @@ const (
 // Config is everything the process needs to run.
 type Config struct {
 	Command string
-	// Args are the arguments after the command, for pb and opinion.
+	// Args are the arguments after the command, for pb, opinion, survey, census and addresses.
 	Args []string
 
 	DB       string // sqlite:PATH or postgres://...
@@ -155,6 +156,7 @@ Usage:
   civitas tax     import FILE.csv  load the finance system's export of local taxes (docs/tax.md)
   civitas pb      COMMAND ...      participatory budget tools (count, stats, import); "civitas pb help"
   civitas opinion COMMAND ...      consultation opinion map; "civitas opinion help"
+  civitas survey  weight ...       rake survey responses to population margins; "civitas survey help"
   civitas version                  print the version
   civitas help                     this text
 
@@ -178,7 +180,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	case CmdVersion, "-version", "--version":
 		cfg.Command = CmdVersion
 		return cfg, nil
-	case CmdPB, CmdOpinion, CmdCensus, CmdAddresses, CmdTax:
+	case CmdPB, CmdOpinion, CmdSurvey, CmdCensus, CmdAddresses, CmdTax:
 		cfg.Args = args
 		return cfg, nil
 	case CmdServe, CmdDemo, CmdMigrate, CmdBackup:

@@ -37,6 +37,9 @@ type Handler struct {
 	Site    *web.Site
 	Service *Service
 	Open311 *Open311
+	// Satisfaction scores the answers after closed cases for the
+	// statistics page; nil: the page has no satisfaction section.
+	Satisfaction Satisfaction
 
 	proj     Projection
 	outlines string
@@ -711,6 +714,23 @@ type StatsPage struct {
 	ByStatus   []StatLine
 	Categories []StatLine
 	Districts  []StatLine
+	// Satisfaction after closed cases: nil when not scored.
+	Satisfaction *SatisfactionView
+}
+
+// SatisfactionView is the satisfaction after closed cases as the
+// statistics page shows it.
+type SatisfactionView struct {
+	All        SatisfactionLine
+	Units      []SatisfactionLine
+	Categories []SatisfactionLine
+}
+
+// SatisfactionLine is one row: a score with its interval, or suppressed.
+type SatisfactionLine struct {
+	Label, Score, Interval string
+	N                      int
+	Suppressed             bool
 }
 
 // StatLine is a row of a statistics table.
@@ -756,7 +776,40 @@ func (h *Handler) handleStats(w http.ResponseWriter, r *http.Request) error {
 		p.Districts = append(p.Districts, line(h.districtName(n, lang), row))
 	}
 	slices.SortStableFunc(p.Districts, func(a, b StatLine) int { return strings.Compare(a.Label, b.Label) })
+	if h.Satisfaction != nil {
+		sc, err := h.Satisfaction.Satisfaction(ctx, since)
+		if err != nil {
+			return err
+		}
+		p.Satisfaction = satisfactionView(sc, names)
+	}
 	return h.Site.Render(w, r, http.StatusOK, "reports/stats", "reports.stats.title", p)
+}
+
+// satisfactionView writes the scores, categories by their names.
+func satisfactionView(sc SatisfactionScores, names map[string]string) *SatisfactionView {
+	line := func(label string, s SatisfactionScore) SatisfactionLine {
+		l := SatisfactionLine{Label: label, N: s.N, Suppressed: s.Suppressed}
+		if !s.Suppressed {
+			l.Score = strconv.FormatFloat(s.Score, 'f', 0, 64)
+			if s.HasInterval {
+				l.Interval = strconv.FormatFloat(s.Lo, 'f', 0, 64) + " – " + strconv.FormatFloat(s.Hi, 'f', 0, 64)
+			}
+		}
+		return l
+	}
+	v := &SatisfactionView{All: line("", sc.All)}
+	for _, u := range sc.Units {
+		v.Units = append(v.Units, line(u.Group, u))
+	}
+	for _, c := range sc.Categories {
+		label := names[c.Group]
+		if label == "" {
+			label = c.Group
+		}
+		v.Categories = append(v.Categories, line(label, c))
+	}
+	return v
 }
 
 // duration says a time to resolve in hours or days.

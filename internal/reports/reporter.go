@@ -197,7 +197,32 @@ type FeedbackAnswer struct {
 	Number     int64
 	Category   string
 	District   int
+	Unit       string // the name of the unit that handled the case; "" none
 	Rating     int
 	Comment    string
 	AnsweredAt time.Time
+}
+
+// Satisfaction scores the satisfaction answers after closed cases by unit
+// and category (the surveys module, wired by app): the statistics page
+// shows them. Declared here so that reports never imports surveys.
+type Satisfaction interface {
+	Satisfaction(ctx context.Context, since time.Time) (SatisfactionScores, error)
+}
+
+// SatisfactionScores are the scores overall, by unit and by category.
+type SatisfactionScores struct {
+	All        SatisfactionScore
+	Units      []SatisfactionScore
+	Categories []SatisfactionScore // Group is the category's code
+}
+
+// SatisfactionScore is one group's NPS-style score (−100..100) with its
+// 95% interval; Suppressed when too few answered to publish.
+type SatisfactionScore struct {
+	Group         string
+	N             int
+	Score, Lo, Hi float64
+	HasInterval   bool
+	Suppressed    bool
 }

@@ -41,11 +41,12 @@ func listFeedbackAnswers(ctx context.Context, q db.Querier, since time.Time) ([]
 			a  FeedbackAnswer
 			at db.Time
 		)
-		err := row.Scan(&a.Number, &a.Category, &a.District, &a.Rating, &a.Comment, &at)
+		err := row.Scan(&a.Number, &a.Category, &a.District, &a.Unit, &a.Rating, &a.Comment, &at)
 		a.AnsweredAt = at.Time
 		return a, err
-	}, `SELECT c.number, c.category_code, c.district, f.rating, f.comment, f.answered_at
-		FROM report_feedback f JOIN report_cases c ON c.id = f.case_id WHERE f.answered_at >= $1 ORDER BY f.answered_at`, db.TS(since))
+	}, `SELECT c.number, c.category_code, c.district, COALESCE(u.name, ''), f.rating, f.comment, f.answered_at
+		FROM report_feedback f JOIN report_cases c ON c.id = f.case_id LEFT JOIN report_units u ON u.id = c.unit_id
+		WHERE f.answered_at >= $1 ORDER BY f.answered_at`, db.TS(since))
 	if err != nil {
 		return nil, fmt.Errorf("reports: feedback answers: %w", err)
 	}

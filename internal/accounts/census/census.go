@@ -98,6 +98,31 @@ func Describe(ctx context.Context, q db.Querier) (Summary, error) {
 	return s, nil
 }
 
+// BirthYearCount is how many entries of a district were born in a year.
+type BirthYearCount struct {
+	District, BirthYear, N int
+}
+
+// CountByBirthYear counts the register's entries by district and year of
+// birth: counts only, no identifier, for weighting surveys.
+func CountByBirthYear(ctx context.Context, q db.Querier) ([]BirthYearCount, error) {
+	out, err := db.Query(ctx, q, func(row db.Scanner) (BirthYearCount, error) {
+		var (
+			c    BirthYearCount
+			year string
+		)
+		if err := row.Scan(&c.District, &year, &c.N); err != nil {
+			return c, err
+		}
+		_, err := fmt.Sscan(year, &c.BirthYear)
+		return c, err
+	}, `SELECT district, substr(birth_date, 1, 4) AS y, COUNT(*) FROM census_entries GROUP BY district, y ORDER BY district, y`)
+	if err != nil {
+		return nil, fmt.Errorf("census: count by birth year: %w", err)
+	}
+	return out, nil
+}
+
 // batchRows is how many entries one INSERT carries (4 parameters each, far
 // below both engines' parameter limits).
 const batchRows = 500

@@ -255,3 +255,32 @@ func TestHashIsKeyed(t *testing.T) {
 		t.Errorf("hash %q", a)
 	}
 }
+
+// TestCountByBirthYear: the counts by district and year of birth add up
+// to the register and match the people imported.
+func TestCountByBirthYear(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ps := people(300)
+		if _, err := census.Import(t.Context(), d, strings.NewReader(csvOf(ps)), opts()); err != nil {
+			t.Fatal(err)
+		}
+		want := map[[2]int]int{}
+		for _, p := range ps {
+			want[[2]int{p.district, p.birth.Year()}]++
+		}
+		got, err := census.CountByBirthYear(t.Context(), d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := 0
+		for _, c := range got {
+			total += c.N
+			if want[[2]int{c.District, c.BirthYear}] != c.N {
+				t.Errorf("district %d, born %d: %d, want %d", c.District, c.BirthYear, c.N, want[[2]int{c.District, c.BirthYear}])
+			}
+		}
+		if total != 300 || len(got) != len(want) {
+			t.Errorf("%d people in %d groups, want 300 in %d", total, len(got), len(want))
+		}
+	})
+}
