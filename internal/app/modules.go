@@ -72,6 +72,7 @@ var moduleWirings = []func(*platform) (wired, error){
 	wireIdentity,
 	wireBudget,
 	wireVote,
+	wireNews,
 	wireConsult,
 	wireAddresses,
 	wireReports,

@@ -1,0 +1,24 @@
+package app_test
+
+// The information hub in the authorization table.
+func init() {
+	routeTable = append(routeTable,
+		routeCase{"GET /news", "public", "/news"},
+		routeCase{"GET /news/feed.atom", "public", "/news/feed.atom"},
+		routeCase{"GET /news/feed.rss", "public", "/news/feed.rss"},
+		routeCase{"GET /news/feed.json", "public", "/news/feed.json"},
+		routeCase{"GET /news/calendar.ics", "public", "/news/calendar.ics"},
+		routeCase{"GET /news/items/{slug}", "public", "/news/items/none"},
+
+		routeCase{"GET /officer/news", "officer:news", "/officer/news"},
+		routeCase{"GET /officer/news/new", "officer:news", "/officer/news/new"},
+		routeCase{"POST /officer/news", "officer:news", "/officer/news"},
+		routeCase{"GET /officer/news/{id}", "officer:news", "/officer/news/none"},
+		routeCase{"POST /officer/news/{id}", "officer:news", "/officer/news/none"},
+		routeCase{"POST /officer/news/{id}/status", "officer:news", "/officer/news/none/status"},
+		routeCase{"POST /officer/news/{id}/photos", "officer:news", "/officer/news/none/photos"},
+
+		routeCase{"GET /api/v1/news", "public", "/api/v1/news"},
+		routeCase{"GET /api/v1/news/{slug}", "public", "/api/v1/news/none"},
+	)
+}

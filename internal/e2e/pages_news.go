@@ -1,0 +1,33 @@
+package e2e
+
+import (
+	"net/http"
+
+	"github.com/civitas-city/civitas/internal/news"
+)
+
+// The information hub (internal/news). The demo has items of every kind,
+// two road works with a geometry, a draft and an item in review.
+func init() {
+	Pages = append(Pages,
+		Page{Path: "/news"},
+		Page{Path: "/news?district=13&kind=roadwork"},
+		Page{Path: "/news?q=zolta+laka"},
+		Page{Path: "/news?topic=nope", Status: http.StatusBadRequest},
+		Page{Path: "/news", As: Resident},
+		Page{Path: "/news/items/" + news.DemoRoadWork},
+		Page{Path: "/news/items/" + news.DemoInvestment},
+		Page{Path: "/news/items/" + news.DemoEvent},
+		Page{Path: "/news/items/" + news.DemoArticle},
+		Page{Path: "/news/items/no-such", Status: http.StatusNotFound},
+		Page{Path: "/officer/news", As: Admin},
+		Page{Path: "/officer/news/new?kind=roadwork", As: Admin},
+	)
+	NotPages = append(NotPages,
+		NotPage{"GET /news/feed.atom", "an Atom feed"},
+		NotPage{"GET /news/feed.rss", "an RSS feed"},
+		NotPage{"GET /news/feed.json", "a JSON Feed"},
+		NotPage{"GET /news/calendar.ics", "an iCalendar file"},
+	)
+	ByCrawl = append(ByCrawl, "GET /officer/news/{id}") // an item's editor, from /officer/news
+}

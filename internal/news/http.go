@@ -1,0 +1,128 @@
+package news
+
+import (
+	"embed"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+//go:embed locales/*.json
+var locales embed.FS
+
+// OpenAPIPaths is the news's part of the API description.
+//
+//go:embed openapi.json
+var OpenAPIPaths []byte
+
+// Locales are the news's messages, for the catalog.
+func Locales() embed.FS { return locales }
+
+// District is a district as the news pages show it.
+type District struct {
+	Number int
+	Name   string
+}
+
+// Handler serves the news pages, feeds and API.
+type Handler struct {
+	Site      *web.Site
+	Service   *Service
+	Districts []District
+	// BaseURL makes the absolute links of feeds ("https://city.example").
+	BaseURL string
+	// Location is the city's time zone, for forms and calendars.
+	Location *time.Location
+	// DistrictOf is the signed-in resident's district (0: none), so that
+	// /news starts with it.
+	DistrictOf func(r *http.Request) int
+}
+
+// Pages lists the page templates.
+var Pages = []string{
+	"templates/news.html", "templates/item.html", "templates/officer.html", "templates/officer_edit.html",
+}
+
+// RegisterPages registers the page templates.
+func (h *Handler) RegisterPages() {
+	h.Site.Renderer.Register("news", templates, Pages...)
+}
+
+// Routes registers every route of the information hub: the one list to
+// read.
+func (h *Handler) Routes(handle web.Registrar) {
+	// Everyone.
+	handle("GET /news", web.Public, h.handleList)
+	handle("GET /news/feed.atom", web.Public, h.handleAtom)
+	handle("GET /news/feed.rss", web.Public, h.handleRSS)
+	handle("GET /news/feed.json", web.Public, h.handleJSONFeed)
+	handle("GET /news/calendar.ics", web.Public, h.handleCalendar)
+	handle("GET /news/items/{slug}", web.Public, h.handleItem)
+
+	// Editors.
+	officer := web.Officer("news")
+	handle("GET /officer/news", officer, h.handleOfficer)
+	handle("GET /officer/news/new", officer, h.handleNew)
+	handle("POST /officer/news", officer, h.handleCreate)
+	handle("GET /officer/news/{id}", officer, h.handleEdit)
+	handle("POST /officer/news/{id}", officer, h.handleUpdate)
+	handle("POST /officer/news/{id}/status", officer, h.handleMove)
+	handle("POST /officer/news/{id}/photos", officer, h.handlePhoto)
+
+	// The JSON API.
+	handle("GET /api/v1/news", web.Public, h.apiList)
+	handle("GET /api/v1/news/{slug}", web.Public, h.apiItem)
+}
+
+// actor is who makes the request, for the audit log.
+func actor(r *http.Request) Actor {
+	ctx := r.Context()
+	u := web.CurrentUser(ctx)
+	if u == nil {
+		return Actor{RequestID: web.RequestID(ctx)}
+	}
+	return Actor{ID: u.ID, Name: u.Name, OnBehalfOf: web.OnBehalfOf(ctx), RequestID: web.RequestID(ctx)}
+}
+
+func (h *Handler) t(r *http.Request, key string, args ...any) string {
+	return h.Site.Catalog.T(web.Lang(r.Context()), key, args...)
+}
+
+func (h *Handler) districtName(n int) string {
+	for _, d := range h.Districts {
+		if d.Number == n {
+			return d.Name
+		}
+	}
+	return strconv.Itoa(n)
+}
+
+// where names the districts an item is about, or the whole city.
+func (h *Handler) where(r *http.Request, it *Item) []string {
+	if len(it.Districts) == 0 {
+		return []string{h.t(r, "news.city_wide")}
+	}
+	var out []string
+	for _, d := range it.Districts {
+		out = append(out, h.districtName(d))
+	}
+	return out
+}
+
+func (h *Handler) loc() *time.Location {
+	if h.Location == nil {
+		return time.UTC
+	}
+	return h.Location
+}
+
+// seeOther redirects after a POST.
+func seeOther(w http.ResponseWriter, r *http.Request, to string) error {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}

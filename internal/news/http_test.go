@@ -1,0 +1,201 @@
+package news_test
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"html"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/accounts"
+	"github.com/civitas-city/civitas/internal/app"
+	"github.com/civitas-city/civitas/internal/app/apptest"
+	"github.com/civitas-city/civitas/internal/db/dbtest"
+	"github.com/civitas-city/civitas/internal/web"
+)
+
+type browser struct {
+	t   *testing.T
+	srv *app.Server
+	c   *http.Client
+}
+
+type page struct {
+	status int
+	body   string
+	header http.Header
+}
+
+func (b *browser) do(method, path string, form url.Values) page {
+	b.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, b.srv.URL+path, body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("Accept-Language", "en")
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return page{resp.StatusCode, string(raw), resp.Header}
+}
+
+func (b *browser) get(path string) page { return b.do(http.MethodGet, path, nil) }
+
+func (p page) must(t *testing.T, status int, what string) page {
+	t.Helper()
+	if p.status != status {
+		body := p.body
+		if i := strings.Index(body, "<main"); i >= 0 {
+			body = body[i:]
+		}
+		t.Fatalf("%s: status %d, want %d\n%.3000s", what, p.status, status, body)
+	}
+	return p
+}
+
+// person makes an account with roles and signs it in (no roles and no
+// email: an anonymous visitor).
+func person(t *testing.T, srv *app.Server, email string, roles ...web.Role) *browser {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	b := &browser{t: t, srv: srv, c: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	if email == "" {
+		return b
+	}
+	ctx := context.Background()
+	svc := &accounts.Service{DB: srv.DB}
+	u, err := svc.Create(ctx, srv.DB, accounts.NewUser{Email: email, DisplayName: "Test", Password: "correct horse battery", EmailConfirmed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range roles {
+		if err := svc.GrantRole(ctx, "", u.ID, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.do(http.MethodPost, "/signin", url.Values{"email": {email}, "password": {"correct horse battery"}, "next": {"/"}}).must(t, http.StatusSeeOther, "sign in")
+	return b
+}
+
+var editorRE = regexp.MustCompile(`^/officer/news/([0-9a-f-]{36})$`)
+
+// TestNewsOverHTTP: an officer writes a road work through the editor,
+// sends it to review and publishes it; residents find it on /news, in its
+// feeds, its calendar and the API; bad input changes nothing.
+func TestNewsOverHTTP(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			srv := apptest.Start(t, dbtest.DSN(t, engine))
+			off := person(t, srv, "editor@news.test", web.Role{Name: web.RoleOfficer, Domain: "news"})
+			other := person(t, srv, "resident@news.test")
+			anon := person(t, srv, "")
+
+			form := url.Values{"kind": {"roadwork"}, "title": {"Remont mostu Dębnickiego"}, "district": {"8"},
+				"topic": {"roads"}, "starts_at": {"2026-01-10T07:00"}, "ends_at": {"2030-03-01T18:00"},
+				"streets": {"Most Dębnicki\nZwierzyniecka"}, "detour": {"Przez most Grunwaldzki"},
+				"geometry": {`{"type":"LineString","coordinates":[[19.925,50.054],[19.929,50.055]]}`},
+				"geometry_text": {"Most Dębnicki między Zwierzyniecką a Konopnickiej"}}
+			// A geometry without its description in words is refused.
+			bad := url.Values{}
+			for k, v := range form {
+				bad[k] = v
+			}
+			bad.Del("geometry_text")
+			p := off.do(http.MethodPost, "/officer/news", bad).must(t, http.StatusUnprocessableEntity, "no description")
+			if !strings.Contains(p.body, `id="geometry_text-error"`) {
+				t.Error("the missing description is not shown by its field")
+			}
+			if p := off.get("/officer/news"); strings.Contains(p.body, "Remont mostu") {
+				t.Error("a refused item was stored")
+			}
+			other.do(http.MethodPost, "/officer/news", form).must(t, http.StatusForbidden, "a resident writes news")
+
+			p = off.do(http.MethodPost, "/officer/news", form).must(t, http.StatusSeeOther, "create")
+			m := editorRE.FindStringSubmatch(p.header.Get("Location"))
+			if m == nil {
+				t.Fatalf("created, redirected to %q", p.header.Get("Location"))
+			}
+			edit := m[0]
+			anon.get("/news/items/remont-mostu-debnickiego").must(t, http.StatusNotFound, "a draft")
+			p = off.do(http.MethodPost, edit+"/status", url.Values{"to": {"published"}}).must(t, http.StatusUnprocessableEntity, "publish a draft")
+			if !strings.Contains(p.body, "This step is not possible") {
+				t.Error("publishing a draft is not explained")
+			}
+			off.do(http.MethodPost, edit+"/status", url.Values{"to": {"review"}}).must(t, http.StatusSeeOther, "review")
+			off.do(http.MethodPost, edit+"/status", url.Values{"to": {"published"}}).must(t, http.StatusSeeOther, "publish")
+
+			item := anon.get("/news/items/remont-mostu-debnickiego").must(t, http.StatusOK, "item")
+			for _, want := range []string{"Most Dębnicki między Zwierzyniecką a Konopnickiej", "Przez most Grunwaldzki", "50.054"} {
+				if !strings.Contains(item.body, want) {
+					t.Errorf("item page lacks %q", want)
+				}
+			}
+			list := anon.get("/news?district=8&kind=roadwork").must(t, http.StatusOK, "list")
+			for _, want := range []string{`<link rel="alternate" type="application/atom+xml"`, `href="/news/feed.atom?district=8&kind=roadwork"`,
+				`href="/news/calendar.ics?district=8&kind=roadwork"`, "/news/items/remont-mostu-debnickiego"} {
+				if !strings.Contains(html.UnescapeString(list.body), want) {
+					t.Errorf("/news lacks %s", want)
+				}
+			}
+			if p := anon.get("/news?district=8&kind=event"); strings.Contains(p.body, "remont-mostu") {
+				t.Error("the kind filter lets a road work through")
+			}
+			if p := anon.get("/news?q=debnicki"); !strings.Contains(p.body, "remont-mostu-debnickiego") {
+				t.Error("search without diacritics does not find it")
+			}
+			p = anon.get("/news?topic=nope").must(t, http.StatusBadRequest, "unknown topic")
+			if !strings.Contains(p.body, "There is no such topic.") {
+				t.Error("the bad filter is not explained")
+			}
+
+			atom := anon.get("/news/feed.atom?district=8").must(t, http.StatusOK, "atom")
+			var feed struct {
+				Entries []struct {
+					Title string `xml:"title"`
+				} `xml:"entry"`
+			}
+			if err := xml.Unmarshal([]byte(atom.body), &feed); err != nil || len(feed.Entries) != 1 || feed.Entries[0].Title != "Remont mostu Dębnickiego" {
+				t.Errorf("atom: %v %+v", err, feed)
+			}
+			ics := anon.get("/news/calendar.ics?kind=roadwork").must(t, http.StatusOK, "ics")
+			for _, want := range []string{"BEGIN:VEVENT", "SUMMARY:Remont mostu Dębnickiego", "LOCATION:Most Dębnicki\\, Zwierzyniecka", "GEO:50.054000;19.925000"} {
+				if !strings.Contains(ics.body, want) {
+					t.Errorf("calendar lacks %q:\n%s", want, ics.body)
+				}
+			}
+			var api struct {
+				Items []struct {
+					Slug     string          `json:"slug"`
+					Geometry json.RawMessage `json:"geometry"`
+				} `json:"items"`
+			}
+			if err := json.Unmarshal([]byte(anon.get("/api/v1/news?kind=roadwork").must(t, http.StatusOK, "api").body), &api); err != nil ||
+				len(api.Items) != 1 || !strings.Contains(string(api.Items[0].Geometry), "LineString") {
+				t.Errorf("api: %v %+v", err, api)
+			}
+
+			// Withdrawn: gone from the page, the feeds and the API.
+			off.do(http.MethodPost, edit+"/status", url.Values{"to": {"draft"}}).must(t, http.StatusSeeOther, "withdraw")
+			anon.get("/news/items/remont-mostu-debnickiego").must(t, http.StatusNotFound, "withdrawn")
+			anon.get("/api/v1/news/remont-mostu-debnickiego").must(t, http.StatusNotFound, "withdrawn, api")
+		})
+	}
+}
