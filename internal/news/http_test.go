@@ -111,7 +111,7 @@ func TestNewsOverHTTP(t *testing.T) {
 			form := url.Values{"kind": {"roadwork"}, "title": {"Remont mostu Dębnickiego"}, "district": {"8"},
 				"topic": {"roads"}, "starts_at": {"2026-01-10T07:00"}, "ends_at": {"2030-03-01T18:00"},
 				"streets": {"Most Dębnicki\nZwierzyniecka"}, "detour": {"Przez most Grunwaldzki"},
-				"geometry": {`{"type":"LineString","coordinates":[[19.925,50.054],[19.929,50.055]]}`},
+				"geometry":      {`{"type":"LineString","coordinates":[[19.925,50.054],[19.929,50.055]]}`},
 				"geometry_text": {"Most Dębnicki między Zwierzyniecką a Konopnickiej"}}
 			// A geometry without its description in words is refused.
 			bad := url.Values{}
