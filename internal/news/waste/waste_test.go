@@ -43,7 +43,7 @@ func newService(t *testing.T, d *db.DB, now time.Time) *waste.Service {
 	}
 	return &waste.Service{DB: d, ParseAddress: parse, StreetKey: addresses.StreetKey, Location: warsaw, Catalog: cat,
 		Contacts: contacts{"u1": {Email: "anna@example.org", Lang: "pl"}, "u2": {Email: "olha@example.org", Lang: "uk"}},
-		BaseURL: "https://civitas.example", Now: func() time.Time { return now }}
+		BaseURL:  "https://civitas.example", Now: func() time.Time { return now }}
 }
 
 func importDemo(t *testing.T, s *waste.Service) {
