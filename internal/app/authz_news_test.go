@@ -9,6 +9,10 @@ func init() {
 		routeCase{"GET /news/feed.json", "public", "/news/feed.json"},
 		routeCase{"GET /news/calendar.ics", "public", "/news/calendar.ics"},
 		routeCase{"GET /news/items/{slug}", "public", "/news/items/none"},
+		routeCase{"GET /news/waste", "public", "/news/waste"},
+		routeCase{"GET /news/waste/calendar.ics", "public", "/news/waste/calendar.ics?address=Karmelicka+30"},
+		routeCase{"POST /news/waste/reminder", "signed-in", "/news/waste/reminder"},
+		routeCase{"POST /news/waste/reminder/stop", "signed-in", "/news/waste/reminder/stop"},
 
 		routeCase{"GET /officer/news", "officer:news", "/officer/news"},
 		routeCase{"GET /officer/news/new", "officer:news", "/officer/news/new"},
@@ -17,6 +21,9 @@ func init() {
 		routeCase{"POST /officer/news/{id}", "officer:news", "/officer/news/none"},
 		routeCase{"POST /officer/news/{id}/status", "officer:news", "/officer/news/none/status"},
 		routeCase{"POST /officer/news/{id}/photos", "officer:news", "/officer/news/none/photos"},
+		routeCase{"GET /officer/news/waste", "officer:news", "/officer/news/waste"},
+		routeCase{"POST /officer/news/waste/areas", "officer:news", "/officer/news/waste/areas"},
+		routeCase{"POST /officer/news/waste/schedule", "officer:news", "/officer/news/waste/schedule"},
 
 		routeCase{"GET /api/v1/news", "public", "/api/v1/news"},
 		routeCase{"GET /api/v1/news/{slug}", "public", "/api/v1/news/none"},

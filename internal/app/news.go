@@ -5,8 +5,11 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/civitas-city/civitas/internal/accounts"
 	"github.com/civitas-city/civitas/internal/accounts/identity"
+	"github.com/civitas-city/civitas/internal/addresses"
 	"github.com/civitas-city/civitas/internal/news"
+	"github.com/civitas-city/civitas/internal/news/waste"
 	"github.com/civitas-city/civitas/internal/web"
 )
 
@@ -30,16 +33,38 @@ func wireNews(p *platform) (wired, error) {
 			}
 			return acc.District
 		}}
+	h.Waste = &waste.Service{DB: p.db, StreetKey: addresses.StreetKey, Location: p.profile.Location,
+		ParseAddress: func(text string) (string, string, bool) {
+			q, ok := addresses.ParseQuery(text)
+			return q.Street, q.Number, ok
+		},
+		Contacts: newsContacts{p.accounts}, Catalog: p.site.Catalog, BaseURL: h.BaseURL}
 	h.RegisterPages()
 	return wired{
 		locales: sub(news.Locales(), "locales"),
 		card:    &web.Module{Path: "/news", TitleKey: "news.title", DescKey: "news.desc", InNav: true},
 		routes:  h.Routes,
+		jobs:    h.Waste.JobHandlers(),
 		openapi: news.OpenAPIPaths,
 		open:    news.Opener{H: h},
 		seed: func(ctx context.Context, demo demoUsers) error {
-			return news.SeedDemo(ctx, svc, news.DemoOptions{OfficerID: demo[demoOfficer].ID,
-				ResidentDistrict: identity.DemoVerified().District, Districts: len(districts)})
+			if err := news.SeedDemo(ctx, svc, news.DemoOptions{OfficerID: demo[demoOfficer].ID,
+				ResidentDistrict: identity.DemoVerified().District, Districts: len(districts)}); err != nil {
+				return err
+			}
+			return waste.SeedDemo(ctx, h.Waste, demo[demoOfficer].ID)
 		},
 	}, nil
+}
+
+// newsContacts gives the waste reminders a resident's address and
+// language (accounts); asking for a reminder is their consent to it.
+type newsContacts struct{ acc *accounts.Service }
+
+func (c newsContacts) Contact(ctx context.Context, userID string) (waste.Contact, error) {
+	u, err := c.acc.FindByID(ctx, userID)
+	if err != nil {
+		return waste.Contact{}, err
+	}
+	return waste.Contact{Email: u.Email, Lang: u.Language}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/civitas-city/civitas/internal/news/waste"
 	"github.com/civitas-city/civitas/internal/web"
 )
 
@@ -33,6 +34,7 @@ type District struct {
 type Handler struct {
 	Site      *web.Site
 	Service   *Service
+	Waste     *waste.Service
 	Districts []District
 	// BaseURL makes the absolute links of feeds ("https://city.example").
 	BaseURL string
@@ -46,6 +48,7 @@ type Handler struct {
 // Pages lists the page templates.
 var Pages = []string{
 	"templates/news.html", "templates/item.html", "templates/officer.html", "templates/officer_edit.html",
+	"templates/waste.html", "templates/officer_waste.html",
 }
 
 // RegisterPages registers the page templates.
@@ -63,6 +66,10 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("GET /news/feed.json", web.Public, h.handleJSONFeed)
 	handle("GET /news/calendar.ics", web.Public, h.handleCalendar)
 	handle("GET /news/items/{slug}", web.Public, h.handleItem)
+	handle("GET /news/waste", web.Public, h.handleWaste)
+	handle("GET /news/waste/calendar.ics", web.Public, h.handleWasteCalendar)
+	handle("POST /news/waste/reminder", web.SignedIn, h.handleWasteRemind)
+	handle("POST /news/waste/reminder/stop", web.SignedIn, h.handleWasteStop)
 
 	// Editors.
 	officer := web.Officer("news")
@@ -73,6 +80,9 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("POST /officer/news/{id}", officer, h.handleUpdate)
 	handle("POST /officer/news/{id}/status", officer, h.handleMove)
 	handle("POST /officer/news/{id}/photos", officer, h.handlePhoto)
+	handle("GET /officer/news/waste", officer, h.handleWasteOfficer)
+	handle("POST /officer/news/waste/areas", officer, h.handleWasteImport)
+	handle("POST /officer/news/waste/schedule", officer, h.handleWasteImport)
 
 	// The JSON API.
 	handle("GET /api/v1/news", web.Public, h.apiList)

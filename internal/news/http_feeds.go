@@ -103,8 +103,7 @@ func (h *Handler) handleCalendar(w http.ResponseWriter, r *http.Request) error {
 // calEvent is an event or road work as a calendar entry: the place is the
 // event's place or the road work's streets, with its point when it has one.
 func (h *Handler) calEvent(r *http.Request, it *Item) feeds.CalEvent {
-	host := strings.TrimPrefix(strings.TrimPrefix(h.BaseURL, "https://"), "http://")
-	e := feeds.CalEvent{UID: it.ID + "@" + host, Summary: it.Title, Description: it.Summary,
+	e := feeds.CalEvent{UID: it.ID + "@" + hostOf(h.BaseURL), Summary: it.Title, Description: it.Summary,
 		URL: h.BaseURL + "/news/items/" + it.Slug, Start: it.StartsAt, End: it.EndsAt, Stamp: it.UpdatedAt,
 		Categories: []string{h.t(r, "news.kinds."+string(it.Kind))}}
 	switch it.Kind {
@@ -121,4 +120,9 @@ func (h *Handler) calEvent(r *http.Request, it *Item) feeds.CalEvent {
 		e.Geo = &[2]float64{p[1], p[0]} // GeoJSON is lon, lat; GEO is lat;lon
 	}
 	return e
+}
+
+// hostOf is the host of a base URL, for calendar UIDs.
+func hostOf(base string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://")
 }

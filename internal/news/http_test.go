@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"html"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -196,6 +197,72 @@ func TestNewsOverHTTP(t *testing.T) {
 			off.do(http.MethodPost, edit+"/status", url.Values{"to": {"draft"}}).must(t, http.StatusSeeOther, "withdraw")
 			anon.get("/news/items/remont-mostu-debnickiego").must(t, http.StatusNotFound, "withdrawn")
 			anon.get("/api/v1/news/remont-mostu-debnickiego").must(t, http.StatusNotFound, "withdrawn, api")
+		})
+	}
+}
+
+// upload posts a file as the multipart field "file".
+func (b *browser) upload(path, name, content string) page {
+	b.t.Helper()
+	var buf strings.Builder
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", name)
+	io.WriteString(fw, content)
+	mw.Close()
+	req, err := http.NewRequest(http.MethodPost, b.srv.URL+path, strings.NewReader(buf.String()))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Accept-Language", "en")
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return page{resp.StatusCode, string(raw), resp.Header}
+}
+
+// TestWasteOverHTTP: an officer imports areas and a schedule (a bad file
+// is refused by line and field and changes nothing); anyone finds an
+// address's days and its calendar; a resident asks for reminders.
+func TestWasteOverHTTP(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			srv := apptest.Start(t, dbtest.DSN(t, engine))
+			off := person(t, srv, "editor@news.test", web.Role{Name: web.RoleOfficer, Domain: "news"})
+			res := person(t, srv, "resident@news.test")
+			anon := person(t, srv, "")
+			day := time.Now().AddDate(0, 0, 3).Format(time.DateOnly)
+			off.upload("/officer/news/waste/areas", "areas.csv", "area,name,street,from,to,parity\nK1,Krowodrza,ul. Karmelicka,1,50,all\n").
+				must(t, http.StatusOK, "areas")
+			off.upload("/officer/news/waste/schedule", "s.csv", "area,kind,date\nK1,paper,"+day+"\n").must(t, http.StatusOK, "schedule")
+			p := off.upload("/officer/news/waste/schedule", "s.csv", "area,kind,date\nK1,glass,"+day+"\nK1,glas,"+day+"\n").
+				must(t, http.StatusUnprocessableEntity, "a bad schedule")
+			if !strings.Contains(html.UnescapeString(p.body), `line 3: kind: "glas" is not one of`) {
+				t.Errorf("the bad row is not named by line and field")
+			}
+			res.upload("/officer/news/waste/areas", "areas.csv", "x").must(t, http.StatusForbidden, "a resident imports")
+
+			p = anon.get("/news/waste?address="+url.QueryEscape("Karmelicka 30")).must(t, http.StatusOK, "lookup")
+			if !strings.Contains(p.body, "Collection area: Krowodrza") || !strings.Contains(p.body, "<td>paper</td>") || strings.Contains(p.body, "glass") {
+				t.Errorf("the address's schedule is wrong (the refused file must not count)")
+			}
+			p = anon.get("/news/waste?address="+url.QueryEscape("Karmelicka 51")).must(t, http.StatusBadRequest, "no area")
+			if !strings.Contains(p.body, "This house number is in no collection area.") {
+				t.Error("an uncovered number is not explained")
+			}
+			anon.get("/news/waste?address="+url.QueryEscape("Marszałkowska 1")).must(t, http.StatusBadRequest, "outside the city")
+			ics := anon.get("/news/waste/calendar.ics?address="+url.QueryEscape("Karmelicka 30")).must(t, http.StatusOK, "calendar")
+			if !strings.Contains(ics.body, "DTSTART;VALUE=DATE:"+strings.ReplaceAll(day, "-", "")) || !strings.Contains(ics.body, "SUMMARY:paper") {
+				t.Errorf("calendar:\n%s", ics.body)
+			}
+			anon.do(http.MethodPost, "/news/waste/reminder", url.Values{"address": {"Karmelicka 30"}}).must(t, http.StatusUnauthorized, "anonymous reminder")
+			res.do(http.MethodPost, "/news/waste/reminder", url.Values{"address": {"Karmelicka 30"}}).must(t, http.StatusSeeOther, "reminder")
+			if p := res.get("/news/waste"); !strings.Contains(p.body, "We remind you by email of the collections at: Karmelicka 30.") {
+				t.Error("the reminder is not shown")
+			}
 		})
 	}
 }
