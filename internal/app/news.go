@@ -2,13 +2,17 @@ package app
 
 import (
 	"context"
+	"maps"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/civitas-city/civitas/internal/accounts"
 	"github.com/civitas-city/civitas/internal/accounts/identity"
 	"github.com/civitas-city/civitas/internal/addresses"
+	"github.com/civitas-city/civitas/internal/jobs"
 	"github.com/civitas-city/civitas/internal/news"
+	"github.com/civitas-city/civitas/internal/news/newsletter"
 	"github.com/civitas-city/civitas/internal/news/waste"
 	"github.com/civitas-city/civitas/internal/web"
 )
@@ -39,20 +43,49 @@ func wireNews(p *platform) (wired, error) {
 			return q.Street, q.Number, ok
 		},
 		Contacts: newsContacts{p.accounts}, Catalog: p.site.Catalog, BaseURL: h.BaseURL}
+	h.Newsletter = &newsletter.Service{DB: p.db, Key: []byte(p.cfg.SecretKey), Mailer: p.mailer, Catalog: p.site.Catalog,
+		BaseURL: h.BaseURL, IsDistrict: p.profile.Districts.Has, Topics: news.Topics, Items: h.DigestItems, Workers: 2,
+		DistrictName: func(n int) string {
+			if d, ok := p.profile.Districts.ByNumber(n); ok {
+				return d.Name
+			}
+			return strconv.Itoa(n)
+		}, Log: p.log}
+	h.Account = func(r *http.Request) (news.Account, error) {
+		u, err := p.accounts.FindByID(r.Context(), web.CurrentUser(r.Context()).ID)
+		if err != nil {
+			return news.Account{}, err
+		}
+		return news.Account{ID: u.ID, Email: u.Email, Confirmed: u.EmailConfirmed}, nil
+	}
+	h.Preferences = func(ctx context.Context) ([]newsletter.Preference, error) {
+		prefs, err := p.accounts.NewsPreferences(ctx)
+		var out []newsletter.Preference
+		for _, x := range prefs {
+			out = append(out, newsletter.Preference{UserID: x.UserID, Email: x.Email, Lang: x.Language, Districts: x.Districts})
+		}
+		return out, err
+	}
 	h.RegisterPages()
 	return wired{
 		locales: sub(news.Locales(), "locales"),
 		card:    &web.Module{Path: "/news", TitleKey: "news.title", DescKey: "news.desc", InNav: true},
 		routes:  h.Routes,
-		jobs:    h.Waste.JobHandlers(),
+		jobs:    merge(h.Waste.JobHandlers(), h.Newsletter.JobHandlers()),
 		openapi: news.OpenAPIPaths,
 		open:    news.Opener{H: h},
+		// Mail clients POST one-click unsubscribes from anywhere (RFC 8058);
+		// the signed token in the path is the proof.
+		crossOriginExempt: []string{news.UnsubscribePattern},
 		seed: func(ctx context.Context, demo demoUsers) error {
 			if err := news.SeedDemo(ctx, svc, news.DemoOptions{OfficerID: demo[demoOfficer].ID,
 				ResidentDistrict: identity.DemoVerified().District, Districts: len(districts)}); err != nil {
 				return err
 			}
-			return waste.SeedDemo(ctx, h.Waste, demo[demoOfficer].ID)
+			if err := waste.SeedDemo(ctx, h.Waste, demo[demoOfficer].ID); err != nil {
+				return err
+			}
+			return newsletter.SeedDemo(ctx, h.Newsletter, demo[demoOfficer].ID, identity.DemoVerified().District)
 		},
 	}, nil
 }
@@ -67,4 +100,13 @@ func (c newsContacts) Contact(ctx context.Context, userID string) (waste.Contact
 		return waste.Contact{}, err
 	}
 	return waste.Contact{Email: u.Email, Lang: u.Language}, nil
+}
+
+// merge joins job handler maps.
+func merge(ms ...map[string]jobs.Handler) map[string]jobs.Handler {
+	out := map[string]jobs.Handler{}
+	for _, m := range ms {
+		maps.Copy(out, m)
+	}
+	return out
 }

@@ -30,6 +30,11 @@ func init() {
 		Page{Path: "/news/waste?address=Marsza%C5%82kowska+1", Status: http.StatusBadRequest}, // outside the city
 		Page{Path: "/news/waste?address=Karmelicka", Status: http.StatusBadRequest},           // no number
 		Page{Path: "/officer/news/waste", As: Admin},
+		Page{Path: "/news/newsletter"},
+		Page{Path: "/news/newsletter", As: Resident},
+		Page{Path: "/news/newsletter/confirm/x.forged"},     // the button; the POST refuses it
+		Page{Path: "/news/newsletter/unsubscribe/x.forged"}, // likewise
+		Page{Path: "/officer/news/newsletter", As: Admin},
 	)
 	NotPages = append(NotPages,
 		NotPage{"GET /news/feed.atom", "an Atom feed"},
@@ -38,5 +43,8 @@ func init() {
 		NotPage{"GET /news/calendar.ics", "an iCalendar file"},
 		NotPage{"GET /news/waste/calendar.ics", "an address's collections as an iCalendar file"},
 	)
-	ByCrawl = append(ByCrawl, "GET /officer/news/{id}") // an item's editor, from /officer/news
+	ByCrawl = append(ByCrawl,
+		"GET /officer/news/{id}",            // an item's editor, from /officer/news
+		"GET /officer/news/newsletter/{id}", // a mailing, from /officer/news/newsletter (the demo sent a digest)
+	)
 }

@@ -1,11 +1,13 @@
 package news
 
 import (
+	"context"
 	"embed"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/civitas-city/civitas/internal/news/newsletter"
 	"github.com/civitas-city/civitas/internal/news/waste"
 	"github.com/civitas-city/civitas/internal/web"
 )
@@ -32,10 +34,16 @@ type District struct {
 
 // Handler serves the news pages, feeds and API.
 type Handler struct {
-	Site      *web.Site
-	Service   *Service
-	Waste     *waste.Service
-	Districts []District
+	Site    *web.Site
+	Service *Service
+	Waste   *waste.Service
+	// Newsletter sends the district newsletters; Account is the signed-in
+	// account's address; Preferences lists residents' district-news
+	// choices (accounts).
+	Newsletter  *newsletter.Service
+	Account     func(r *http.Request) (Account, error)
+	Preferences func(ctx context.Context) ([]newsletter.Preference, error)
+	Districts   []District
 	// BaseURL makes the absolute links of feeds ("https://city.example").
 	BaseURL string
 	// Location is the city's time zone, for forms and calendars.
@@ -49,6 +57,7 @@ type Handler struct {
 var Pages = []string{
 	"templates/news.html", "templates/item.html", "templates/officer.html", "templates/officer_edit.html",
 	"templates/waste.html", "templates/officer_waste.html",
+	"templates/newsletter.html", "templates/newsletter_link.html", "templates/officer_newsletter.html", "templates/officer_campaign.html",
 }
 
 // RegisterPages registers the page templates.
@@ -70,6 +79,12 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("GET /news/waste/calendar.ics", web.Public, h.handleWasteCalendar)
 	handle("POST /news/waste/reminder", web.SignedIn, h.handleWasteRemind)
 	handle("POST /news/waste/reminder/stop", web.SignedIn, h.handleWasteStop)
+	handle("GET /news/newsletter", web.Public, h.handleNewsletter)
+	handle("POST /news/newsletter", web.Public, h.handleSubscribe)
+	handle("GET /news/newsletter/confirm/{token}", web.Public, h.handleConfirmPage)
+	handle("POST /news/newsletter/confirm/{token}", web.Public, h.handleConfirm)
+	handle("GET /news/newsletter/unsubscribe/{token}", web.Public, h.handleUnsubscribePage)
+	handle(UnsubscribePattern, web.Public, h.handleUnsubscribe)
 
 	// Editors.
 	officer := web.Officer("news")
@@ -83,6 +98,12 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("GET /officer/news/waste", officer, h.handleWasteOfficer)
 	handle("POST /officer/news/waste/areas", officer, h.handleWasteImport)
 	handle("POST /officer/news/waste/schedule", officer, h.handleWasteImport)
+	handle("GET /officer/news/newsletter", officer, h.handleNewsletterOfficer)
+	handle("POST /officer/news/newsletter/digests", officer, h.handleCompose)
+	handle("POST /officer/news/newsletter/campaigns", officer, h.handleCampaign)
+	handle("POST /officer/news/newsletter/import", officer, h.handleImportPreferences)
+	handle("GET /officer/news/newsletter/{id}", officer, h.handleCampaignPage)
+	handle("POST /officer/news/newsletter/{id}/send", officer, h.handleSendCampaign)
 
 	// The JSON API.
 	handle("GET /api/v1/news", web.Public, h.apiList)

@@ -18,6 +18,7 @@ import (
 	"github.com/civitas-city/civitas/internal/accounts"
 	"github.com/civitas-city/civitas/internal/app"
 	"github.com/civitas-city/civitas/internal/app/apptest"
+	"github.com/civitas-city/civitas/internal/db"
 	"github.com/civitas-city/civitas/internal/db/dbtest"
 	"github.com/civitas-city/civitas/internal/web"
 )
@@ -265,4 +266,102 @@ func TestWasteOverHTTP(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNewsletterOverHTTP: anyone subscribes and confirms through the
+// pages; the one-click unsubscribe works as a plain POST with no cookie,
+// even from another origin, while other POSTs from another origin are
+// still refused; an officer composes a digest, sees its recipients and
+// sends it.
+func TestNewsletterOverHTTP(t *testing.T) {
+	srv := apptest.Start(t, dbtest.DSN(t, db.SQLite))
+	off := person(t, srv, "editor@news.test", web.Role{Name: web.RoleOfficer, Domain: "news"})
+	anon := person(t, srv, "")
+
+	p := anon.do(http.MethodPost, "/news/newsletter", url.Values{"email": {"anna@example.org"}, "district": {"0", "8"},
+		"topic": {"roads"}, "lang": {"uk"}}).must(t, http.StatusOK, "subscribe")
+	if !strings.Contains(p.body, "We sent you a confirmation link.") {
+		t.Error("no word about the confirmation")
+	}
+	p = anon.do(http.MethodPost, "/news/newsletter", url.Values{"email": {"anna@"}}).must(t, http.StatusUnprocessableEntity, "bad form")
+	for _, want := range []string{"Give a valid email address.", "Choose at least one district"} {
+		if !strings.Contains(p.body, want) {
+			t.Errorf("the bad form lacks %q", want)
+		}
+	}
+	var payload string
+	if err := srv.DB.QueryRow(`SELECT payload FROM jobs WHERE kind = 'mail.send' AND payload LIKE '%anna@example.org%'`).Scan(&payload); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(payload, "Підтвердіть") {
+		t.Errorf("the confirmation is not in the chosen language: %s", payload)
+	}
+	m := regexp.MustCompile(`/news/newsletter/confirm/[A-Za-z0-9._-]+`).FindString(payload)
+	anon.get(m).must(t, http.StatusOK, "confirmation page")
+	anon.do(http.MethodPost, m, url.Values{}).must(t, http.StatusOK, "confirm")
+
+	var id string
+	if err := srv.DB.QueryRow(`SELECT id FROM newsletter_subscribers WHERE email = 'anna@example.org' AND status = 'active'`).Scan(&id); err != nil {
+		t.Fatalf("not active: %v", err)
+	}
+	// The digest, once sent, carries the one-click link.
+	form := url.Values{"kind": {"article"}, "title": {"Nowe ławki na Dębnikach"}, "district": {"8"}}
+	loc := off.do(http.MethodPost, "/officer/news", form).must(t, http.StatusSeeOther, "create").header.Get("Location")
+	off.do(http.MethodPost, loc+"/status", url.Values{"to": {"review"}}).must(t, http.StatusSeeOther, "review")
+	off.do(http.MethodPost, loc+"/status", url.Values{"to": {"published"}}).must(t, http.StatusSeeOther, "publish")
+	loc = off.do(http.MethodPost, "/officer/news/newsletter/digests", url.Values{"district": {"8"}}).must(t, http.StatusSeeOther, "compose").header.Get("Location")
+	p = off.get(loc).must(t, http.StatusOK, "campaign")
+	if !strings.Contains(p.body, "It will go to 1 subscribers.") || !strings.Contains(p.body, "Nowe ławki na Dębnikach") {
+		t.Errorf("the preview lacks the recipients or the item")
+	}
+	off.do(http.MethodPost, loc+"/send", url.Values{}).must(t, http.StatusSeeOther, "send")
+	off.do(http.MethodPost, loc+"/send", url.Values{}).must(t, http.StatusConflict, "send twice")
+
+	// The one-click POST of RFC 8058, made by a mail client from another
+	// origin without cookies.
+	unsub := "/news/newsletter/unsubscribe/" + tokenFor(t, srv, id)
+	crossSite := func(path, body string) int {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", "https://mail.example")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := crossSite("/news/newsletter", "email=eve%40example.org&district=8"); code != http.StatusForbidden {
+		t.Errorf("a cross-origin subscribe: %d, want 403", code)
+	}
+	if code := crossSite(unsub, "List-Unsubscribe=One-Click"); code != http.StatusOK {
+		t.Errorf("one-click unsubscribe: %d, want 200", code)
+	}
+	var status string
+	srv.DB.QueryRow(`SELECT status FROM newsletter_subscribers WHERE id = $1`, id).Scan(&status)
+	if status != "unsubscribed" {
+		t.Errorf("after one click: %s", status)
+	}
+	if code := crossSite("/news/newsletter/unsubscribe/"+id+".forged", "List-Unsubscribe=One-Click"); code != http.StatusNotFound {
+		t.Errorf("a forged link: %d", code)
+	}
+}
+
+// tokenFor reads a subscriber's unsubscribe token from the digest the
+// node's job runner delivers to the outbox (a node without SMTP keeps its
+// mail there).
+func tokenFor(t *testing.T, srv *app.Server, id string) string {
+	t.Helper()
+	var body string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if err := srv.DB.QueryRow(`SELECT text_body FROM mail_outbox WHERE text_body LIKE $1`, "%unsubscribe/"+id+"%").Scan(&body); err == nil {
+			break
+		}
+	}
+	tok := regexp.MustCompile(`/news/newsletter/unsubscribe/([A-Za-z0-9._-]+)`).FindStringSubmatch(body)
+	if tok == nil {
+		t.Fatalf("no digest with an unsubscribe link in the outbox: %q", body)
+	}
+	return tok[1]
 }

@@ -274,7 +274,7 @@ func (s *Service) ImportPreferences(ctx context.Context, a Actor, prefs []Prefer
 			}
 			id := db.NewID()
 			res, err := tx.ExecContext(ctx, `INSERT INTO newsletter_subscribers (id, email, lang, user_id, status, created_at, confirmed_at, updated_at)
-				VALUES ($1, $2, $3, $4, 'active', $5, $5, $5) ON CONFLICT (email) DO NOTHING`, id, email, lang, p.UserID, now)
+				VALUES ($1, $2, $3, $4, 'active', $5, $5, $5) ON CONFLICT (email) DO NOTHING`, id, email, lang, db.Null(p.UserID), now)
 			if err != nil {
 				return fmt.Errorf("newsletter: import: %w", err)
 			}
