@@ -71,7 +71,7 @@ func wireNews(p *platform) (wired, error) {
 		locales: sub(news.Locales(), "locales"),
 		card:    &web.Module{Path: "/news", TitleKey: "news.title", DescKey: "news.desc", InNav: true},
 		routes:  h.Routes,
-		jobs:    merge(h.Waste.JobHandlers(), h.Newsletter.JobHandlers()),
+		jobs:    merge(svc.IngestJobs(), h.Waste.JobHandlers(), h.Newsletter.JobHandlers()),
 		openapi: news.OpenAPIPaths,
 		open:    news.Opener{H: h},
 		// Mail clients POST one-click unsubscribes from anywhere (RFC 8058);

@@ -35,6 +35,7 @@ func init() {
 		Page{Path: "/news/newsletter/confirm/x.forged"},     // the button; the POST refuses it
 		Page{Path: "/news/newsletter/unsubscribe/x.forged"}, // likewise
 		Page{Path: "/officer/news/newsletter", As: Admin},
+		Page{Path: "/officer/news/sources", As: Admin},
 	)
 	NotPages = append(NotPages,
 		NotPage{"GET /news/feed.atom", "an Atom feed"},

@@ -57,6 +57,7 @@ type Handler struct {
 var Pages = []string{
 	"templates/news.html", "templates/item.html", "templates/officer.html", "templates/officer_edit.html",
 	"templates/waste.html", "templates/officer_waste.html",
+	"templates/officer_sources.html",
 	"templates/newsletter.html", "templates/newsletter_link.html", "templates/officer_newsletter.html", "templates/officer_campaign.html",
 }
 
@@ -98,6 +99,9 @@ func (h *Handler) Routes(handle web.Registrar) {
 	handle("GET /officer/news/waste", officer, h.handleWasteOfficer)
 	handle("POST /officer/news/waste/areas", officer, h.handleWasteImport)
 	handle("POST /officer/news/waste/schedule", officer, h.handleWasteImport)
+	handle("GET /officer/news/sources", officer, h.handleSources)
+	handle("POST /officer/news/sources", officer, h.handleAddSource)
+	handle("POST /officer/news/sources/{id}/run", officer, h.handleRunSource)
 	handle("GET /officer/news/newsletter", officer, h.handleNewsletterOfficer)
 	handle("POST /officer/news/newsletter/digests", officer, h.handleCompose)
 	handle("POST /officer/news/newsletter/campaigns", officer, h.handleCampaign)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
+	"net/http"
 	"slices"
 	"strconv"
 	"time"
@@ -26,6 +27,8 @@ type Service struct {
 	IsDistrict func(int) bool
 	Log        *slog.Logger
 	Now        func() time.Time
+	// HTTP reads ingest sources (nil: a client with a 30 s timeout).
+	HTTP *http.Client
 }
 
 // Actor is who acts, for the audit log.

@@ -30,9 +30,12 @@ CREATE TABLE news_items (
     budget         BIGINT NOT NULL DEFAULT 0,    -- investments, grosze
     contractor     TEXT NOT NULL DEFAULT '',
     progress       INTEGER NOT NULL DEFAULT 0,   -- per cent
+    source_id      TEXT,                         -- an ingested item's source
+    source_key     TEXT,                         -- and the source's own id of it
     created_by     TEXT NOT NULL,
     created_at     TIMESTAMPTZ NOT NULL,
-    updated_at     TIMESTAMPTZ NOT NULL
+    updated_at     TIMESTAMPTZ NOT NULL,
+    UNIQUE (source_id, source_key)
 );
 CREATE INDEX news_items_shown ON news_items (status, shown_at);
 
@@ -61,7 +64,26 @@ CREATE TABLE news_milestones (
 );
 CREATE INDEX news_milestones_item ON news_milestones (item_id, position);
 
+-- Another city site read on a schedule: a feed (RSS/Atom), ical, csv or
+-- geojson at url. Items from a trusted source are published as they
+-- come; from another they wait in review for an officer.
+CREATE TABLE news_sources (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    format       TEXT NOT NULL,
+    url          TEXT NOT NULL,
+    trusted      BOOLEAN NOT NULL DEFAULT FALSE,
+    kind         TEXT NOT NULL,              -- the kind of items without one
+    district     INTEGER NOT NULL DEFAULT 0, -- their district (0: the whole city)
+    topic        TEXT NOT NULL DEFAULT '',
+    every_minutes INTEGER NOT NULL,
+    last_run_at  TIMESTAMPTZ,
+    last_error   TEXT NOT NULL DEFAULT '',
+    created_at   TIMESTAMPTZ NOT NULL
+);
+
 -- +goose Down
+DROP TABLE news_sources;
 DROP TABLE news_milestones;
 DROP TABLE news_item_topics;
 DROP TABLE news_item_districts;
