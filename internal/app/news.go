@@ -74,6 +74,7 @@ func wireNews(p *platform) (wired, error) {
 		jobs:    merge(svc.IngestJobs(), h.Waste.JobHandlers(), h.Newsletter.JobHandlers()),
 		openapi: news.OpenAPIPaths,
 		open:    news.Opener{H: h},
+		section: news.Section{H: h},
 		// Mail clients POST one-click unsubscribes from anywhere (RFC 8058);
 		// the signed token in the path is the proof.
 		crossOriginExempt: []string{news.UnsubscribePattern},

@@ -365,3 +365,31 @@ func tokenFor(t *testing.T, srv *app.Server, id string) string {
 	}
 	return tok[1]
 }
+
+// TestNewsInTheProfile: a resident's subscription (of their confirmed
+// account address: no confirmation mail) and waste reminder are in their
+// data export and go with their account.
+func TestNewsInTheProfile(t *testing.T) {
+	srv := apptest.Start(t, dbtest.DSN(t, db.SQLite))
+	off := person(t, srv, "editor@news.test", web.Role{Name: web.RoleOfficer, Domain: "news"})
+	res := person(t, srv, "leaving@news.test")
+	off.upload("/officer/news/waste/areas", "areas.csv", "area,name,street,from,to,parity\nK1,Krowodrza,ul. Karmelicka,1,50,all\n").must(t, http.StatusOK, "areas")
+	p := res.do(http.MethodPost, "/news/newsletter", url.Values{"email": {"Leaving@news.test"}, "district": {"5"}, "lang": {"en"}}).
+		must(t, http.StatusOK, "subscribe")
+	if !strings.Contains(p.body, "Subscribed. The newsletter goes to") {
+		t.Error("a confirmed account address still needs confirming")
+	}
+	res.do(http.MethodPost, "/news/waste/reminder", url.Values{"address": {"Karmelicka 30"}}).must(t, http.StatusSeeOther, "reminder")
+	data := res.get("/account/data.json").must(t, http.StatusOK, "export")
+	for _, want := range []string{`"waste_reminder_address": "Karmelicka 30"`, `"email": "leaving@news.test"`, `"status": "active"`} {
+		if !strings.Contains(data.body, want) {
+			t.Errorf("the export lacks %s", want)
+		}
+	}
+	res.do(http.MethodPost, "/account/delete", url.Values{"password": {"correct horse battery"}}).must(t, http.StatusOK, "delete")
+	var n int
+	srv.DB.QueryRow(`SELECT (SELECT COUNT(*) FROM newsletter_subscribers) + (SELECT COUNT(*) FROM waste_reminders)`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d subscription or reminder rows outlive the account", n)
+	}
+}

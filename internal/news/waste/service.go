@@ -224,6 +224,12 @@ func (s *Service) StopReminder(ctx context.Context, userID string) error {
 	return err
 }
 
+// Forget removes a resident's reminder (account deletion).
+func (s *Service) Forget(ctx context.Context, q db.Querier, userID string) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM waste_reminders WHERE user_id = $1`, userID)
+	return err
+}
+
 // Reminder is a resident's reminder address ("" when none).
 func (s *Service) Reminder(ctx context.Context, userID string) (string, error) {
 	var address string
