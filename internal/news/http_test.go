@@ -48,6 +48,12 @@ func (b *browser) do(method, path string, form url.Values) page {
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
+	return b.send(req)
+}
+
+// send sends req in English with the browser's cookies.
+func (b *browser) send(req *http.Request) page {
+	b.t.Helper()
 	req.Header.Set("Accept-Language", "en")
 	resp, err := b.c.Do(req)
 	if err != nil {
@@ -215,14 +221,7 @@ func (b *browser) upload(path, name, content string) page {
 		b.t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Accept-Language", "en")
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return page{resp.StatusCode, string(raw), resp.Header}
+	return b.send(req)
 }
 
 // TestWasteOverHTTP: an officer imports areas and a schedule (a bad file
