@@ -47,6 +47,9 @@ type platform struct {
 	// surveys is the surveys' service, which scores the reports'
 	// satisfaction answers (set by wireSurvey, wired before reports).
 	surveys *survey.Service
+	// mailer delivers mail now (SMTP, or the outbox), for senders that
+	// batch it themselves (newsletters); others enqueue mail.send jobs.
+	mailer mail.BatchMailer
 	// routes lists every route registered so far (the sitemap reads it
 	// when asked, after all are).
 	routes func() []web.Route
@@ -63,6 +66,9 @@ type wired struct {
 	queues  backoffice.Section      // its part of the staff's dashboard (/officer)
 	open    web.Opener              // its part of the home page's "open now"
 	items   web.ItemLister          // its public item pages in sitemap.xml
+	// crossOriginExempt are route patterns that accept cross-origin POSTs
+	// (each must carry its own proof, such as a signed token).
+	crossOriginExempt []string
 	// seed loads its demo content (civitas demo), after the demo accounts.
 	seed func(ctx context.Context, demo demoUsers) error
 }
@@ -77,6 +83,7 @@ var moduleWirings = []func(*platform) (wired, error){
 	wireIdentity,
 	wireBudget,
 	wireVote,
+	wireNews,
 	wireConsult,
 	wireSurvey,
 	wireAddresses,
@@ -106,7 +113,10 @@ func wireShell(p *platform) (wired, error) {
 }
 
 func wireMail(p *platform) (wired, error) {
-	var mailer mail.Mailer = mail.Outbox{DB: p.db}
+	var mailer interface {
+		mail.Mailer
+		mail.BatchMailer
+	} = mail.Outbox{DB: p.db}
 	if p.cfg.SMTP.Host != "" && !p.cfg.Demo {
 		var err error
 		if mailer, err = mail.NewSMTP(mail.SMTPConfig(p.cfg.SMTP)); err != nil {
@@ -115,6 +125,7 @@ func wireMail(p *platform) (wired, error) {
 	} else if !p.cfg.Demo {
 		p.log.Warn("CIVITAS_SMTP_HOST is not set: mail is kept in the outbox (/admin/outbox), not sent")
 	}
+	p.mailer = mailer
 	h := &mail.Handler{Site: p.site, DB: p.db}
 	h.RegisterPages()
 	return wired{

@@ -249,7 +249,10 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		s.Routes = append(s.Routes, web.Route{Pattern: pattern, Access: access})
 		mux.Handle(pattern, web.Raw(h))
 	}
-	var apiPaths [][]byte
+	var (
+		apiPaths          [][]byte
+		crossOriginExempt []string
+	)
 	office := &backoffice.Handler{Site: site}
 	for _, wire := range moduleWirings {
 		m, err := wire(p)
@@ -288,6 +291,7 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		if m.queues != nil {
 			office.Sections = append(office.Sections, m.queues)
 		}
+		crossOriginExempt = append(crossOriginExempt, m.crossOriginExempt...)
 	}
 	// The staff's dashboard gathers every module's queues.
 	if err := cat.AddFS(sub(backoffice.Locales(), "locales")); err != nil {
@@ -310,7 +314,7 @@ func build(cfg config.Config, d *db.DB, log *slog.Logger) (*Server, error) {
 		u, _ := url.Parse(cfg.BaseURL)
 		trusted = append(trusted, u.Scheme+"://"+u.Host)
 	}
-	crossOrigin, err := site.CrossOrigin(trusted...)
+	crossOrigin, err := site.CrossOrigin(trusted, crossOriginExempt)
 	if err != nil {
 		return nil, fmt.Errorf("CIVITAS_BASE_URL: %w", err)
 	}

@@ -95,6 +95,9 @@ func goMigrations(dialect Dialect) []*goose.Migration {
 		goose.NewGoMigration(3, &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
 			return execAll(ctx, tx, filesTable(dialect))
 		}}, nil),
+		goose.NewGoMigration(21, &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+			return execAll(ctx, tx, SearchTable(dialect, "news_search"))
+		}}, nil),
 	}
 }
 

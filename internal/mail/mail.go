@@ -22,6 +22,8 @@ type Message struct {
 	Subject string `json:"subject"`
 	Text    string `json:"text"`
 	HTML    string `json:"html,omitempty"`
+	// Headers are extra header fields (List-Unsubscribe and the like).
+	Headers map[string]string `json:"headers,omitempty"`
 }
 
 // Validate checks the address and that there is something to send.
@@ -35,7 +37,18 @@ func (m Message) Validate() error {
 	if strings.ContainsAny(m.Subject, "\r\n") {
 		return fmt.Errorf("mail: subject has a line break")
 	}
+	for k, v := range m.Headers {
+		if strings.ContainsAny(k+v, "\r\n") || strings.ContainsAny(k, ": ") || k == "" {
+			return fmt.Errorf("mail: bad header %q", k)
+		}
+	}
 	return nil
+}
+
+// BatchMailer delivers many messages at once (one SMTP connection for
+// them all); the answer has one error (or nil) per message, in order.
+type BatchMailer interface {
+	SendBatch(ctx context.Context, ms []Message) []error
 }
 
 // Mailer delivers a message now.
@@ -110,6 +123,15 @@ func JobHandler(mailer Mailer) jobs.Handler {
 // Outbox is a Mailer that keeps messages in the database instead of
 // sending them (demo mode, and sites without an SMTP server yet).
 type Outbox struct{ DB *db.DB }
+
+// SendBatch implements BatchMailer.
+func (o Outbox) SendBatch(ctx context.Context, ms []Message) []error {
+	errs := make([]error, len(ms))
+	for i, m := range ms {
+		errs[i] = o.Send(ctx, m)
+	}
+	return errs
+}
 
 // Send implements Mailer.
 func (o Outbox) Send(ctx context.Context, m Message) error {

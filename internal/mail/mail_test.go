@@ -41,6 +41,13 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	// Test addresses that the server refuses: for good, or for now.
+	switch {
+	case strings.HasPrefix(to, "bounce"):
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}
+	case strings.HasPrefix(to, "later"):
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+	}
 	s.r.mu.Lock()
 	defer s.r.mu.Unlock()
 	s.r.to = append(s.r.to, to)
@@ -159,5 +166,38 @@ func TestValidate(t *testing.T) {
 	}
 	if err := mail.Enqueue(context.Background(), nil, mail.Message{To: "bad"}); err == nil {
 		t.Error("Enqueue accepted an invalid message")
+	}
+}
+
+// A batch goes over one connection; each message has its own outcome: a
+// refused mailbox (5xx) is permanent, a 4xx is not, the others arrive
+// with their extra headers.
+func TestSendBatchOutcomes(t *testing.T) {
+	host, port, got := startSMTP(t)
+	sender, err := mail.NewSMTP(mail.SMTPConfig{Host: host, Port: port, From: "news@krakow.example", TLS: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := map[string]string{"List-Unsubscribe": "<https://krakow.example/u/1>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+	errs := sender.SendBatch(t.Context(), []mail.Message{
+		{To: "a@example.org", Subject: "Digest", Text: "a", Headers: h},
+		{To: "bounce@example.org", Subject: "Digest", Text: "b"},
+		{To: "later@example.org", Subject: "Digest", Text: "c"},
+		{To: "d@example.org", Subject: "Digest", Text: "d"},
+	})
+	if errs[0] != nil || errs[3] != nil {
+		t.Errorf("good recipients failed: %v", errs)
+	}
+	if errs[1] == nil || !mail.Permanent(errs[1]) {
+		t.Errorf("550: %v, want a permanent error", errs[1])
+	}
+	if errs[2] == nil || mail.Permanent(errs[2]) {
+		t.Errorf("451: %v, want a temporary error", errs[2])
+	}
+	got.mu.Lock()
+	defer got.mu.Unlock()
+	if len(got.data) != 2 || !strings.Contains(got.data[0], "List-Unsubscribe-Post: List-Unsubscribe=One-Click") ||
+		!strings.Contains(got.data[0], "List-Unsubscribe: <https://krakow.example/u/1>") {
+		t.Errorf("received %d messages:\n%s", len(got.data), strings.Join(got.data, "\n----\n"))
 	}
 }

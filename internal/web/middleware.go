@@ -147,13 +147,19 @@ func IsTLS(r *http.Request, trustProxy bool) bool {
 
 // CrossOrigin refuses state-changing cross-origin browser requests
 // (http.CrossOriginProtection), with the error page in the visitor's
-// language.
-func (s *Site) CrossOrigin(trusted ...string) (Middleware, error) {
+// language. exempt are route patterns that must accept them: only those
+// whose request carries its own proof (a signed token in the path, as a
+// newsletter's one-click unsubscribe does, which mail clients POST from
+// anywhere, RFC 8058).
+func (s *Site) CrossOrigin(trusted, exempt []string) (Middleware, error) {
 	cop := http.NewCrossOriginProtection()
 	for _, o := range trusted {
 		if err := cop.AddTrustedOrigin(o); err != nil {
 			return nil, err
 		}
+	}
+	for _, pattern := range exempt {
+		cop.AddInsecureBypassPattern(pattern)
 	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, apperr.E(apperr.Forbidden, "error.cross_origin"))
