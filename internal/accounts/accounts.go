@@ -45,6 +45,10 @@ type Service struct {
 	// Catalog translates the mail sent to residents.
 	Catalog *i18n.Catalog
 	Now     func() time.Time
+
+	// stmts keeps FindByID's queries prepared: every signed-in request
+	// loads its user.
+	stmts db.StmtCache
 }
 
 func (s *Service) now() time.Time {
@@ -178,7 +182,8 @@ func (s *Service) FindByID(ctx context.Context, id string) (*User, error) {
 		confirmed db.NullTime
 	)
 	var district *int
-	err := s.DB.QueryRowContext(ctx, `SELECT id, email, display_name, email_confirmed_at, created_at, district, notify_email, language
+	q := s.stmts.Querier(s.DB, nil)
+	err := q.QueryRowContext(ctx, `SELECT id, email, display_name, email_confirmed_at, created_at, district, notify_email, language
 		FROM users WHERE id = $1 AND disabled_at IS NULL`, id).
 		Scan(&u.ID, &email, &u.DisplayName, &confirmed, &created, &district, &u.NotifyEmail, &u.Language)
 	if err != nil {
@@ -193,7 +198,7 @@ func (s *Service) FindByID(ctx context.Context, id string) (*User, error) {
 		u.District = *district
 	}
 	u.EmailConfirmed, u.CreatedAt = confirmed.Valid, created.Time
-	u.Roles, err = db.Query(ctx, s.DB, func(row db.Scanner) (web.Role, error) {
+	u.Roles, err = db.Query(ctx, q, func(row db.Scanner) (web.Role, error) {
 		var r web.Role
 		err := row.Scan(&r.Name, &r.Domain)
 		return r, err

@@ -39,6 +39,10 @@ type Service struct {
 	Contacts                Contacts // for reminders
 	Location                *time.Location
 	BaseURL                 string // for links in mail
+
+	// stmts keeps the resident's page's queries prepared: parsing them
+	// was a sixth of the page's CPU.
+	stmts db.StmtCache
 }
 
 func (s *Service) now() time.Time {
@@ -97,12 +101,13 @@ func (s *Service) Mine(ctx context.Context, userID string) (Statement, error) {
 }
 
 func (s *Service) statement(ctx context.Context, by, payer string) (Statement, error) {
-	run, ok, err := latestRun(ctx, s.DB)
+	q := s.stmts.Querier(s.DB, nil)
+	run, ok, err := latestRun(ctx, q)
 	if err != nil {
 		return Statement{}, fmt.Errorf("tax: latest import: %w", err)
 	}
 	st := Statement{Imported: ok, AsOf: run.AsOf}
-	if st.Liabilities, err = liabilitiesOf(ctx, s.DB, by, payer); err != nil {
+	if st.Liabilities, err = liabilitiesOf(ctx, q, by, payer); err != nil {
 		return Statement{}, err
 	}
 	return st, nil
@@ -245,7 +250,7 @@ func reserved(id string) string {
 // Reminders is a resident's reminder setting: days before a due date, 0
 // for none.
 func (s *Service) Reminders(ctx context.Context, userID string) (int, error) {
-	days, err := db.Value[int](s.DB.QueryRowContext(ctx, `SELECT days FROM tax_reminder_prefs WHERE user_id = $1`, userID))
+	days, err := db.Value[int](s.stmts.Querier(s.DB, nil).QueryRowContext(ctx, `SELECT days FROM tax_reminder_prefs WHERE user_id = $1`, userID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
