@@ -17,7 +17,7 @@ import (
 var GrantableRoles = []string{web.RoleOfficer, web.RoleModerator, web.RoleAdmin}
 
 // Domains are the officer permission domains. Modules add theirs in app.
-var Domains = []string{"budget", "consultations", "reports", "residents", "surveys", "votes", "news", "card", "tax"}
+var Domains = []string{"budget", "consultations", "reports", "residents", "surveys", "votes", "news", "card", "taxes"}
 
 func checkRole(r web.Role) error {
 	if !slices.Contains(GrantableRoles, r.Name) {

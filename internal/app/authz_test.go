@@ -3,9 +3,11 @@ package app_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/civitas-city/civitas/internal/accounts"
 	"github.com/civitas-city/civitas/internal/web"
 )
 
@@ -173,6 +175,18 @@ func TestAuthorizationTable(t *testing.T) {
 			if want := allowed(rc.policy, role.name); denied == want {
 				t.Errorf("%s %s as %s: status %d, want allowed=%v", method, rc.path, role.name, r.StatusCode, want)
 			}
+		}
+	}
+}
+
+// Every officer domain a route asks for can be granted on the admin's
+// user page: a route for "taxes" with "tax" grantable would be a desk
+// nobody can be given.
+func TestEveryOfficerDomainIsGrantable(t *testing.T) {
+	srv := startSQLite(t)
+	for _, r := range srv.Routes {
+		if d := r.Access.Domain; d != "" && !slices.Contains(accounts.Domains, d) {
+			t.Errorf("route %q needs officer:%s, which accounts.Domains does not list", r.Pattern, d)
 		}
 	}
 }
