@@ -1,0 +1,68 @@
+package card
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/civitas-city/civitas/internal/apperr"
+	"github.com/civitas-city/civitas/internal/card/code"
+	"github.com/civitas-city/civitas/internal/db"
+)
+
+// Why a check said no. A partner learns only these words and, for a valid
+// code, the card's kind: never who holds the card.
+const (
+	NotACode       = "not_a_code"         // not 15 digits
+	UnknownCode    = "unknown_or_expired" // no card made this code in the current or the previous minute
+	Replayed       = "already_checked"    // the code was checked before
+	NotValidToday  = "card_not_valid"     // the card is outside its validity dates
+	codeStepsValid = 2                    // the current step and the one before
+)
+
+// CheckResult is what a partner is told.
+type CheckResult struct {
+	Valid  bool   `json:"valid"`
+	Kind   Kind   `json:"kind,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Check checks a code a partner's staff or terminal read from a holder's
+// card page. A code is accepted once, in its own minute or the next one:
+// the check records (card, step) with one insert that fails on a second
+// attempt, so two partners checking the same code at once cannot both
+// succeed.
+func (s *Service) Check(ctx context.Context, partnerID, c string) (CheckResult, error) {
+	c = code.Normalize(c)
+	if len(c) != code.Digits {
+		return CheckResult{Reason: NotACode}, nil
+	}
+	q := s.stmts.Querier(s.DB, nil)
+	now := s.now()
+	current := code.StepOf(now)
+	for step := current; step > current-codeStepsValid; step-- {
+		number, _ := code.Number(s.Key, c, step)
+		card, secret, err := cardByNumber(ctx, q, number)
+		if apperr.Is(err, apperr.NotFound) {
+			continue
+		}
+		if err != nil {
+			return CheckResult{}, fmt.Errorf("card: check: %w", err)
+		}
+		if !code.Valid(s.Key, secret, number, step, c) {
+			continue
+		}
+		if !card.ValidOn(s.today()) {
+			return CheckResult{Reason: NotValidToday}, nil
+		}
+		res, err := q.ExecContext(ctx, `INSERT INTO card_checks (card_id, step, partner_id, checked_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (card_id, step) DO NOTHING`, card.ID, step, partnerID, db.TS(now))
+		if err != nil {
+			return CheckResult{}, fmt.Errorf("card: record check: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return CheckResult{Reason: Replayed}, nil
+		}
+		return CheckResult{Valid: true, Kind: card.Kind}, nil
+	}
+	return CheckResult{Reason: UnknownCode}, nil
+}
