@@ -78,6 +78,7 @@ var moduleWirings = []func(*platform) (wired, error){
 	wireReports,
 	wireDistricts,
 	wireTax,
+	wireCard,
 	wireFiles,
 }
 

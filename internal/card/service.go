@@ -11,6 +11,7 @@ import (
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/card/code"
 	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/i18n"
 )
 
 // Holders tells the keyed PESEL hash of a verified resident (identity's
@@ -24,6 +25,7 @@ type Service struct {
 	DB      *db.DB
 	Key     []byte // the keyed PESEL hash's key (as the census); also masks card numbers in codes
 	Holders Holders
+	Catalog *i18n.Catalog
 	Log     *slog.Logger
 	Now     func() time.Time
 	// Location is the city's zone: a card's validity is in its dates.
@@ -39,13 +41,14 @@ func (s *Service) now() time.Time {
 	return time.Now()
 }
 
-func (s *Service) today() time.Time {
-	loc := s.Location
-	if loc == nil {
-		loc = time.UTC
+func (s *Service) loc() *time.Location {
+	if s.Location == nil {
+		return time.UTC
 	}
-	return s.now().In(loc)
+	return s.Location
 }
+
+func (s *Service) today() time.Time { return s.now().In(s.loc()) }
 
 // Errors a resident, an officer or a partner meets.
 var (

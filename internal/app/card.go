@@ -1,0 +1,42 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/accounts/identity"
+	"github.com/civitas-city/civitas/internal/card"
+	"github.com/civitas-city/civitas/internal/web"
+)
+
+// wireCard adds the city card: holders from the city's eligibility list,
+// the holder's rotating code, the partners' check API.
+func wireCard(p *platform) (wired, error) {
+	svc := &card.Service{DB: p.db, Key: []byte(p.cfg.SecretKey), Holders: cardHolders{p.residents},
+		Catalog: p.site.Catalog, Log: p.log, Location: p.profile.Location}
+	h := &card.Handler{Site: p.site, Service: svc, VerifyURL: "/account/verify"}
+	h.RegisterPages()
+	return wired{
+		locales: sub(card.Locales(), "locales"),
+		card:    &web.Module{Path: "/card/my", TitleKey: "card.title", DescKey: "card.desc"},
+		routes:  h.Routes,
+		openapi: card.OpenAPI(),
+		section: card.Section{S: svc},
+		seed: func(ctx context.Context, _ demoUsers) error {
+			var pesels []string
+			for _, r := range identity.DemoRegister() {
+				pesels = append(pesels, r.PESEL)
+			}
+			return card.SeedDemo(ctx, svc, pesels, time.Now())
+		},
+	}, nil
+}
+
+// cardHolders gives the card module a verified resident's PESEL hash
+// (identity's residency).
+type cardHolders struct{ ids *identity.Service }
+
+func (c cardHolders) HolderOf(ctx context.Context, userID string) (string, bool, error) {
+	r, err := c.ids.Residency(ctx, userID)
+	return r.PESELHash, r.Verified, err
+}

@@ -1,0 +1,87 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/accounts"
+	"github.com/civitas-city/civitas/internal/accounts/identity"
+	"github.com/civitas-city/civitas/internal/app/apptest"
+	"github.com/civitas-city/civitas/internal/card"
+)
+
+// A holder's page shows a code; a partner with a key checks it once and
+// learns the kind only; without a key, with a revoked one, or a second
+// time, the check fails.
+func TestCardCheckAPI(t *testing.T) {
+	srv := startSQLite(t)
+	ctx := context.Background()
+	anna := signedIn(t, srv, "anna@card.test")
+	u, err := (&accounts.Service{DB: srv.DB}).FindByEmail(ctx, "anna@card.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := identity.SeedDemo(ctx, srv.DB, []byte(apptest.Key), u.ID); err != nil {
+		t.Fatal(err)
+	}
+	svc := &card.Service{DB: srv.DB, Key: []byte(apptest.Key)}
+	if err := card.SeedDemo(ctx, svc, []string{identity.DemoVerified().PESEL}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	page := get(t, anna, srv.URL+"/card/my", "Accept-Language", "en")
+	codes := regexp.MustCompile(`<strong class="code-digits">([0-9 ]+)</strong>`).FindAllStringSubmatch(page.Body, -1)
+	if page.StatusCode != http.StatusOK || len(codes) != 2 || !strings.Contains(page.Body, "Krakowska Karta Rodzinna 3&#43;") ||
+		!strings.Contains(page.Body, "<svg") || page.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("Anna's card page: %d, %d codes, Cache-Control %q\n%s", page.StatusCode, len(codes), page.Header.Get("Cache-Control"), page.Body[:min(len(page.Body), 300)])
+	}
+	if bob := get(t, signedIn(t, srv, "bob@card.test"), srv.URL+"/card/my", "Accept-Language", "en"); !strings.Contains(bob.Body, "confirm that you are a resident") {
+		t.Errorf("an unverified resident's card page: %d", bob.StatusCode)
+	}
+
+	p, err := svc.CreatePartner(ctx, nil, "Teatr Bagatela", "culture")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, k, err := svc.CreateKey(ctx, nil, p.ID, "box office")
+	if err != nil {
+		t.Fatal(err)
+	}
+	terminal := client(t)
+	check := func(code string, header ...string) response {
+		return doBody(t, terminal, http.MethodPost, srv.URL+"/api/v1/card/check", `{"code": "`+code+`"}`,
+			append([]string{"Content-Type", "application/json", "Accept-Language", "en"}, header...)...)
+	}
+	if r := check(codes[0][1]); r.StatusCode != http.StatusForbidden || !strings.Contains(r.Body, "X-API-Key") {
+		t.Errorf("a check without a key: %d %s", r.StatusCode, r.Body)
+	}
+	r := check(codes[0][1], "X-API-Key", key)
+	if r.StatusCode != http.StatusOK || compact(t, r.Body) != `{"kind":"basic","valid":true}` {
+		t.Errorf("the check: %d %s, want exactly valid and the kind", r.StatusCode, r.Body)
+	}
+	if r := check(codes[0][1], "X-API-Key", key); compact(t, r.Body) != `{"reason":"already_checked","valid":false}` {
+		t.Errorf("the same code again: %s", r.Body)
+	}
+	if err := svc.RevokeKey(ctx, nil, k.ID); err != nil {
+		t.Fatal(err)
+	}
+	if r := check(codes[1][1], "X-API-Key", key); r.StatusCode != http.StatusForbidden {
+		t.Errorf("a revoked key: %d %s", r.StatusCode, r.Body)
+	}
+}
+
+// compact is a JSON object with its keys sorted and no spaces, so a test
+// sees every field the answer has.
+func compact(t *testing.T, body string) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		t.Fatalf("%v: %s", err, body)
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
