@@ -6,7 +6,15 @@ package app_test
 // module's tests and TestCardCheckAPI).
 func init() {
 	routeTable = append(routeTable,
+		routeCase{"GET /card", "public", "/card"},
 		routeCase{"GET /card/my", "signed-in", "/card/my"},
 		routeCase{"POST /api/v1/card/check", "public", "/api/v1/card/check"},
+		routeCase{"GET /officer/card/partners", "officer:card", "/officer/card/partners"},
+		routeCase{"POST /officer/card/partners", "officer:card", "/officer/card/partners"},
+		routeCase{"GET /officer/card/partners/{id}", "officer:card", "/officer/card/partners/none"},
+		routeCase{"POST /officer/card/partners/{id}/locations", "officer:card", "/officer/card/partners/none/locations"},
+		routeCase{"POST /officer/card/partners/{id}/offers", "officer:card", "/officer/card/partners/none/offers"},
+		routeCase{"POST /officer/card/partners/{id}/keys", "officer:card", "/officer/card/partners/none/keys"},
+		routeCase{"POST /officer/card/partners/{id}/keys/{key}/revoke", "officer:card", "/officer/card/partners/none/keys/none/revoke"},
 	)
 }

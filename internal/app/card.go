@@ -13,12 +13,16 @@ import (
 // the holder's rotating code, the partners' check API.
 func wireCard(p *platform) (wired, error) {
 	svc := &card.Service{DB: p.db, Key: []byte(p.cfg.SecretKey), Holders: cardHolders{p.residents},
-		Catalog: p.site.Catalog, Log: p.log, Location: p.profile.Location}
-	h := &card.Handler{Site: p.site, Service: svc, VerifyURL: "/account/verify"}
+		Catalog: p.site.Catalog, Log: p.log, Location: p.profile.Location, IsDistrict: p.profile.Districts.Has}
+	var districts []card.District
+	for _, d := range p.profile.Districts.All() {
+		districts = append(districts, card.District{Number: d.Number, Name: d.Name})
+	}
+	h := &card.Handler{Site: p.site, Service: svc, VerifyURL: "/account/verify", Districts: districts}
 	h.RegisterPages()
 	return wired{
 		locales: sub(card.Locales(), "locales"),
-		card:    &web.Module{Path: "/card/my", TitleKey: "card.title", DescKey: "card.desc"},
+		card:    &web.Module{Path: "/card", TitleKey: "card.title", DescKey: "card.desc"},
 		routes:  h.Routes,
 		openapi: card.OpenAPI(),
 		section: card.Section{S: svc},
@@ -27,7 +31,11 @@ func wireCard(p *platform) (wired, error) {
 			for _, r := range identity.DemoRegister() {
 				pesels = append(pesels, r.PESEL)
 			}
-			return card.SeedDemo(ctx, svc, pesels, time.Now())
+			if err := card.SeedDemo(ctx, svc, pesels, time.Now()); err != nil {
+				return err
+			}
+			_, err := card.SeedCatalogue(ctx, svc, time.Now())
+			return err
 		},
 	}, nil
 }

@@ -104,3 +104,24 @@ func TestCatalogueFilters(t *testing.T) {
 		}
 	})
 }
+
+func TestSeedCatalogue(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s := newService(t, d)
+		ids, err := SeedCatalogue(t.Context(), s, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		offers, err := s.Catalogue(t.Context(), Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ids) != 50 || len(offers) != 50 {
+			t.Errorf("%d partners, %d offers listed, want 50 and 50", len(ids), len(offers))
+		}
+		again, err := SeedCatalogue(t.Context(), s, testNow)
+		if err != nil || len(again) != 0 || count(t, d, `SELECT count(*) FROM card_partners`) != 50 {
+			t.Errorf("seeding again: %v %v, want nothing added", again, err)
+		}
+	})
+}

@@ -32,10 +32,12 @@ type Handler struct {
 	Service *Service
 	// VerifyURL is where a resident verifies their residency.
 	VerifyURL string
+	// Districts are the city's districts, for filters and forms.
+	Districts []District
 }
 
 // Pages lists the page templates.
-var Pages = []string{"templates/my.html"}
+var Pages = []string{"templates/my.html", "templates/catalogue.html", "templates/partners.html", "templates/partner.html"}
 
 // RegisterPages registers the page templates.
 func (h *Handler) RegisterPages() {
@@ -44,12 +46,25 @@ func (h *Handler) RegisterPages() {
 
 // Routes registers every route of the module: the one list to read.
 func (h *Handler) Routes(handle web.Registrar) {
+	// Anyone: the catalogue of offers.
+	handle("GET /card", web.Public, h.handleCatalogue)
+
 	// The holder, about their own cards only (found by the verified PESEL).
 	handle("GET /card/my", web.SignedIn, h.handleMy)
 
 	// Partners' systems, with a partner key in the X-API-Key header
 	// ("Authorization: Bearer" is the residents' personal tokens).
 	handle("POST /api/v1/card/check", web.Public, h.apiCheck)
+
+	// Card officers: partners, their locations, offers and keys (audited).
+	officer := web.Officer("card")
+	handle("GET /officer/card/partners", officer, h.handlePartners)
+	handle("POST /officer/card/partners", officer, h.handleCreatePartner)
+	handle("GET /officer/card/partners/{id}", officer, h.handlePartner)
+	handle("POST /officer/card/partners/{id}/locations", officer, h.handleAddLocation)
+	handle("POST /officer/card/partners/{id}/offers", officer, h.handleAddOffer)
+	handle("POST /officer/card/partners/{id}/keys", officer, h.handleCreateKey)
+	handle("POST /officer/card/partners/{id}/keys/{key}/revoke", officer, h.handleRevokeKey)
 }
 
 // MyPage is the holder's card page.

@@ -116,8 +116,15 @@ func (s *Service) CreateKey(ctx context.Context, actor *web.User, partnerID, lab
 
 // RevokeKey stops a key from working (audited).
 func (s *Service) RevokeKey(ctx context.Context, actor *web.User, id string) error {
+	return s.RevokeKeyOf(ctx, actor, "", id)
+}
+
+// RevokeKeyOf revokes a key of partnerID ("": of any partner), so a page
+// about one partner cannot revoke another's key.
+func (s *Service) RevokeKeyOf(ctx context.Context, actor *web.User, partnerID, id string) error {
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE card_partner_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, db.TS(s.now()), id)
+		res, err := tx.ExecContext(ctx, `UPDATE card_partner_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL
+			AND ($3 = '' OR partner_id = $3)`, db.TS(s.now()), id, partnerID)
 		if err != nil {
 			return fmt.Errorf("card: revoke key: %w", err)
 		}
