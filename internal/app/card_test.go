@@ -60,8 +60,28 @@ func TestCardCheckAPI(t *testing.T) {
 		t.Errorf("a check without a key: %d %s", r.StatusCode, r.Body)
 	}
 	r := check(codes[0][1], "X-API-Key", key)
-	if r.StatusCode != http.StatusOK || compact(t, r.Body) != `{"kind":"basic","valid":true}` {
-		t.Errorf("the check: %d %s, want exactly valid and the kind", r.StatusCode, r.Body)
+	var answer map[string]any
+	if err := json.Unmarshal([]byte(r.Body), &answer); err != nil {
+		t.Fatal(err)
+	}
+	ref, _ := answer["card"].(string)
+	if r.StatusCode != http.StatusOK || len(answer) != 3 || answer["valid"] != true || answer["kind"] != "basic" || len(ref) != 32 {
+		t.Errorf("the check: %d %s, want exactly valid, the kind and the partner's reference", r.StatusCode, r.Body)
+	}
+	// The partner reports the use with its reference.
+	offers, err := svc.AddOffer(ctx, nil, card.Offer{PartnerID: p.ID, Title: "Bilety", Discount: "-20%", Kinds: []card.Kind{card.Basic},
+		ValidFrom: time.Now().AddDate(0, 0, -1), ValidTo: time.Now().AddDate(0, 1, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := `{"events": [{"id": "a1", "time": "` + time.Now().UTC().Format(time.RFC3339) + `", "offer": "` + offers.ID + `", "card": "` + ref + `"},
+		{"id": "a2", "time": "` + time.Now().UTC().Format(time.RFC3339) + `", "offer": "nope", "card": "` + ref + `"}]}`
+	// Sent twice (a retry), the good event counts once.
+	for i, want := range []string{`"accepted": 1,`, `"duplicates": 1,`} {
+		ev := doBody(t, terminal, http.MethodPost, srv.URL+"/api/v1/card/events", batch, "Content-Type", "application/json", "X-API-Key", key)
+		if ev.StatusCode != http.StatusOK || !strings.Contains(ev.Body, want) || !strings.Contains(ev.Body, `"index": 1`) || !strings.Contains(ev.Body, "unknown_offer") {
+			t.Errorf("events, time %d: %d %s, want %s and event 1 rejected", i+1, ev.StatusCode, ev.Body, want)
+		}
 	}
 	if r := check(codes[0][1], "X-API-Key", key); compact(t, r.Body) != `{"reason":"already_checked","valid":false}` {
 		t.Errorf("the same code again: %s", r.Body)

@@ -2,6 +2,9 @@ package card
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 
 	"github.com/civitas-city/civitas/internal/apperr"
@@ -21,8 +24,12 @@ const (
 
 // CheckResult is what a partner is told.
 type CheckResult struct {
-	Valid  bool   `json:"valid"`
-	Kind   Kind   `json:"kind,omitempty"`
+	Valid bool `json:"valid"`
+	Kind  Kind `json:"kind,omitempty"`
+	// Card is the partner's own reference for the card, for its usage
+	// events: the same card gets the same reference at the same partner,
+	// another at any other.
+	Card   string `json:"card,omitempty"`
 	Reason string `json:"reason,omitempty"`
 }
 
@@ -62,7 +69,24 @@ func (s *Service) Check(ctx context.Context, partnerID, c string) (CheckResult, 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return CheckResult{Reason: Replayed}, nil
 		}
-		return CheckResult{Valid: true, Kind: card.Kind}, nil
+		ref, err := s.partnerRef(ctx, q, partnerID, card.ID)
+		if err != nil {
+			return CheckResult{}, err
+		}
+		return CheckResult{Valid: true, Kind: card.Kind, Card: ref}, nil
 	}
 	return CheckResult{Reason: UnknownCode}, nil
+}
+
+// partnerRef is partnerID's reference for a card, recorded so that the
+// partner's usage events can name the card.
+func (s *Service) partnerRef(ctx context.Context, q db.Querier, partnerID, cardID string) (string, error) {
+	m := hmac.New(sha256.New, s.Key)
+	m.Write([]byte("card-ref|" + partnerID + "|" + cardID))
+	ref := hex.EncodeToString(m.Sum(nil))[:32]
+	if _, err := q.ExecContext(ctx, `INSERT INTO card_partner_refs (partner_id, ref, card_id) VALUES ($1, $2, $3)
+		ON CONFLICT (partner_id, ref) DO NOTHING`, partnerID, ref, cardID); err != nil {
+		return "", fmt.Errorf("card: partner reference: %w", err)
+	}
+	return ref, nil
 }

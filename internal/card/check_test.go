@@ -40,16 +40,31 @@ func TestCheckValidOnceThenReplayRefused(t *testing.T) {
 		shown := annaCodes(t, s)
 		partner := newPartner(t, s)
 		got, err := s.Check(t.Context(), partner, shown[1].Code)
-		if err != nil || got != (CheckResult{Valid: true, Kind: Family}) {
-			t.Fatalf("the family card's code: %+v %v, want valid, family", got, err)
+		if err != nil || !got.Valid || got.Kind != Family || len(got.Card) != 32 || got.Reason != "" {
+			t.Fatalf("the family card's code: %+v %v, want valid, family, with the partner's reference", got, err)
 		}
 		if got, _ := s.Check(t.Context(), partner, shown[1].Code); got.Valid || got.Reason != Replayed {
 			t.Errorf("the same code again: %+v, want refused as already checked", got)
 		}
 		// Grouped as the page shows it, the basic card's code is read too.
-		if got, _ := s.Check(t.Context(), partner, "  "+shown[0].Code[:3]+" "+shown[0].Code[3:]); !got.Valid || got.Kind != Basic {
-			t.Errorf("the basic card's code, grouped: %+v", got)
+		basic, _ := s.Check(t.Context(), partner, "  "+shown[0].Code[:3]+" "+shown[0].Code[3:])
+		if !basic.Valid || basic.Kind != Basic || basic.Card == got.Card {
+			t.Errorf("the basic card's code, grouped: %+v", basic)
 		}
+		// Another partner knows the same card by another reference.
+		other := newPartner(t, s)
+		s.Now = func() time.Time { return testNow.Add(time.Hour) }
+		later, err := s.Codes(t.Context(), "anna")
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, _ := s.Check(t.Context(), partner, later[1].Code)
+		elsewhere, _ := s.Check(t.Context(), other, later[0].Code)
+		if again.Card != got.Card || elsewhere.Card == basic.Card || elsewhere.Card == "" {
+			t.Errorf("references: the same partner %q then %q (want equal); another partner %q for the basic card known as %q (want different)",
+				got.Card, again.Card, elsewhere.Card, basic.Card)
+		}
+		s.Now = func() time.Time { return testNow }
 		for _, c := range []string{"", "12345", "abc" + shown[0].Code[3:]} {
 			if got, _ := s.Check(t.Context(), partner, c); got.Valid || got.Reason != NotACode {
 				t.Errorf("code %q: %+v, want not a code", c, got)

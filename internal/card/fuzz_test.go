@@ -12,11 +12,12 @@ func FuzzRead(f *testing.F) {
 	good, _ := os.ReadFile("testdata/eligibility.csv")
 	f.Add(good)
 	f.Add([]byte("pesel,kind\n85030410001,basic\n"))
+	f.Add([]byte("pesel,kind,family_size,valid_from,valid_to,district\n85030410001,basic,,2027-01-01,2027-01-01,19\n"))
 	f.Add([]byte("\ufeffpesel;kind;family_size;valid_from;valid_to\n85030410001;family;3;2027-01-01;2027-01-01\n"))
 	f.Add([]byte("pesel,kind,family_size,valid_from,valid_to\n\"8503\n0410001\",basic,,,\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var emitted int
-		n, errs, err := read(bytes.NewReader(data), []byte(testKey), func(eligible) error { emitted++; return nil })
+		n, errs, err := read(bytes.NewReader(data), []byte(testKey), func(d int) bool { return d >= 1 && d <= 18 }, func(eligible) error { emitted++; return nil })
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -55,6 +55,7 @@ func (h *Handler) Routes(handle web.Registrar) {
 	// Partners' systems, with a partner key in the X-API-Key header
 	// ("Authorization: Bearer" is the residents' personal tokens).
 	handle("POST /api/v1/card/check", web.Public, h.apiCheck)
+	handle("POST /api/v1/card/events", web.Public, h.apiEvents)
 
 	// Card officers: partners, their locations, offers and keys (audited).
 	officer := web.Officer("card")
@@ -130,5 +131,27 @@ func (h *Handler) apiCheck(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	return web.WriteJSON(w, http.StatusOK, res)
+}
+
+// apiEvents takes a batch of usage events: {"events": [{"id", "time",
+// "offer", "card"}, ...]} answers {"accepted", "duplicates", "rejected":
+// [{"index", "id", "reason"}]} (docs/card.md: the policy).
+func (h *Handler) apiEvents(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Events []Event `json:"events"`
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 2<<20) // 5,000 events of about 200 bytes, with room
+	if err := web.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	partner, err := h.Service.PartnerFor(r.Context(), r.Header.Get("X-API-Key"))
+	if err != nil {
+		return err
+	}
+	res, err := h.Service.Ingest(r.Context(), partner, in.Events)
+	if err != nil {
+		return err
+	}
 	return web.WriteJSON(w, http.StatusOK, res)
 }

@@ -49,7 +49,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, o ImportOptions) (Imp
 	res := ImportResult{ID: db.NewID(), ImportedAt: db.TS(now)}
 	var rowErrs []web.RowError
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		n, errs, err := read(r, s.Key, func(e eligible) error {
+		n, errs, err := read(r, s.Key, s.isDistrict, func(e eligible) error {
 			added, err := upsertHolder(ctx, tx, e, res.ID)
 			if added {
 				res.Added++

@@ -13,7 +13,9 @@ import (
 	"github.com/civitas-city/civitas/internal/web"
 )
 
-// The eligibility file's columns (docs/card.md): one card per row.
+// The eligibility file's columns (docs/card.md): one card per row. An
+// optional column "district" gives the holder's district, for the usage
+// analytics (empty or absent: not known).
 var columns = []string{"pesel", "kind", "family_size", "valid_from", "valid_to"}
 
 // maxRowErrors bounds the problems one import lists.
@@ -29,12 +31,14 @@ type eligible struct {
 	FamilySize int
 	ValidFrom  time.Time
 	ValidTo    time.Time
+	District   int // 0: not known
+	BirthYear  int
 }
 
 // read checks every row of the eligibility file and hands the good ones to
 // emit; it returns the number of good rows and every problem (up to
 // maxRowErrors) by line and field.
-func read(r io.Reader, key []byte, emit func(eligible) error) (int, []web.RowError, error) {
+func read(r io.Reader, key []byte, isDistrict func(int) bool, emit func(eligible) error) (int, []web.RowError, error) {
 	var (
 		good int
 		errs []web.RowError
@@ -83,6 +87,7 @@ func read(r io.Reader, key []byte, emit func(eligible) error) (int, []web.RowErr
 			fail(line, "pesel", "not a valid PESEL")
 		} else {
 			e.PESELHash = census.Hash(key, p.Digits())
+			e.BirthYear = p.BirthDate().Year()
 		}
 		e.Kind = Kind(get("kind"))
 		if !validKind(e.Kind) {
@@ -111,6 +116,15 @@ func read(r io.Reader, key []byte, emit func(eligible) error) (int, []web.RowErr
 			fail(line, "valid_to", "the card cannot end before it starts (valid_from)")
 		}
 		e.ValidFrom, e.ValidTo = from, to
+		if i, ok := col["district"]; ok {
+			if v := strings.TrimSpace(row[i]); v != "" && v != "0" {
+				if d, err := strconv.Atoi(v); err != nil || !isDistrict(d) {
+					fail(line, "district", "one of the city's district numbers, or empty")
+				} else {
+					e.District = d
+				}
+			}
+		}
 		if len(errs) == before {
 			k := e.PESELHash + "|" + string(e.Kind)
 			if first, dup := seen[k]; dup {

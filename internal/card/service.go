@@ -28,6 +28,8 @@ type Service struct {
 	Catalog *i18n.Catalog
 	Log     *slog.Logger
 	Now     func() time.Time
+	// MaxEventAge is how late a usage event may arrive (0: 7 days).
+	MaxEventAge time.Duration
 	// IsDistrict tells the city's district numbers from others.
 	IsDistrict func(int) bool
 	// Location is the city's zone: a card's validity is in its dates.

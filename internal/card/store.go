@@ -83,11 +83,11 @@ func upsertHolder(ctx context.Context, tx *sql.Tx, e eligible, importID string) 
 	id := db.NewID()
 	var got string
 	err := tx.QueryRowContext(ctx, `INSERT INTO card_holders (card_id, number, secret, pesel_hash, kind, family_size,
-		valid_from, valid_to, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		valid_from, valid_to, import_id, district, birth_year) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		ON CONFLICT (pesel_hash, kind) DO UPDATE SET family_size = excluded.family_size, valid_from = excluded.valid_from,
-		valid_to = excluded.valid_to, import_id = excluded.import_id
+		valid_to = excluded.valid_to, import_id = excluded.import_id, district = excluded.district, birth_year = excluded.birth_year
 		RETURNING card_id`, id, number, newSecret(), e.PESELHash, string(e.Kind), e.FamilySize,
-		e.ValidFrom.Format(day), e.ValidTo.Format(day), importID).Scan(&got)
+		e.ValidFrom.Format(day), e.ValidTo.Format(day), importID, e.District, e.BirthYear).Scan(&got)
 	if err != nil {
 		return false, fmt.Errorf("card: holder: %w", db.MapError(err))
 	}
