@@ -28,6 +28,8 @@ type Service struct {
 	Catalog *i18n.Catalog
 	Log     *slog.Logger
 	Now     func() time.Time
+	// MinCell is the analytics' k: counts below it are suppressed (0: 10).
+	MinCell int
 	// MaxEventAge is how late a usage event may arrive (0: 7 days).
 	MaxEventAge time.Duration
 	// IsDistrict tells the city's district numbers from others.
