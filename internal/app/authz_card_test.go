@@ -10,6 +10,8 @@ func init() {
 		routeCase{"GET /card/my", "signed-in", "/card/my"},
 		routeCase{"POST /api/v1/card/check", "public", "/api/v1/card/check"},
 		routeCase{"POST /api/v1/card/events", "public", "/api/v1/card/events"},
+		routeCase{"GET /officer/card", "officer:card", "/officer/card"},
+		routeCase{"GET /officer/card/usage.csv", "officer:card", "/officer/card/usage.csv"},
 		routeCase{"GET /officer/card/partners", "officer:card", "/officer/card/partners"},
 		routeCase{"POST /officer/card/partners", "officer:card", "/officer/card/partners"},
 		routeCase{"GET /officer/card/partners/{id}", "officer:card", "/officer/card/partners/none"},

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"github.com/civitas-city/civitas/internal/accounts/identity"
 	"github.com/civitas-city/civitas/internal/app/apptest"
 	"github.com/civitas-city/civitas/internal/card"
+	"github.com/civitas-city/civitas/internal/web"
 )
 
 // A holder's page shows a code; a partner with a key checks it once and
@@ -85,6 +87,23 @@ func TestCardCheckAPI(t *testing.T) {
 	}
 	if r := check(codes[0][1], "X-API-Key", key); compact(t, r.Body) != `{"reason":"already_checked","valid":false}` {
 		t.Errorf("the same code again: %s", r.Body)
+	}
+	// The officers' figures and export show the one use only as "fewer
+	// than 10".
+	officer := signedIn(t, srv, "officer@card.test", web.Role{Name: web.RoleOfficer, Domain: "card"})
+	page = get(t, officer, srv.URL+"/officer/card", "Accept-Language", "en")
+	if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "fewer than 10") || !strings.Contains(page.Body, "Bilety — Teatr Bagatela") {
+		t.Errorf("the analytics page: %d", page.StatusCode)
+	}
+	export := get(t, officer, srv.URL+"/officer/card/usage.csv", "Accept-Language", "en")
+	rows, err := csv.NewReader(strings.NewReader(export.Body)).ReadAll()
+	if err != nil || len(rows) < 8 || rows[0][3] != "uses" {
+		t.Fatalf("the export: %v %d rows", err, len(rows))
+	}
+	for _, row := range rows[1:] {
+		if row[3] != "" || row[4] != "suppressed" || row[7] != "10" {
+			t.Errorf("an export row with a published count below k: %v", row)
+		}
 	}
 	if err := svc.RevokeKey(ctx, nil, k.ID); err != nil {
 		t.Fatal(err)

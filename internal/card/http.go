@@ -37,7 +37,7 @@ type Handler struct {
 }
 
 // Pages lists the page templates.
-var Pages = []string{"templates/my.html", "templates/catalogue.html", "templates/partners.html", "templates/partner.html"}
+var Pages = []string{"templates/my.html", "templates/catalogue.html", "templates/partners.html", "templates/partner.html", "templates/analytics.html"}
 
 // RegisterPages registers the page templates.
 func (h *Handler) RegisterPages() {
@@ -59,6 +59,8 @@ func (h *Handler) Routes(handle web.Registrar) {
 
 	// Card officers: partners, their locations, offers and keys (audited).
 	officer := web.Officer("card")
+	handle("GET /officer/card", officer, h.handleAnalytics)
+	handle("GET /officer/card/usage.csv", officer, h.handleUsageCSV)
 	handle("GET /officer/card/partners", officer, h.handlePartners)
 	handle("POST /officer/card/partners", officer, h.handleCreatePartner)
 	handle("GET /officer/card/partners/{id}", officer, h.handlePartner)

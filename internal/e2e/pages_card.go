@@ -9,6 +9,10 @@ func init() {
 		Page{Path: "/card?q=basen&category=sport&district=3&kind=family"},
 		Page{Path: "/card/my", As: Resident},
 		Page{Path: "/officer/card/partners", As: Admin},
+		Page{Path: "/officer/card", As: Admin},
+	)
+	NotPages = append(NotPages,
+		NotPage{"GET /officer/card/usage.csv", "the analytics' figures as CSV"},
 	)
 	ByCrawl = append(ByCrawl,
 		"GET /officer/card/partners/{id}", // from the list of partners
