@@ -27,15 +27,17 @@ func wireCard(p *platform) (wired, error) {
 		openapi: card.OpenAPI(),
 		section: card.Section{S: svc},
 		seed: func(ctx context.Context, _ demoUsers) error {
-			var pesels []string
+			var holders []card.DemoHolder
 			for _, r := range identity.DemoRegister() {
-				pesels = append(pesels, r.PESEL)
+				holders = append(holders, card.DemoHolder{PESEL: r.PESEL, District: r.District})
 			}
-			if err := card.SeedDemo(ctx, svc, pesels, time.Now()); err != nil {
+			if err := card.SeedDemo(ctx, svc, holders, time.Now()); err != nil {
 				return err
 			}
-			_, err := card.SeedCatalogue(ctx, svc, time.Now())
-			return err
+			if _, err := card.SeedCatalogue(ctx, svc, time.Now()); err != nil {
+				return err
+			}
+			return card.SeedUsage(ctx, svc)
 		},
 	}, nil
 }

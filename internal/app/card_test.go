@@ -32,7 +32,7 @@ func TestCardCheckAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := &card.Service{DB: srv.DB, Key: []byte(apptest.Key)}
-	if err := card.SeedDemo(ctx, svc, []string{identity.DemoVerified().PESEL}, time.Now()); err != nil {
+	if err := card.SeedDemo(ctx, svc, []card.DemoHolder{{PESEL: identity.DemoVerified().PESEL, District: 3}}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	page := get(t, anna, srv.URL+"/card/my", "Accept-Language", "en")

@@ -105,15 +105,21 @@ var AgeBands = []string{"0-17", "18-25", "26-35", "36-50", "51-65", "66+", "unkn
 // than MaxEventAge is refused as too late (the rollups of closed periods
 // stay put). A partner may report only its own offers.
 func (s *Service) Ingest(ctx context.Context, partnerID string, events []Event) (IngestResult, error) {
+	maxAge := s.MaxEventAge
+	if maxAge == 0 {
+		maxAge = DefaultMaxEventAge
+	}
+	return s.ingest(ctx, partnerID, events, maxAge)
+}
+
+// ingest is Ingest accepting events up to maxAge old (the simulation
+// writes history).
+func (s *Service) ingest(ctx context.Context, partnerID string, events []Event, maxAge time.Duration) (IngestResult, error) {
 	res := IngestResult{Rejected: []Rejected{}}
 	if len(events) > MaxBatch {
 		return res, ErrBatchTooLarge
 	}
 	now := s.now()
-	maxAge := s.MaxEventAge
-	if maxAge == 0 {
-		maxAge = DefaultMaxEventAge
-	}
 	reject := func(i int, e Event, reason string) {
 		res.Rejected = append(res.Rejected, Rejected{Index: i, ID: e.ID, Reason: reason})
 	}

@@ -25,6 +25,13 @@ func TestImportCommand(t *testing.T) {
 	if code, out, _ := run(t, env, "import", "../testdata/eligibility.csv"); code != 0 || !strings.Contains(out, "imported already") {
 		t.Errorf("the same file again: %d %q", code, out)
 	}
+	code, out, errs = run(t, env, "simulate", "--days", "20", "--per-day", "30")
+	if code != 0 || !strings.Contains(out, "events in") {
+		t.Errorf("simulate: %d %q %q", code, out, errs)
+	}
+	if code, _, _ := run(t, env, "simulate", "--days", "0"); code != 2 {
+		t.Errorf("simulate --days 0: %d, want 2", code)
+	}
 	bad := filepath.Join(t.TempDir(), "bad.csv")
 	writeFile(t, bad, "pesel,kind,family_size,valid_from,valid_to\n85030410001,gold,,2027-01-01,2027-12-31\n")
 	code, _, errs = run(t, env, "import", bad)
