@@ -229,47 +229,34 @@ func placeholders(from, n int) string {
 	return b.String()
 }
 
-// eventRows is how many events one INSERT carries (6 parameters each).
-const eventRows = 200
-
 // insertEvents stores the good events and returns the indexes of those
 // that are new (not sent before).
 func insertEvents(ctx context.Context, tx *sql.Tx, partnerID string, events []Event, good []int, cards map[string]*holderFacts, now time.Time) ([]int, error) {
 	var fresh []int
 	byID := map[string]int{}
-	for start := 0; start < len(good); start += eventRows {
-		chunk := good[start:min(start+eventRows, len(good))]
-		var (
-			b    strings.Builder
-			args []any
-		)
-		b.WriteString(`INSERT INTO card_events (partner_id, event_id, offer_id, card_id, at, received_at) VALUES `)
-		for k, i := range chunk {
-			if k > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(" + placeholders(len(args)+1, 6) + ")")
-			e := events[i]
-			byID[e.ID] = i
-			args = append(args, partnerID, e.ID, e.Offer, cards[e.Card].cardID, db.TS(e.Time), now)
-		}
-		b.WriteString(` ON CONFLICT (partner_id, event_id) DO NOTHING RETURNING event_id`)
-		err := db.Each(ctx, tx, func(r db.Scanner) error {
+	rows := make([][]any, 0, len(good))
+	for _, i := range good {
+		e := events[i]
+		byID[e.ID] = i
+		rows = append(rows, []any{partnerID, e.ID, e.Offer, cards[e.Card].cardID, db.TS(e.Time), now})
+	}
+	err := insertRows(ctx, tx, `INSERT INTO card_events (partner_id, event_id, offer_id, card_id, at, received_at) VALUES `, rows,
+		` ON CONFLICT (partner_id, event_id) DO NOTHING RETURNING event_id`, func(r db.Scanner) error {
 			var id string
 			if err := r.Scan(&id); err != nil {
 				return err
 			}
 			fresh = append(fresh, byID[id])
 			return nil
-		}, b.String(), args...)
-		if err != nil {
-			return nil, fmt.Errorf("card: store events: %w", err)
-		}
+		})
+	if err != nil {
+		return nil, fmt.Errorf("card: store events: %w", err)
 	}
 	return fresh, nil
 }
 
-// rollUp adds the new events to the rollups.
+// rollUp adds the new events to the rollups, many rows a statement
+// (the keys of one statement are distinct: they are aggregated here).
 func (s *Service) rollUp(ctx context.Context, tx *sql.Tx, partnerID string, events []Event, fresh []int, cards map[string]*holderFacts) error {
 	usage := map[usageKey]int64{}
 	type dayCard struct{ day, card string }
@@ -283,13 +270,13 @@ func (s *Service) rollUp(ctx context.Context, tx *sql.Tx, partnerID string, even
 			ageBand: AgeBand(f.birthYear, local.Year())}]++
 		dayCards[dayCard{d, f.cardID}] = f
 	}
+	var rows [][]any
 	for k, n := range usage {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO card_usage (day, hour, offer_id, partner_id, district, age_band, uses)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (day, hour, offer_id, partner_id, district, age_band) DO UPDATE SET uses = card_usage.uses + excluded.uses`,
-			k.day, k.hour, k.offer, k.partner, k.district, k.ageBand, n); err != nil {
-			return fmt.Errorf("card: usage rollup: %w", err)
-		}
+		rows = append(rows, []any{k.day, k.hour, k.offer, k.partner, k.district, k.ageBand, n})
+	}
+	if err := insertRows(ctx, tx, `INSERT INTO card_usage (day, hour, offer_id, partner_id, district, age_band, uses) VALUES `, rows,
+		` ON CONFLICT (day, hour, offer_id, partner_id, district, age_band) DO UPDATE SET uses = card_usage.uses + excluded.uses`, nil); err != nil {
+		return fmt.Errorf("card: usage rollup: %w", err)
 	}
 	type uniqueKey struct {
 		day      string
@@ -297,22 +284,65 @@ func (s *Service) rollUp(ctx context.Context, tx *sql.Tx, partnerID string, even
 		band     string
 	}
 	uniques := map[uniqueKey]int64{}
-	for dc, f := range dayCards {
-		res, err := tx.ExecContext(ctx, `INSERT INTO card_day_holders (day, card_id) VALUES ($1, $2) ON CONFLICT (day, card_id) DO NOTHING`,
-			dc.day, dc.card)
-		if err != nil {
-			return fmt.Errorf("card: day holders: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
+	rows = rows[:0]
+	for dc := range dayCards {
+		rows = append(rows, []any{dc.day, dc.card})
+	}
+	err := insertRows(ctx, tx, `INSERT INTO card_day_holders (day, card_id) VALUES `, rows,
+		` ON CONFLICT (day, card_id) DO NOTHING RETURNING day, card_id`, func(r db.Scanner) error {
+			var dc dayCard
+			if err := r.Scan(&dc.day, &dc.card); err != nil {
+				return err
+			}
+			f := dayCards[dc]
 			year, _ := time.Parse(day, dc.day)
 			uniques[uniqueKey{dc.day, f.district, AgeBand(f.birthYear, year.Year())}]++
-		}
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("card: day holders: %w", err)
 	}
+	rows = rows[:0]
 	for k, n := range uniques {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO card_daily_uniques (day, district, age_band, holders) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (day, district, age_band) DO UPDATE SET holders = card_daily_uniques.holders + excluded.holders`,
-			k.day, k.district, k.band, n); err != nil {
-			return fmt.Errorf("card: daily uniques: %w", err)
+		rows = append(rows, []any{k.day, k.district, k.band, n})
+	}
+	if err := insertRows(ctx, tx, `INSERT INTO card_daily_uniques (day, district, age_band, holders) VALUES `, rows,
+		` ON CONFLICT (day, district, age_band) DO UPDATE SET holders = card_daily_uniques.holders + excluded.holders`, nil); err != nil {
+		return fmt.Errorf("card: daily uniques: %w", err)
+	}
+	return nil
+}
+
+// rowsPerStatement bounds one multi-row statement (7 columns: 1,400
+// parameters, well under both engines' limits).
+const rowsPerStatement = 200
+
+// insertRows runs head + (…), (…) + tail for rows, rowsPerStatement at a
+// time; scan reads what a RETURNING tail gives (nil: no RETURNING).
+func insertRows(ctx context.Context, tx *sql.Tx, head string, rows [][]any, tail string, scan func(db.Scanner) error) error {
+	for start := 0; start < len(rows); start += rowsPerStatement {
+		chunk := rows[start:min(start+rowsPerStatement, len(rows))]
+		var (
+			b    strings.Builder
+			args []any
+		)
+		b.WriteString(head)
+		for i, r := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + placeholders(len(args)+1, len(r)) + ")")
+			args = append(args, r...)
+		}
+		b.WriteString(tail)
+		var err error
+		if scan != nil {
+			err = db.Each(ctx, tx, scan, b.String(), args...)
+		} else {
+			_, err = tx.ExecContext(ctx, b.String(), args...)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil
