@@ -175,3 +175,22 @@ func hourOf(category string, rng *rand.Rand) int {
 	}
 	return peaks[rng.IntN(len(peaks))]
 }
+
+// BenchRefs makes partnerID's references for every card, as if each had
+// been checked there (benchmarks and load tests).
+func (s *Service) BenchRefs(ctx context.Context, partnerID string) ([]string, error) {
+	cards, err := db.Query(ctx, s.DB, func(r db.Scanner) (string, error) { return db.Value[string](r) },
+		`SELECT card_id FROM card_holders ORDER BY card_id`)
+	if err != nil {
+		return nil, err
+	}
+	refs := make([]string, 0, len(cards))
+	for _, c := range cards {
+		ref, err := s.partnerRef(ctx, s.DB, partnerID, c)
+		if err != nil {
+			return nil, err
+		}
+		refs = append(refs, ref)
+	}
+	return refs, nil
+}

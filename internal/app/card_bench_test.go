@@ -1,0 +1,73 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/civitas-city/civitas/internal/accounts/identity"
+	"github.com/civitas-city/civitas/internal/app/apptest"
+	"github.com/civitas-city/civitas/internal/card"
+)
+
+// BenchmarkCardEventsHTTP posts batches of 1,000 new usage events over
+// HTTP to a real node (SQLite), for the demo register's 1,000 holders and
+// one partner's offer; it reports events/s (docs/benchmarks.md).
+func BenchmarkCardEventsHTTP(b *testing.B) {
+	srv := startSQLite(b)
+	ctx := context.Background()
+	svc := &card.Service{DB: srv.DB, Key: []byte(apptest.Key)}
+	var holders []card.DemoHolder
+	for _, r := range identity.DemoRegister() {
+		holders = append(holders, card.DemoHolder{PESEL: r.PESEL, District: r.District})
+	}
+	if err := card.SeedDemo(ctx, svc, holders, time.Now()); err != nil {
+		b.Fatal(err)
+	}
+	p, err := svc.CreatePartner(ctx, nil, "Bench", "culture")
+	if err != nil {
+		b.Fatal(err)
+	}
+	o, err := svc.AddOffer(ctx, nil, card.Offer{PartnerID: p.ID, Title: "Bench", Discount: "-1%", Kinds: card.Kinds,
+		ValidFrom: time.Now().AddDate(0, 0, -10), ValidTo: time.Now().AddDate(0, 0, 10)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	key, _, err := svc.CreateKey(ctx, nil, p.ID, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	refs, err := svc.BenchRefs(ctx, p.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := &http.Client{Timeout: time.Minute}
+	n := 0
+	start := time.Now()
+	for b.Loop() {
+		events := make([]card.Event, 1000)
+		for i := range events {
+			n++
+			events[i] = card.Event{ID: fmt.Sprint("b", n), Time: time.Now().Add(-time.Duration(n%86400) * time.Second), Offer: o.ID, Card: refs[n%len(refs)]}
+		}
+		body, _ := json.Marshal(map[string]any{"events": events})
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/card/events", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-API-Key", key)
+		resp, err := c.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var res card.IngestResult
+		_ = json.NewDecoder(resp.Body).Decode(&res)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || res.Accepted != 1000 {
+			b.Fatalf("status %d, %+v", resp.StatusCode, res)
+		}
+	}
+	b.ReportMetric(float64(n)/time.Since(start).Seconds(), "events/s")
+}
