@@ -10,15 +10,24 @@ import (
 	"time"
 
 	"github.com/civitas-city/civitas/internal/accounts/identity"
+	"github.com/civitas-city/civitas/internal/app"
 	"github.com/civitas-city/civitas/internal/app/apptest"
 	"github.com/civitas-city/civitas/internal/card"
+	"github.com/civitas-city/civitas/internal/db"
+	"github.com/civitas-city/civitas/internal/db/dbtest"
 )
 
 // BenchmarkCardEventsHTTP posts batches of 1,000 new usage events over
-// HTTP to a real node (SQLite), for the demo register's 1,000 holders and
-// one partner's offer; it reports events/s (docs/benchmarks.md).
+// HTTP to a real node (SQLite; PostgreSQL too with CIVITAS_TEST_POSTGRES),
+// for the demo register's 1,000 holders and one partner's offer; it
+// reports events/s (docs/benchmarks.md).
 func BenchmarkCardEventsHTTP(b *testing.B) {
-	srv := startSQLite(b)
+	for _, engine := range []db.Dialect{db.SQLite, db.Postgres} {
+		b.Run(string(engine), func(b *testing.B) { benchCardEvents(b, apptest.Start(b, dbtest.DSN(b, engine))) })
+	}
+}
+
+func benchCardEvents(b *testing.B, srv *app.Server) {
 	ctx := context.Background()
 	svc := &card.Service{DB: srv.DB, Key: []byte(apptest.Key)}
 	var holders []card.DemoHolder
