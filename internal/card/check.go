@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 
@@ -61,19 +62,24 @@ func (s *Service) Check(ctx context.Context, partnerID, c string) (CheckResult, 
 		if !card.ValidOn(s.today()) {
 			return CheckResult{Reason: NotValidToday}, nil
 		}
-		res, err := q.ExecContext(ctx, `INSERT INTO card_checks (card_id, step, partner_id, checked_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (card_id, step) DO NOTHING`, card.ID, step, partnerID, db.TS(now))
-		if err != nil {
-			return CheckResult{}, fmt.Errorf("card: record check: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return CheckResult{Reason: Replayed}, nil
-		}
-		ref, err := s.partnerRef(ctx, q, partnerID, card.ID)
-		if err != nil {
-			return CheckResult{}, err
-		}
-		return CheckResult{Valid: true, Kind: card.Kind, Card: ref}, nil
+		// The check and the partner's reference: one transaction, one
+		// commit.
+		out := CheckResult{Reason: Replayed}
+		err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+			q := s.stmts.Querier(s.DB, tx)
+			res, err := q.ExecContext(ctx, `INSERT INTO card_checks (card_id, step, partner_id, checked_at) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (card_id, step) DO NOTHING`, card.ID, step, partnerID, db.TS(now))
+			if err != nil {
+				return fmt.Errorf("card: record check: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return nil
+			}
+			ref, err := s.partnerRef(ctx, q, partnerID, card.ID)
+			out = CheckResult{Valid: true, Kind: card.Kind, Card: ref}
+			return err
+		})
+		return out, err
 	}
 	return CheckResult{Reason: UnknownCode}, nil
 }
