@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"time"
 
 	"github.com/civitas-city/civitas/internal/apperr"
 	"github.com/civitas-city/civitas/internal/card/code"
@@ -62,24 +63,9 @@ func (s *Service) Check(ctx context.Context, partnerID, c string) (CheckResult, 
 		if !card.ValidOn(s.today()) {
 			return CheckResult{Reason: NotValidToday}, nil
 		}
-		// The check and the partner's reference: one transaction, one
-		// commit.
-		out := CheckResult{Reason: Replayed}
-		err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-			q := s.stmts.Querier(s.DB, tx)
-			res, err := q.ExecContext(ctx, `INSERT INTO card_checks (card_id, step, partner_id, checked_at) VALUES ($1, $2, $3, $4)
-				ON CONFLICT (card_id, step) DO NOTHING`, card.ID, step, partnerID, db.TS(now))
-			if err != nil {
-				return fmt.Errorf("card: record check: %w", err)
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return nil
-			}
-			ref, err := s.partnerRef(ctx, q, partnerID, card.ID)
-			out = CheckResult{Valid: true, Kind: card.Kind, Card: ref}
-			return err
-		})
-		return out, err
+		// The check and the partner's reference, in a transaction shared
+		// with the checks arriving meanwhile (one commit for a burst).
+		return s.checkWriter().Do(checkWrite{cardID: card.ID, partnerID: partnerID, kind: card.Kind, step: step, at: db.TS(now)})
 	}
 	return CheckResult{Reason: UnknownCode}, nil
 }
@@ -95,4 +81,44 @@ func (s *Service) partnerRef(ctx context.Context, q db.Querier, partnerID, cardI
 		return "", fmt.Errorf("card: partner reference: %w", err)
 	}
 	return ref, nil
+}
+
+// checkWrite is one accepted code to record.
+type checkWrite struct {
+	cardID, partnerID string
+	kind              Kind
+	step              int64
+	at                time.Time
+}
+
+// checkWriter records checks through a group commit: concurrent checks
+// share a transaction, and the (card, step) key still lets only the first
+// of two checks of one code through, in one batch or across batches.
+func (s *Service) checkWriter() *db.GroupCommit[checkWrite, CheckResult] {
+	s.checksOnce.Do(func() {
+		s.checks = &db.GroupCommit[checkWrite, CheckResult]{DB: s.DB, Write: s.writeChecks}
+	})
+	return s.checks
+}
+
+func (s *Service) writeChecks(ctx context.Context, tx *sql.Tx, batch []checkWrite) ([]CheckResult, error) {
+	q := s.stmts.Querier(s.DB, tx)
+	out := make([]CheckResult, len(batch))
+	for i, c := range batch {
+		res, err := q.ExecContext(ctx, `INSERT INTO card_checks (card_id, step, partner_id, checked_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (card_id, step) DO NOTHING`, c.cardID, c.step, c.partnerID, c.at)
+		if err != nil {
+			return nil, fmt.Errorf("card: record check: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			out[i] = CheckResult{Reason: Replayed}
+			continue
+		}
+		ref, err := s.partnerRef(ctx, q, c.partnerID, c.cardID)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = CheckResult{Valid: true, Kind: c.kind, Card: ref}
+	}
+	return out, nil
 }

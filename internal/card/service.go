@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"math/big"
+	"sync"
 	"time"
 
 	"github.com/civitas-city/civitas/internal/apperr"
@@ -37,7 +38,9 @@ type Service struct {
 	// Location is the city's zone: a card's validity is in its dates.
 	Location *time.Location
 
-	stmts db.StmtCache
+	stmts      db.StmtCache
+	checksOnce sync.Once
+	checks     *db.GroupCommit[checkWrite, CheckResult]
 }
 
 func (s *Service) now() time.Time {
