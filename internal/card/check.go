@@ -120,5 +120,14 @@ func (s *Service) writeChecks(ctx context.Context, tx *sql.Tx, batch []checkWrit
 		}
 		out[i] = CheckResult{Valid: true, Kind: c.kind, Card: ref}
 	}
+	// A record older than the accepted window guards nothing any more: the
+	// table keeps only the last minutes, so it stays small.
+	if _, err := q.ExecContext(ctx, `DELETE FROM card_checks WHERE step < $1`, batch[0].step-keptSteps); err != nil {
+		return nil, fmt.Errorf("card: forget old checks: %w", err)
+	}
 	return out, nil
 }
+
+// keptSteps is how many minutes of checks are kept (more than the two a
+// code is accepted in, for a clock that steps back a little).
+const keptSteps = 10

@@ -93,6 +93,19 @@ func TestCheckCodeExpires(t *testing.T) {
 		if got, _ := s.Check(t.Context(), partner, shown[0].Code); !got.Valid {
 			t.Errorf("a code of the previous minute: %+v, want valid", got)
 		}
+		// Records of checks older than the kept window are forgotten by the
+		// next check; the recent ones stay (they guard against replay).
+		s.Now = func() time.Time { return testNow.Add(time.Hour) }
+		later, err := s.Codes(t.Context(), "anna")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Check(t.Context(), partner, later[1].Code); !got.Valid {
+			t.Errorf("a check an hour later: %+v", got)
+		}
+		if n := count(t, d, `SELECT count(*) FROM card_checks`); n != 1 {
+			t.Errorf("%d checks recorded, want only the last one", n)
+		}
 	})
 }
 
