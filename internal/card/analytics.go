@@ -92,8 +92,13 @@ func (s *Service) Analytics(ctx context.Context, from, to time.Time) (*Analytics
 		return nil, fmt.Errorf("card: analytics offers: %w", err)
 	}
 
-	// by sums uses by one column of the rollup in both periods.
-	by := func(col string) (map[string][2]int64, error) {
+	// by sums uses by one dimension of the rollup in both periods ("day":
+	// by day, from the hours).
+	by := func(dim string) (map[string][2]int64, error) {
+		col, where := "key", dim
+		if dim == "day" {
+			col, where = "day", "hour"
+		}
 		out := map[string][2]int64{}
 		err := db.Each(ctx, s.DB, func(r db.Scanner) error {
 			var (
@@ -105,10 +110,10 @@ func (s *Service) Analytics(ctx context.Context, from, to time.Time) (*Analytics
 			}
 			out[key] = [2]int64{cur, old}
 			return nil
-		}, `SELECT CAST(`+col+` AS TEXT), SUM(CASE WHEN day >= $1 THEN uses ELSE 0 END), SUM(CASE WHEN day <= $4 THEN uses ELSE 0 END)
-			FROM card_usage WHERE (day >= $1 AND day <= $2) OR (day >= $3 AND day <= $4) GROUP BY `+col, f, t, pf, pt)
+		}, `SELECT `+col+`, SUM(CASE WHEN day >= $1 THEN uses ELSE 0 END), SUM(CASE WHEN day <= $4 THEN uses ELSE 0 END)
+			FROM card_usage_dims WHERE day >= $3 AND day <= $2 AND dim = $5 GROUP BY `+col, f, t, pf, pt, where)
 		if err != nil {
-			return nil, fmt.Errorf("card: analytics by %s: %w", col, err)
+			return nil, fmt.Errorf("card: analytics by %s: %w", dim, err)
 		}
 		return out, nil
 	}
@@ -146,11 +151,11 @@ func (s *Service) Analytics(ctx context.Context, from, to time.Time) (*Analytics
 	}
 	ident := func(s string) string { return s }
 
-	offers, err := by("offer_id")
+	offers, err := by("offer")
 	if err != nil {
 		return nil, err
 	}
-	partnerUses, err := by("partner_id")
+	partnerUses, err := by("partner")
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +180,7 @@ func (s *Service) Analytics(ctx context.Context, from, to time.Time) (*Analytics
 	for _, c := range []struct {
 		name, col string
 		numeric   bool
-	}{{"districts", "district", true}, {"ages", "age_band", false}, {"days", "day", false}, {"hours", "hour", true}} {
+	}{{"districts", "district", true}, {"ages", "age", false}, {"days", "day", false}, {"hours", "hour", true}} {
 		m, err := by(c.col)
 		if err != nil {
 			return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -277,6 +278,21 @@ func (s *Service) rollUp(ctx context.Context, tx db.Querier, partnerID string, e
 	if err := insertRows(ctx, tx, `INSERT INTO card_usage (day, hour, offer_id, partner_id, district, age_band, uses) VALUES `, rows,
 		` ON CONFLICT (day, hour, offer_id, partner_id, district, age_band) DO UPDATE SET uses = card_usage.uses + excluded.uses`, nil); err != nil {
 		return fmt.Errorf("card: usage rollup: %w", err)
+	}
+	dims := map[[3]string]int64{}
+	for k, n := range usage {
+		for _, d := range [][2]string{{"offer", k.offer}, {"partner", k.partner}, {"district", strconv.Itoa(k.district)},
+			{"age", k.ageBand}, {"hour", strconv.Itoa(k.hour)}} {
+			dims[[3]string{k.day, d[0], d[1]}] += n
+		}
+	}
+	rows = rows[:0]
+	for k, n := range dims {
+		rows = append(rows, []any{k[0], k[1], k[2], n})
+	}
+	if err := insertRows(ctx, tx, `INSERT INTO card_usage_dims (day, dim, key, uses) VALUES `, rows,
+		` ON CONFLICT (day, dim, key) DO UPDATE SET uses = card_usage_dims.uses + excluded.uses`, nil); err != nil {
+		return fmt.Errorf("card: usage by dimension: %w", err)
 	}
 	type uniqueKey struct {
 		day      string

@@ -44,6 +44,18 @@ CREATE TABLE card_usage (
     PRIMARY KEY (day, hour, offer_id, partner_id, district, age_band)
 );
 
+-- The same uses by day and one dimension at a time (offer, partner,
+-- district, age, hour): a few hundred rows a day whatever the traffic, so
+-- the analytics page reads a year in milliseconds; card_usage keeps the
+-- full cross-tabulation.
+CREATE TABLE card_usage_dims (
+    day  TEXT NOT NULL,
+    dim  TEXT NOT NULL,                   -- offer, partner, district, age, hour
+    key  TEXT NOT NULL,
+    uses BIGINT NOT NULL,
+    PRIMARY KEY (day, dim, key)
+);
+
 -- Unique holders: the set of cards used each day (exact), and its size
 -- by district and age band. Unique holders over a period are counted
 -- from the per-day sets (COUNT DISTINCT over the period's days).
@@ -63,6 +75,7 @@ CREATE TABLE card_daily_uniques (
 -- +goose Down
 DROP TABLE card_daily_uniques;
 DROP TABLE card_day_holders;
+DROP TABLE card_usage_dims;
 DROP TABLE card_usage;
 DROP TABLE card_events;
 DROP TABLE card_partner_refs;
