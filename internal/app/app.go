@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/civitas-city/civitas/internal/card/cardcli"
 	"github.com/civitas-city/civitas/internal/tax/taxcli"
 	"os"
 	"runtime/debug"
@@ -58,6 +59,8 @@ func Run(ctx context.Context, cfg config.Config) error {
 		return exitCode(addressesMain(ctx, cfg))
 	case config.CmdTax:
 		return exitCode(taxcli.Main(ctx, cfg.Args, cfg.Stdout, cfg.Stderr, os.Getenv))
+	case config.CmdCard:
+		return exitCode(cardcli.Main(ctx, cfg.Args, cfg.Stdout, cfg.Stderr, os.Getenv))
 	case config.CmdServe, config.CmdDemo:
 		srv, err := Start(ctx, cfg)
 		if err != nil {

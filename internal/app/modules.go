@@ -90,6 +90,7 @@ var moduleWirings = []func(*platform) (wired, error){
 	wireReports,
 	wireDistricts,
 	wireTax,
+	wireCard,
 	wireFiles,
 }
 

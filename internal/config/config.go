@@ -31,6 +31,7 @@ const (
 	CmdCensus    = "census"
 	CmdAddresses = "addresses"
 	CmdTax       = "tax"
+	CmdCard      = "card"
 	CmdBackup    = "backup"
 )
 
@@ -154,6 +155,7 @@ Usage:
   civitas census  import FILE.csv  load the residents' register (hashed identifiers only)
   civitas addresses import FILE.csv  load the address gazetteer (the register's address points)
   civitas tax     import FILE.csv  load the finance system's export of local taxes (docs/tax.md)
+  civitas card    import FILE.csv  load the city's list of city-card holders (docs/card.md)
   civitas pb      COMMAND ...      participatory budget tools (count, stats, import); "civitas pb help"
   civitas opinion COMMAND ...      consultation opinion map; "civitas opinion help"
   civitas survey  weight ...       rake survey responses to population margins; "civitas survey help"
@@ -180,7 +182,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	case CmdVersion, "-version", "--version":
 		cfg.Command = CmdVersion
 		return cfg, nil
-	case CmdPB, CmdOpinion, CmdSurvey, CmdCensus, CmdAddresses, CmdTax:
+	case CmdPB, CmdOpinion, CmdSurvey, CmdCensus, CmdAddresses, CmdTax, CmdCard:
 		cfg.Args = args
 		return cfg, nil
 	case CmdServe, CmdDemo, CmdMigrate, CmdBackup:
