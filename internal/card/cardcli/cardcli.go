@@ -8,14 +8,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/civitas-city/civitas/internal/importcmd"
 
 	"github.com/civitas-city/civitas/internal/accounts/census"
 	"github.com/civitas-city/civitas/internal/card"
 	"github.com/civitas-city/civitas/internal/db"
-	"github.com/civitas-city/civitas/internal/web"
 )
 
 // Usage is the command's help text.
@@ -66,70 +66,46 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	fs := flag.NewFlagSet("civitas card import", flag.ContinueOnError)
+	cmd := importcmd.Command{Name: "civitas card import", Stderr: stderr}
+	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dsn := fs.String("db", or(getenv("CIVITAS_DB"), "sqlite:data/civitas.db"), "database: sqlite:PATH or postgres://... (CIVITAS_DB)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "civitas card import: name one CSV file (or - for standard input)")
-		return 2
+	dsn := importcmd.DBFlag(fs, getenv)
+	if status, ok := importcmd.ParseFlags(fs, args); !ok {
+		return status
 	}
 	key, err := census.KeyFromEnv(getenv)
 	if err != nil {
-		fmt.Fprintln(stderr, "civitas card import:", err)
-		return 2
+		return cmd.Fail(importcmd.BadInput, err)
 	}
-	name := fs.Arg(0)
-	var in io.Reader = os.Stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			fmt.Fprintln(stderr, "civitas card import:", err)
-			return 2
-		}
-		defer f.Close()
-		in = f
+	name, in, closeIn, ok := cmd.File(fs)
+	if !ok {
+		return importcmd.BadInput
 	}
-	d, err := db.Open(ctx, *dsn)
+	defer closeIn()
+	d, err := cmd.Open(ctx, *dsn)
 	if err != nil {
-		fmt.Fprintln(stderr, "civitas card import:", err)
-		return 1
+		return cmd.Fail(importcmd.Failed, err)
 	}
 	defer d.Close()
-	if _, err := db.Migrate(ctx, d); err != nil {
-		fmt.Fprintln(stderr, "civitas card import:", err)
-		return 1
-	}
 	svc := &card.Service{DB: d, Key: key}
-	res, err := svc.Import(ctx, in, card.ImportOptions{FileName: filepath.Base(name), Actor: "civitas card import"})
-	if fe, ok := errors.AsType[*web.FileError](err); ok {
-		for _, e := range fe.Errors {
-			fmt.Fprintf(stderr, "%s: %s\n", name, e)
-		}
-		fmt.Fprintf(stderr, "civitas card import: %d problem(s) in %s; nothing was imported, the cards are unchanged\n", len(fe.Errors), name)
-		return 2
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "civitas card import:", err)
-		return 1
-	}
-	if res.Already {
+	res, err := svc.Import(ctx, in, card.ImportOptions{FileName: filepath.Base(name), Actor: cmd.Name})
+	switch {
+	case cmd.BadFile(name, err, "the cards are unchanged"):
+		return importcmd.BadInput
+	case err != nil:
+		return cmd.Fail(importcmd.Failed, err)
+	case res.Already:
 		fmt.Fprintf(stdout, "%s was imported already on %s; nothing changed\n", name, res.ImportedAt.Format(time.DateTime))
-		return 0
+		return importcmd.OK
 	}
 	fmt.Fprintf(stdout, "%d cards listed: %d new, %d removed\n", res.Holders, res.Added, res.Removed)
-	return 0
+	return importcmd.OK
 }
 
 func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("civitas card simulate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dsn := fs.String("db", or(getenv("CIVITAS_DB"), "sqlite:data/civitas.db"), "database: sqlite:PATH or postgres://... (CIVITAS_DB)")
+	dsn := importcmd.DBFlag(fs, getenv)
 	days := fs.Int("days", 365, "days of history before today")
 	perDay := fs.Int("per-day", 300, "average uses a day")
 	seed := fs.Int64("seed", 1, "the same seed gives the same events")
@@ -177,11 +153,4 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	fmt.Fprintf(stdout, "%d events in %d batches over %d days, in %s (%.0f events/s)\n", res.Events, res.Batches, *days,
 		took.Round(time.Millisecond), float64(res.Events)/took.Seconds())
 	return 0
-}
-
-func or(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
