@@ -263,9 +263,7 @@ func (h *Handler) parseLocal(v string) time.Time {
 }
 
 // formatLocal writes t for a datetime-local input, in the city's time zone.
-func (h *Handler) formatLocal(t time.Time) string {
-	return t.In(h.location()).Format("2006-01-02T15:04")
-}
+func (h *Handler) formatLocal(t time.Time) string { return web.LocalTimeValue(t, h.location()) }
 
 // location is the city's time zone (UTC when not configured).
 func (h *Handler) location() *time.Location {

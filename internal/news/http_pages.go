@@ -214,17 +214,10 @@ func (h *Handler) parseLocal(field, v string) (time.Time, error) {
 	if v = strings.TrimSpace(v); v == "" {
 		return time.Time{}, nil
 	}
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, v, h.loc()); err == nil {
-			return t, nil
-		}
+	if t, ok := web.ParseLocalTime(v, h.loc()); ok {
+		return t, nil
 	}
 	return time.Time{}, apperr.Fieldf(field, "news.error.date")
 }
 
-func (h *Handler) formatLocal(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(h.loc()).Format("2006-01-02T15:04")
-}
+func (h *Handler) formatLocal(t time.Time) string { return web.LocalTimeValue(t, h.loc()) }

@@ -75,12 +75,8 @@ func (h *Handler) parseLocal(v string) (time.Time, bool) {
 	if v = strings.TrimSpace(v); v == "" {
 		return time.Time{}, true
 	}
-	t, err := time.ParseInLocation(localLayout, v, h.location())
-	return t, err == nil
+	return web.ParseLocalTime(v, h.location())
 }
-
-// localLayout is a datetime-local field's value.
-const localLayout = "2006-01-02T15:04"
 
 // location is the city's time zone (UTC when not set).
 func (h *Handler) location() *time.Location {

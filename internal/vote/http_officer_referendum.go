@@ -205,9 +205,4 @@ func (h *Handler) formOf(ref *Referendum) ReferendumForm {
 
 // formatLocal writes t for a datetime-local field in the city's time
 // zone; "" for the zero time.
-func (h *Handler) formatLocal(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(h.location()).Format(localLayout)
-}
+func (h *Handler) formatLocal(t time.Time) string { return web.LocalTimeValue(t, h.location()) }
