@@ -7,10 +7,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/civitas-city/civitas/internal/card/cardcli"
-	"github.com/civitas-city/civitas/internal/tax/taxcli"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
+
+	"github.com/civitas-city/civitas/internal/card/cardcli"
+	"github.com/civitas-city/civitas/internal/tax/taxcli"
 
 	"github.com/civitas-city/civitas/internal/budget/importcli"
 	"github.com/civitas-city/civitas/internal/budget/pbcli"
@@ -62,6 +64,11 @@ func Run(ctx context.Context, cfg config.Config) error {
 	case config.CmdCard:
 		return exitCode(cardcli.Main(ctx, cfg.Args, cfg.Stdout, cfg.Stderr, os.Getenv))
 	case config.CmdServe, config.CmdDemo:
+		stop, err := cpuProfile(os.Getenv("CIVITAS_CPU_PROFILE"))
+		if err != nil {
+			return err
+		}
+		defer stop()
 		srv, err := Start(ctx, cfg)
 		if err != nil {
 			return err
@@ -126,4 +133,22 @@ func IsExit(err error) (int, bool) {
 		return e.Code, true
 	}
 	return 0, false
+}
+
+// cpuProfile writes a CPU profile of the whole run to path when it is set
+// (CIVITAS_CPU_PROFILE, for benchmarks: `go tool pprof` reads it); stop
+// ends it.
+func cpuProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("CIVITAS_CPU_PROFILE: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("CIVITAS_CPU_PROFILE: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -2,9 +2,13 @@ package vote
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/civitas-city/civitas/internal/apperr"
@@ -119,23 +123,53 @@ func (s *Service) sendNotice(ctx context.Context, job noticeJob) error {
 		return err
 	}
 	link := s.BaseURL + "/votes/referenda/" + r.Slug
-	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		for _, c := range to {
-			if c.Email == "" {
-				continue
+	// Small transactions: one for a whole district held the database's
+	// one writer for seconds while residents' ballots waited. Each
+	// recipient is recorded as sent with their mail, so a job retried
+	// after a failure part-way mails only those still waiting.
+	for lo := 0; lo < len(to); lo += noticeChunk {
+		chunk := to[lo:min(len(to), lo+noticeChunk)]
+		err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+			for _, c := range chunk {
+				if c.Email == "" {
+					continue
+				}
+				res, err := tx.ExecContext(ctx, `INSERT INTO vote_notices_sent (referendum_id, kind, recipient) VALUES ($1, $2, $3)
+					ON CONFLICT (referendum_id, kind, recipient) DO NOTHING`, r.ID, kind, s.recipientKey(c.Email))
+				if err != nil {
+					return fmt.Errorf("vote: notice sent: %w", err)
+				}
+				if n, _ := res.RowsAffected(); n == 0 {
+					continue // mailed before this job was retried
+				}
+				lang := c.Lang
+				if !s.Catalog.Supports(lang) {
+					lang = s.Catalog.Default()
+				}
+				m := mail.Message{To: c.Email, Subject: s.Catalog.T(lang, "vote.mail."+kind+".subject", r.Title),
+					Text: s.Catalog.T(lang, "vote.mail."+kind+".body", r.Title, s.formatDate(r.VotingEnds)) + "\n\n" + link + "\n"}
+				if err := mail.Enqueue(ctx, tx, m); err != nil {
+					return err
+				}
 			}
-			lang := c.Lang
-			if !s.Catalog.Supports(lang) {
-				lang = s.Catalog.Default()
-			}
-			m := mail.Message{To: c.Email, Subject: s.Catalog.T(lang, "vote.mail."+kind+".subject", r.Title),
-				Text: s.Catalog.T(lang, "vote.mail."+kind+".body", r.Title, s.formatDate(r.VotingEnds)) + "\n\n" + link + "\n"}
-			if err := mail.Enqueue(ctx, tx, m); err != nil {
-				return err
-			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		return nil
-	})
+	}
+	return nil
+}
+
+// noticeChunk is how many recipients one transaction of a notice mails.
+const noticeChunk = 200
+
+// recipientKey is the keyed hash under which a notice's recipient is
+// recorded as mailed: the address itself is not kept.
+func (s *Service) recipientKey(email string) string {
+	m := hmac.New(sha256.New, s.Key)
+	m.Write([]byte("vote-notice:" + strings.ToLower(strings.TrimSpace(email))))
+	return hex.EncodeToString(m.Sum(nil))
 }
 
 // formatDate writes t in the city's time zone.

@@ -61,6 +61,14 @@ func TestNotices(t *testing.T) {
 		if len(rec.asked) != 1 || rec.asked[0] != 4 {
 			t.Errorf("recipients asked for districts %v, want [4]", rec.asked)
 		}
+		// The job run again (a retry after a failure part-way) mails nobody
+		// twice.
+		if err := s.SendNotice(ctx, r.ID, vote.NoticeOpening); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM jobs WHERE kind = $1`, mail.JobKind); n != 2 {
+			t.Errorf("%d mails after the notice ran twice, want still 2", n)
+		}
 	})
 }
 
