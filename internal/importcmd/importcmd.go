@@ -64,6 +64,23 @@ func (c Command) File(fs *flag.FlagSet) (name string, in io.Reader, closeFn func
 	return name, f, func() { f.Close() }, true
 }
 
+// Inputs opens the one file argument (or standard input) and the database
+// at dsn, migrated: what every import reads from and writes to. When ok is
+// false it has said why, and status is the exit status; otherwise done
+// closes both.
+func (c Command) Inputs(ctx context.Context, fs *flag.FlagSet, dsn string) (name string, in io.Reader, d *db.DB, done func(), status int, ok bool) {
+	name, in, closeIn, ok := c.File(fs)
+	if !ok {
+		return "", nil, nil, nil, BadInput, false
+	}
+	d, err := c.Open(ctx, dsn)
+	if err != nil {
+		closeIn()
+		return "", nil, nil, nil, c.Fail(Failed, err), false
+	}
+	return name, in, d, func() { d.Close(); closeIn() }, OK, true
+}
+
 // Open opens the database at dsn and applies its migrations.
 func (c Command) Open(ctx context.Context, dsn string) (*db.DB, error) {
 	d, err := db.Open(ctx, dsn)

@@ -51,16 +51,11 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if status, ok := importcmd.ParseFlags(fs, args); !ok {
 		return status
 	}
-	name, in, closeIn, ok := cmd.File(fs)
+	name, in, d, done, status, ok := cmd.Inputs(ctx, fs, *dsn)
 	if !ok {
-		return importcmd.BadInput
+		return status
 	}
-	defer closeIn()
-	d, err := cmd.Open(ctx, *dsn)
-	if err != nil {
-		return cmd.Fail(importcmd.Failed, err)
-	}
-	defer d.Close()
+	defer done()
 	rep, err := addresses.Import(ctx, d, in, cmd.Name, time.Now())
 	switch {
 	case cmd.BadFile(name, err, "the gazetteer is unchanged"):

@@ -60,16 +60,11 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if err != nil {
 		return cmd.Fail(importcmd.BadInput, err)
 	}
-	name, in, closeIn, ok := cmd.File(fs)
+	name, in, d, done, status, ok := cmd.Inputs(ctx, fs, *dsn)
 	if !ok {
-		return importcmd.BadInput
+		return status
 	}
-	defer closeIn()
-	d, err := cmd.Open(ctx, *dsn)
-	if err != nil {
-		return cmd.Fail(importcmd.Failed, err)
-	}
-	defer d.Close()
+	defer done()
 	svc := &tax.Service{DB: d, Key: key}
 	res, err := svc.Import(ctx, in, tax.ImportOptions{FileName: filepath.Base(name), AsOf: day, Actor: cmd.Name})
 	switch {

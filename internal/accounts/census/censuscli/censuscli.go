@@ -67,16 +67,11 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 			return cmd.Fail(importcmd.BadInput, fmt.Errorf("--city: %w", err))
 		}
 	}
-	name, in, closeIn, ok := cmd.File(fs)
+	name, in, d, done, status, ok := cmd.Inputs(ctx, fs, *dsn)
 	if !ok {
-		return importcmd.BadInput
+		return status
 	}
-	defer closeIn()
-	d, err := cmd.Open(ctx, *dsn)
-	if err != nil {
-		return cmd.Fail(importcmd.Failed, err)
-	}
-	defer d.Close()
+	defer done()
 	rep, err := census.Import(ctx, d, in, census.Options{
 		Key:        key,
 		IsDistrict: func(n int) bool { _, ok := profile.Districts.ByNumber(n); return ok },
