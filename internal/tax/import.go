@@ -2,14 +2,14 @@ package tax
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/civitas-city/civitas/internal/importrun"
 
 	"github.com/civitas-city/civitas/internal/audit"
 	"github.com/civitas-city/civitas/internal/db"
@@ -33,55 +33,36 @@ type ImportResult struct {
 	Already bool
 }
 
-// errStop rolls an import's transaction back on purpose.
-var errStop = errors.New("tax: stop")
-
 // Import replaces the tax data with the file read from r, all or nothing
-// in one transaction: when any row is bad it returns a *web.FileError
-// listing every bad row (up to 1,000), records the refusal for officers,
-// and the data stay as they were. The same file imported twice changes
-// nothing the second time.
+// in one transaction (importrun): when any row is bad it returns a
+// *web.FileError listing every bad row (up to 1,000), records the refusal
+// for officers, and the data stay as they were. The same file imported
+// twice changes nothing the second time.
 func (s *Service) Import(ctx context.Context, r io.Reader, o ImportOptions) (ImportResult, error) {
 	if o.AsOf.IsZero() {
 		return ImportResult{}, errors.New("tax: the import needs the date of the data (AsOf)")
 	}
-	hash := sha256.New()
-	r = io.TeeReader(r, hash)
 	now := s.now()
 	res := ImportResult{Run: Run{ID: db.NewID(), FileName: o.FileName, ImportedBy: o.Actor, AsOf: o.AsOf, ImportedAt: db.TS(now)}}
-	var rowErrs []web.RowError
-	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+	var st readStats
+	load := func(tx *sql.Tx, r io.Reader) ([]web.RowError, error) {
 		for _, table := range []string{"tax_payments", "tax_instalments", "tax_liabilities", "tax_city_income"} {
 			// Without a WHERE, SQLite empties a table in one step.
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table); err != nil {
-				return fmt.Errorf("tax: clear %s: %w", table, err)
+				return nil, fmt.Errorf("tax: clear %s: %w", table, err)
 			}
 		}
 		w, err := newWriter(ctx, tx)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		st, errs, err := read(r, s.Key, w.write(ctx))
-		if err != nil {
-			return err
+		var errs []web.RowError
+		if st, errs, err = read(r, s.Key, w.write(ctx)); err != nil {
+			return nil, err
 		}
-		if err := w.close(ctx); err != nil {
-			return err
-		}
-		if len(errs) > 0 {
-			rowErrs = errs
-			return errStop
-		}
-		// The file is read: its checksum is known.
-		sum := hex.EncodeToString(hash.Sum(nil))
-		var when db.Time
-		switch err := tx.QueryRowContext(ctx, `SELECT imported_at FROM tax_imports WHERE sha256 = $1`, sum).Scan(&when); {
-		case err == nil:
-			res.Already, res.ImportedAt = true, when.Time
-			return errStop // roll back the rewrite: the data are this file's already
-		case !errors.Is(err, sql.ErrNoRows):
-			return fmt.Errorf("tax: imports: %w", err)
-		}
+		return errs, w.close(ctx)
+	}
+	record := func(tx *sql.Tx, sum string) error {
 		res.Liabilities, res.Instalments, res.Payments = st.Liabilities, st.Instalments, st.Payments
 		if _, err := tx.ExecContext(ctx, `INSERT INTO tax_imports (id, sha256, file_name, as_of, liabilities, instalments, payments,
 			imported_by, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, res.ID, sum, o.FileName, o.AsOf.Format(day),
@@ -95,25 +76,14 @@ func (s *Service) Import(ctx context.Context, r io.Reader, o ImportOptions) (Imp
 		return audit.Record(ctx, tx, audit.Entry{At: now, ActorLabel: o.Actor, Action: "tax.import", TargetType: "tax_import",
 			TargetID: res.ID, Details: map[string]string{"file": o.FileName, "as_of": o.AsOf.Format(day),
 				"liabilities": strconv.Itoa(st.Liabilities), "instalments": strconv.Itoa(st.Instalments), "payments": strconv.Itoa(st.Payments)}})
-	})
-	switch {
-	case errors.Is(err, errStop) && res.Already:
-		return res, nil
-	case errors.Is(err, errStop):
-		s.recordRefusal(ctx, o, rowErrs, now)
-		return res, &web.FileError{What: "tax import", Errors: rowErrs}
+	}
+	run := importrun.Run{DB: s.DB, Imports: "tax_imports", Refusals: "tax_import_refusals", What: "tax import",
+		FileName: o.FileName, Actor: o.Actor, At: now, Log: s.Log}
+	done, err := run.Do(ctx, r, load, record)
+	if done.Already {
+		res.Already, res.ImportedAt = true, done.ImportedAt
 	}
 	return res, err
-}
-
-// recordRefusal keeps a refused attempt for the officers' list; a failure
-// to record it is logged, not returned (the file's problems matter more).
-func (s *Service) recordRefusal(ctx context.Context, o ImportOptions, errs []web.RowError, now time.Time) {
-	_, err := s.DB.ExecContext(ctx, `INSERT INTO tax_import_refusals (id, file_name, problems, first, attempted_by, attempted_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, db.NewID(), o.FileName, len(errs), errs[0].String(), o.Actor, db.TS(now))
-	if err != nil && s.Log != nil {
-		s.Log.Error("tax: record a refused import", "err", err)
-	}
 }
 
 // writer streams good records into the tables.
